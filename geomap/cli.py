@@ -1,0 +1,228 @@
+"""The ``geomap`` command.
+
+Every command takes ``--store PATH`` (default ``./geomap.gpkg`` or
+``$GEOMAP_STORE``).  A :class:`~geomap.errors.GeomapError` prints ``error: …``
+on stderr and exits with status 2; long work shows a progress bar when stderr
+is a terminal and stays quiet otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from geomap import __version__
+from geomap.config import load_settings
+from geomap.errors import GeomapError, InputError
+from geomap.mapping.build import build_map
+from geomap.mapping.export import export_events, export_html
+from geomap.pipeline import ImportReport, import_files
+from geomap.store import Store
+
+app = typer.Typer(
+    name="geomap",
+    help="Map what sources report about armed conflict, with the sourcing of every event.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True)
+out_console = Console()
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="The GeoPackage store [default: ./geomap.gpkg or $GEOMAP_STORE]."),
+]
+EXPORT_FORMATS = ("csv", "geojson", "gpkg")
+APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _store(path: Path | None) -> Store:
+    return Store(load_settings(store=path).store)
+
+
+def _progress_bar() -> Progress | None:
+    if not sys.stderr.isatty():
+        return None
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="Event tables (.csv, .geojson, .gpkg) or folders.")],
+    store: StoreOption = None,
+) -> None:
+    """Import event tables (native, ACLED, UCDP GED) into the store."""
+    target = _store(store)
+    bar = _progress_bar()
+    if bar is None:
+        report = import_files(paths, store=target)
+    else:
+        with bar:
+            task = bar.add_task("importing", total=None)
+            report = import_files(
+                paths,
+                store=target,
+                progress=lambda done, total, name: bar.update(task, completed=done, total=total),
+            )
+    _print_report(report, target)
+    if report.events_read == 0 and (report.file_errors or report.problems):
+        raise InputError("nothing was imported")
+
+
+def _print_report(report: ImportReport, store: Store) -> None:
+    for problem in report.problems:
+        err_console.print(f"rejected {problem}", markup=False, highlight=False)
+    for error in report.file_errors:
+        err_console.print(f"error: {error}", markup=False, highlight=False)
+    for note in report.unresolved:
+        err_console.print(f"unresolved: {note}", markup=False, highlight=False)
+    summary = report.summary
+    if summary is not None:
+        out_console.print(
+            f"{report.events_read} events read from {len(report.files)} file(s): "
+            f"{summary.events_added} new, {summary.events_updated} updated; "
+            f"{len(report.problems)} row(s) rejected; store {store.path}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command("map")
+def map_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("map.html"),
+    offline: Annotated[bool, typer.Option(help="Inline Leaflet so the page needs no network.")] = False,
+    tiles: Annotated[
+        str | None,
+        typer.Option(help="Web tile layer (e.g. OpenStreetMap); default: offline vector base map."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title shown on the map.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the stored events as an interactive HTML map."""
+    contents = _store(store).read()
+    if contents.events.empty:
+        raise InputError(f"{_store(store).path}: the store holds no events; run `geomap import` first")
+    m = build_map(
+        contents.events, evidence=contents.evidence, sources=contents.sources, tiles=tiles, title=title
+    )
+    path = export_html(m, out, offline=offline)
+    out_console.print(f"wrote {path} ({len(contents.events)} events)", markup=False, highlight=False)
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, geojson or gpkg.")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write [default: events.FORMAT].")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the stored events as CSV (ACLED-compatible columns), GeoJSON or GeoPackage."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    contents = _store(store).read()
+    target = out or Path(f"events.{fmt}")
+    path = export_events(
+        contents.events, target, fmt=fmt, sources=contents.sources, evidence=contents.evidence
+    )
+    out_console.print(f"wrote {path} ({len(contents.events)} events)", markup=False, highlight=False)
+
+
+@app.command("info")
+def info_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Say what the store holds."""
+    target = _store(store)
+    contents = target.read()
+    events = contents.events
+    facts = {
+        "store": str(target.path),
+        "exists": target.exists(),
+        "events": len(events),
+        "sources": len(contents.sources),
+        "evidence": len(contents.evidence),
+        "first_date": min(events["event_date"]) if len(events) else None,
+        "last_date": max(events["event_date_end"]) if len(events) else None,
+        "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
+        "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
+        "without_coordinates": int(events["latitude"].isna().sum()),
+    }
+    if as_json:
+        out_console.print_json(json.dumps(facts))
+        return
+    for key, value in facts.items():
+        out_console.print(f"{key}: {value}", markup=False, highlight=False)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    store: StoreOption = None,
+) -> None:
+    """Start the Streamlit app on the store."""
+    env = dict(os.environ, GEOMAP_STORE=str(load_settings(store=store).store.resolve()))
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+        "--server.address", host, "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"geomap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what geomap does.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Map what sources report about armed conflict, with the sourcing of every event."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the command, turning a GeomapError into ``error: …`` and exit status 2."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except GeomapError as err:
+        err_console.print(f"error: {err}", markup=False, highlight=False)
+        return 2
+    except click.ClickException as err:  # usage errors: click prints them itself
+        err.show()
+        return err.exit_code
+    except click.exceptions.Abort:
+        err_console.print("aborted", markup=False)
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Settings: where geomap keeps its files and which optional, networked parts are on.
+
+Settings are frozen; build one with :func:`load_settings`, which reads the
+environment (``GEOMAP_STORE``, ``GEOMAP_HOME``, ``GEOMAP_ONLINE``,
+``GEOMAP_USER_AGENT``) and lets explicit arguments win.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from geomap.errors import ConfigError
+
+#: the repository's data folder (sample inputs, actors.yaml, sources.yaml, overrides)
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_STORE = "geomap.gpkg"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and switches shared by the pipeline, the CLI and the app."""
+
+    store: Path = Path(DEFAULT_STORE)
+    home: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("geomap")))
+    data_dir: Path = DATA_DIR
+    online_geocoders: tuple[str, ...] = ()  # empty: offline only
+    user_agent: str = ""
+
+    def __post_init__(self) -> None:
+        if self.online_geocoders and not self.user_agent.strip():
+            raise ConfigError(
+                "online geocoders need a user agent that identifies you "
+                "(set GEOMAP_USER_AGENT, e.g. 'geomap/0.1 (you@example.org)')"
+            )
+
+
+def load_settings(*, store: str | os.PathLike | None = None, **overrides: object) -> Settings:
+    """Settings from the environment, with explicit arguments taking precedence."""
+    env = os.environ
+    online = tuple(n.strip() for n in env.get("GEOMAP_ONLINE", "").split(",") if n.strip())
+    values: dict[str, object] = {
+        "store": Path(store or env.get("GEOMAP_STORE") or DEFAULT_STORE),
+        "online_geocoders": online,
+        "user_agent": env.get("GEOMAP_USER_AGENT", ""),
+    }
+    if env.get("GEOMAP_HOME"):
+        values["home"] = Path(env["GEOMAP_HOME"])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,142 @@
+"""The import pipeline: read inputs → geocode what lacks coordinates → store.
+
+Each file is read on its own; a file that cannot be read is reported and the
+others still go through.  Everything read is written to the store in one atomic
+write at the end, so an import either lands whole or leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap.errors import GeomapError, InputError, RowProblem
+from geomap.geocode import Resolver, default_resolver, geocode_events
+from geomap.ingest.tables import read_table
+from geomap.schema import WGS84
+from geomap.store import Store, WriteSummary
+
+log = logging.getLogger(__name__)
+
+TABLE_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+#: progress callback: (files done, files in all, the file just finished)
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: per-row problems, per-file errors, unresolved places and the store summary."""
+
+    files: tuple[str, ...]
+    events_read: int
+    problems: tuple[RowProblem, ...] = ()
+    file_errors: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+    summary: WriteSummary | None = None
+    formats: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was read and every row kept."""
+        return not self.problems and not self.file_errors
+
+
+def expand_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files to import: each path itself, or the supported files inside a folder (sorted)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def import_files(
+    paths: Sequence[str | os.PathLike],
+    *,
+    store: Store,
+    resolver: Resolver | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import tables into ``store``; see the module docstring for the error policy.
+
+    Parameters
+    ----------
+    paths
+        Files or folders (folders are searched for supported tables).
+    store
+        The GeoPackage store to merge the events into.
+    resolver
+        The geocoder for rows with a place name but no coordinates; the embedded
+        offline gazetteer when omitted.
+    progress
+        Called after each file.
+    """
+    files = expand_inputs(paths)
+    events, sources, evidence = [], [], []
+    problems: list[RowProblem] = []
+    file_errors: list[str] = []
+    formats: dict[str, str] = {}
+    for done, path in enumerate(files, start=1):
+        try:
+            table = _read_input(path)
+        except GeomapError as err:
+            file_errors.append(str(err))
+            log.warning("%s", err)
+        else:
+            formats[str(path)] = table.format
+            problems.extend(table.problems)
+            events.append(table.events)
+            sources.append(table.sources)
+            evidence.append(table.evidence)
+        if progress is not None:
+            progress(done, len(files), str(path))
+    all_events = _concat_events(events)
+    unresolved: list[str] = []
+    if not all_events.empty:
+        all_events, unresolved = geocode_events(all_events, resolver=resolver or default_resolver())
+    summary = None
+    if not all_events.empty:
+        summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
+    return ImportReport(
+        files=tuple(str(p) for p in files),
+        events_read=len(all_events),
+        problems=tuple(problems),
+        file_errors=tuple(file_errors),
+        unresolved=tuple(unresolved),
+        summary=summary,
+        formats=formats,
+    )
+
+
+def _read_input(path: Path):
+    if path.suffix.lower() in ARTICLE_SUFFIXES:
+        raise InputError(
+            f"{path}: articles cannot be imported yet (event extraction from text is not built); "
+            "import an event table (.csv, .geojson, .gpkg)"
+        )
+    return read_table(path)
+
+
+def _concat_events(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=WGS84)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    frames = [f for f in frames if f is not None and not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else None

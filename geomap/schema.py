@@ -1,0 +1,329 @@
+"""The event table: the contract between geomap's stages (DESIGN.md §3).
+
+An event table is a GeoDataFrame in EPSG:4326 with the columns of
+:data:`EVENT_COLUMNS`, in that order.  :func:`validate` coerces a raw frame to
+the contract and returns the rows that fail it as :class:`~geomap.errors.RowProblem`
+instead of raising, so one bad row never costs the good ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from geomap.errors import RowProblem
+from geomap.model import ClaimStatus, EventType, GeoPrecision, Reliability, TimePrecision
+
+WGS84 = "EPSG:4326"
+
+#: column name → kind ("str", "int", "float", "date").  Order is the export order.
+EVENT_COLUMNS: dict[str, str] = {
+    "event_id": "str",
+    "event_date": "date",
+    "event_date_end": "date",
+    "time_precision": "int",
+    "event_type": "str",
+    "sub_event_type": "str",
+    "actor1": "str",
+    "assoc_actor_1": "str",
+    "actor2": "str",
+    "assoc_actor_2": "str",
+    "inter1": "int",
+    "inter2": "int",
+    "country": "str",
+    "iso3": "str",
+    "admin1": "str",
+    "admin2": "str",
+    "location": "str",
+    "place_mention": "str",
+    "geonameid": "int",
+    "latitude": "float",
+    "longitude": "float",
+    "geo_precision": "int",
+    "geocode_confidence": "float",
+    "fatalities": "int",
+    "fatalities_low": "int",
+    "fatalities_high": "int",
+    "notes": "str",
+    "source": "str",
+    "source_url": "str",
+    "source_date": "date",
+    "n_sources": "int",
+    "claim_status": "str",
+    "reliability": "str",
+    "credibility": "int",
+    "quote": "str",
+    "extraction": "str",
+    "origin_id": "str",  # the row's id in the dataset it came from (ACLED event_id_cnty, UCDP id)
+}
+
+SOURCE_COLUMNS: dict[str, str] = {
+    "source_id": "str",
+    "outlet": "str",
+    "url": "str",
+    "title": "str",
+    "published": "date",
+    "language": "str",
+    "kind": "str",
+    "reliability": "str",
+    "origin": "str",
+}
+
+EVIDENCE_COLUMNS: dict[str, str] = {
+    "event_id": "str",
+    "source_id": "str",
+    "sentence": "str",
+    "start": "int",
+    "end": "int",
+    "claim_status": "str",
+    "claimant": "str",
+}
+
+EVENT_TYPES = frozenset(t.value for t in EventType)
+CLAIM_STATUSES = frozenset(c.value for c in ClaimStatus)
+RELIABILITIES = frozenset(r.value for r in Reliability)
+GEO_PRECISIONS = frozenset(int(p) for p in GeoPrecision)
+TIME_PRECISIONS = frozenset(int(p) for p in TimePrecision)
+
+#: default values for optional columns left empty
+DEFAULTS: dict[str, object] = {
+    "time_precision": int(TimePrecision.DAY),
+    "geo_precision": int(GeoPrecision.PLACE),
+    "claim_status": ClaimStatus.REPORTED.value,
+    "reliability": Reliability.F.value,
+    "credibility": 6,
+    "n_sources": 1,
+    "extraction": "table",
+}
+
+
+def make_event_id(*, source: str, event_date: str, place: str, event_type: str) -> str:
+    """Stable event id: a hash of its sources, date, place and type.
+
+    The same inputs give the same id on every run, so re-importing a table
+    updates its events instead of duplicating them.
+    """
+    outlets = "; ".join(sorted(s.strip().lower() for s in source.split(";") if s.strip()))
+    key = "|".join([outlets, event_date, place.strip().lower(), event_type])
+    return "ev-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
+def make_source_id(*, outlet: str, url: str = "") -> str:
+    """Stable source id from an outlet name and (when known) the report's URL."""
+    key = f"{outlet.strip().lower()}|{url.strip()}"
+    return "src-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
+def point(lat: float, lon: float) -> Point:
+    """The one place where (lat, lon) becomes a shapely point, which is (x=lon, y=lat)."""
+    return Point(lon, lat)
+
+
+def empty_events() -> gpd.GeoDataFrame:
+    """An event table with no rows and every contract column."""
+    frame = pd.DataFrame({name: pd.Series(dtype=_dtype(kind)) for name, kind in EVENT_COLUMNS.items()})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+
+
+def empty_table(columns: dict[str, str]) -> pd.DataFrame:
+    """A plain table (sources, evidence) with no rows and the given columns."""
+    return pd.DataFrame({name: pd.Series(dtype=_dtype(kind)) for name, kind in columns.items()})
+
+
+def _dtype(kind: str) -> str:
+    return {"str": "object", "int": "Int64", "float": "float64", "date": "object"}[kind]
+
+
+def validate(
+    raw: pd.DataFrame, *, file: str, rows: Iterable[int] | None = None
+) -> tuple[gpd.GeoDataFrame, list[RowProblem]]:
+    """Coerce ``raw`` to the event-table contract.
+
+    Parameters
+    ----------
+    raw
+        A frame whose columns already carry our names (missing optional columns are filled).
+    file
+        The input file's name, used in problem reports.
+    rows
+        The row number of each row in the input file (see :class:`RowProblem`);
+        defaults to 2, 3, … (a CSV with one header line).
+
+    Returns
+    -------
+    (events, problems)
+        The valid rows as a GeoDataFrame in EPSG:4326 (rows without coordinates
+        have an empty geometry and are left for the geocoder), and one problem
+        per rejected row (the first problem found in that row).
+    """
+    row_numbers = list(rows) if rows is not None else list(range(2, len(raw) + 2))
+    good: list[dict] = []
+    problems: list[RowProblem] = []
+    for row_number, record in zip(row_numbers, raw.to_dict("records"), strict=True):
+        try:
+            good.append(_validate_record(record))
+        except _FieldProblem as err:
+            problems.append(RowProblem(file, row_number, err.field, err.problem))
+    return _to_frame(good), problems
+
+
+class _FieldProblem(Exception):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def _validate_record(record: dict) -> dict:
+    out: dict[str, object] = {}
+    for name, kind in EVENT_COLUMNS.items():
+        out[name] = _coerce(name, kind, record.get(name))
+    for name, default in DEFAULTS.items():
+        if out[name] is None:
+            out[name] = default
+    _check_required(out)
+    _check_codes(out)
+    _check_coordinates(out)
+    _fill_derived(out)
+    return out
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _coerce(name: str, kind: str, value: object) -> object:
+    if _blank(value):
+        return None
+    if kind == "str":
+        return str(value).strip()
+    if kind == "date":
+        return _coerce_date(name, value)
+    try:
+        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise _FieldProblem(name, f"not a number: {value!r}") from None
+    if math.isnan(number) or math.isinf(number):
+        raise _FieldProblem(name, f"not a finite number: {value!r}")
+    if kind == "int":
+        if number != int(number):
+            raise _FieldProblem(name, f"not a whole number: {value!r}")
+        return int(number)
+    return number
+
+
+def _coerce_date(name: str, value: object) -> str:
+    text = str(value).strip()
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        raise _FieldProblem(name, f"not a date: {text!r}") from None
+    if stamp is pd.NaT:
+        raise _FieldProblem(name, f"not a date: {text!r}")
+    return stamp.date().isoformat()
+
+
+def _check_required(out: dict) -> None:
+    if out["event_date"] is None:
+        raise _FieldProblem("event_date", "missing (required)")
+    if out["event_type"] is None:
+        raise _FieldProblem("event_type", "missing (required)")
+    has_point = out["latitude"] is not None or out["longitude"] is not None
+    if not has_point and out["location"] is None and out["country"] is None:
+        raise _FieldProblem("location", "missing: a row needs coordinates, a location or a country")
+
+
+def _check_codes(out: dict) -> None:
+    if out["event_type"] not in EVENT_TYPES:
+        raise _FieldProblem("event_type", f"unknown event type {out['event_type']!r}")
+    checks = {
+        "claim_status": CLAIM_STATUSES,
+        "reliability": RELIABILITIES,
+        "geo_precision": GEO_PRECISIONS,
+        "time_precision": TIME_PRECISIONS,
+        "credibility": frozenset(range(1, 7)),
+    }
+    for name, allowed in checks.items():
+        if out[name] not in allowed:
+            raise _FieldProblem(name, f"{out[name]!r} is not one of {sorted(allowed)}")
+    for name in ("inter1", "inter2"):
+        if out[name] is not None and not 0 <= out[name] <= 8:
+            raise _FieldProblem(name, f"{out[name]} is not an ACLED actor type 0–8")
+    for name in ("fatalities", "fatalities_low", "fatalities_high", "n_sources"):
+        if out[name] is not None and out[name] < 0:
+            raise _FieldProblem(name, f"negative: {out[name]}")
+    if out["event_date_end"] is not None and out["event_date_end"] < out["event_date"]:
+        raise _FieldProblem("event_date_end", "before event_date")
+
+
+def _check_coordinates(out: dict) -> None:
+    lat, lon = out["latitude"], out["longitude"]
+    if (lat is None) != (lon is None):
+        missing = "longitude" if lon is None else "latitude"
+        raise _FieldProblem(missing, "missing while the other coordinate is given")
+    if lat is not None and not -90 <= lat <= 90:
+        raise _FieldProblem("latitude", f"{lat} is outside -90..90")
+    if lon is not None and not -180 <= lon <= 180:
+        raise _FieldProblem("longitude", f"{lon} is outside -180..180")
+
+
+def _fill_derived(out: dict) -> None:
+    if out["event_date_end"] is None:
+        out["event_date_end"] = out["event_date"]
+    if out["fatalities"] is not None:
+        if out["fatalities_low"] is None:
+            out["fatalities_low"] = out["fatalities"]
+        if out["fatalities_high"] is None:
+            out["fatalities_high"] = out["fatalities"]
+    if out["source_date"] is None:
+        out["source_date"] = out["event_date"]
+    if out["place_mention"] is None:
+        out["place_mention"] = out["location"]
+    if out["event_id"] is None:
+        place = out["location"] or f"{out['latitude']},{out['longitude']}"
+        out["event_id"] = make_event_id(
+            source=out["source"] or "",
+            event_date=out["event_date"],
+            place=place,
+            event_type=out["event_type"],
+        )
+
+
+def _to_frame(records: list[dict]) -> gpd.GeoDataFrame:
+    if not records:
+        return empty_events()
+    frame = pd.DataFrame.from_records(records, columns=list(EVENT_COLUMNS))
+    frame = conform(frame, EVENT_COLUMNS)
+    geometry = [
+        point(lat, lon) if pd.notna(lat) and pd.notna(lon) else None
+        for lat, lon in zip(frame["latitude"], frame["longitude"], strict=True)
+    ]
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+
+
+def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Give ``frame`` exactly ``columns`` (missing ones empty) with the contract's dtypes."""
+    frame = frame.copy()
+    for name, kind in columns.items():
+        if name not in frame.columns:
+            frame[name] = None
+        if kind == "int":
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
+        elif kind == "float":
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        else:
+            frame[name] = frame[name].astype("object").where(frame[name].notna(), None)
+    extra = [c for c in frame.columns if c not in columns and c != "geometry"]
+    keep = list(columns) + (["geometry"] if "geometry" in frame.columns else [])
+    return frame.drop(columns=extra)[keep]

@@ -1,0 +1,163 @@
+"""The store: one GeoPackage with ``events``, ``sources`` and ``evidence`` layers.
+
+Writes are atomic: the whole package is written to a temporary file beside the
+store and moved over it with :func:`os.replace`, so a crash or a bad row never
+leaves a half-written store, and what was stored before is kept until the new
+version is complete.  Events are keyed by ``event_id``, sources by
+``source_id`` and evidence by ``(event_id, source_id)``: writing the same rows
+twice stores them once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geomap.errors import StoreError
+from geomap.schema import (
+    EVENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    SOURCE_COLUMNS,
+    WGS84,
+    conform,
+    empty_events,
+    empty_table,
+)
+
+log = logging.getLogger(__name__)
+
+EVENTS, SOURCES, EVIDENCE = "events", "sources", "evidence"
+_KEYS = {EVENTS: ["event_id"], SOURCES: ["source_id"], EVIDENCE: ["event_id", "source_id"]}
+
+
+@dataclass(frozen=True)
+class StoreContents:
+    """Everything a store holds, as three tables."""
+
+    events: gpd.GeoDataFrame
+    sources: pd.DataFrame
+    evidence: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What a write changed: new and updated rows per table."""
+
+    events_added: int
+    events_updated: int
+    sources_added: int
+    evidence_added: int
+
+
+class Store:
+    """A geomap GeoPackage on disk."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        """True when the store file is present."""
+        return self.path.is_file()
+
+    def read(self) -> StoreContents:
+        """All three tables; empty tables when the store does not exist yet."""
+        if not self.exists():
+            return StoreContents(empty_events(), empty_table(SOURCE_COLUMNS), empty_table(EVIDENCE_COLUMNS))
+        return StoreContents(self.read_events(), self._read_plain(SOURCES), self._read_plain(EVIDENCE))
+
+    def read_events(self) -> gpd.GeoDataFrame:
+        """The events layer as an event table (DESIGN.md §3)."""
+        if not self.exists():
+            return empty_events()
+        frame = self._read_layer(EVENTS)
+        geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else None
+        table = conform(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), EVENT_COLUMNS)
+        return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+
+    def write(
+        self,
+        events: gpd.GeoDataFrame,
+        *,
+        sources: pd.DataFrame | None = None,
+        evidence: pd.DataFrame | None = None,
+    ) -> WriteSummary:
+        """Merge new rows into the store (new rows win over stored rows with the same key)."""
+        old = self.read()
+        new_events = _conform_events(events)
+        known = set(old.events["event_id"])
+        incoming = set(new_events["event_id"])
+        merged_events = _merge(old.events, new_events, EVENTS)
+        merged_sources = _merge(old.sources, _conform_plain(sources, SOURCE_COLUMNS), SOURCES)
+        merged_evidence = _merge(old.evidence, _conform_plain(evidence, EVIDENCE_COLUMNS), EVIDENCE)
+        self._replace(
+            gpd.GeoDataFrame(merged_events, geometry="geometry", crs=WGS84), merged_sources, merged_evidence
+        )
+        return WriteSummary(
+            events_added=len(incoming - known),
+            events_updated=len(incoming & known),
+            sources_added=len(merged_sources) - len(old.sources),
+            evidence_added=len(merged_evidence) - len(old.evidence),
+        )
+
+    def _read_layer(self, layer: str) -> pd.DataFrame:
+        try:
+            layers = {name for name, _ in pyogrio.list_layers(self.path)}
+            if layer not in layers:
+                return empty_events() if layer == EVENTS else pd.DataFrame()
+            return pyogrio.read_dataframe(self.path, layer=layer)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
+            raise StoreError(f"{self.path}: cannot read layer {layer!r}: {err}") from err
+
+    def _read_plain(self, layer: str) -> pd.DataFrame:
+        columns = SOURCE_COLUMNS if layer == SOURCES else EVIDENCE_COLUMNS
+        frame = self._read_layer(layer)
+        return conform(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), columns)
+
+    def _replace(self, events: gpd.GeoDataFrame, sources: pd.DataFrame, evidence: pd.DataFrame) -> None:
+        directory = self.path.parent if str(self.path.parent) else Path(".")
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.gpkg", dir=directory)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        tmp.unlink()  # GDAL wants to create the file itself
+        try:
+            pyogrio.write_dataframe(events, tmp, layer=EVENTS, driver="GPKG")
+            pyogrio.write_dataframe(sources, tmp, layer=SOURCES, driver="GPKG", append=False)
+            pyogrio.write_dataframe(evidence, tmp, layer=EVIDENCE, driver="GPKG", append=False)
+            os.replace(tmp, self.path)
+        except Exception as err:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"{self.path}: write failed, the store is unchanged: {err}") from err
+        log.info("stored %d events in %s", len(events), self.path)
+
+
+def _conform_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if events is None or events.empty:
+        return empty_events()
+    geometry = (
+        events.geometry if isinstance(events, gpd.GeoDataFrame) else gpd.GeoSeries([None] * len(events))
+    )
+    table = conform(pd.DataFrame(events.drop(columns="geometry", errors="ignore")), EVENT_COLUMNS)
+    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry.values, crs=WGS84), crs=WGS84)
+
+
+def _conform_plain(frame: pd.DataFrame | None, columns: dict[str, str]) -> pd.DataFrame:
+    if frame is None or frame.empty:
+        return empty_table(columns)
+    return conform(frame, columns)
+
+
+def _merge(old: pd.DataFrame, new: pd.DataFrame, layer: str) -> pd.DataFrame:
+    """Stored rows first, new rows after; for a repeated key the new row wins."""
+    parts = [p for p in (old, new) if not p.empty]
+    if not parts:
+        return new if layer != EVENTS else empty_events()
+    merged = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    return merged.drop_duplicates(subset=_KEYS[layer], keep="last").reset_index(drop=True)
