@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -36,8 +35,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True)
-out_console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+out_console = Console(soft_wrap=True)
 
 StoreOption = Annotated[
     Path | None,
@@ -160,8 +159,8 @@ def info_command(
         "events": len(events),
         "sources": len(contents.sources),
         "evidence": len(contents.evidence),
-        "first_date": min(events["event_date"]) if len(events) else None,
-        "last_date": max(events["event_date_end"]) if len(events) else None,
+        "first_date": min(events["event_date"].dropna(), default=None),
+        "last_date": max(events["event_date_end"].dropna(), default=None),
         "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
         "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
         "without_coordinates": int(events["latitude"].isna().sum()),
@@ -215,10 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     except GeomapError as err:
         err_console.print(f"error: {err}", markup=False, highlight=False)
         return 2
-    except click.ClickException as err:  # usage errors: click prints them itself
-        err.show()
-        return err.exit_code
-    except click.exceptions.Abort:
+    except typer.TyperException as err:  # usage errors (bad option, missing argument)
+        show = getattr(err, "show", None)
+        if show is not None:
+            show()
+        else:
+            err_console.print(f"error: {err}", markup=False, highlight=False)
+        return int(getattr(err, "exit_code", 2))
+    except typer.Abort:
         err_console.print("aborted", markup=False)
         return 1
     return code if isinstance(code, int) else 0

@@ -1,0 +1,5 @@
+"""Geocoding: place mentions and their context → places with an honest precision."""
+
+from geomap.geocode.resolve import Resolver, default_resolver, geocode_events
+
+__all__ = ["Resolver", "default_resolver", "geocode_events"]

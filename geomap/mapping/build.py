@@ -1,0 +1,148 @@
+"""build_map: the event table → a layered folium map whose every event carries its sourcing."""
+
+from __future__ import annotations
+
+import logging
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geomap.gazetteer.boundaries import country_boundaries
+from geomap.mapping.annotate import event_annotation, event_tooltip
+from geomap.mapping.layers import Attribution, EventLayer, MapControl
+from geomap.mapping.style import area_radius, event_style, legend_html, marker_radius
+from geomap.model import EventType
+
+log = logging.getLogger(__name__)
+
+LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
+LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
+ATTRIBUTION = (
+    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · '
+    'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a> · geomap'
+)
+MAX_ZOOM = 18
+_TYPE_ORDER = [t.value for t in EventType]
+
+
+def build_map(
+    events: gpd.GeoDataFrame,
+    *,
+    evidence: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    tiles: str | None = None,
+    title: str | None = None,
+) -> folium.Map:
+    """A folium map of ``events`` with one toggleable layer per event type.
+
+    Parameters
+    ----------
+    events
+        An event table (DESIGN.md §3); rows without coordinates are left out.
+    evidence, sources
+        The store's evidence and sources tables, for the per-source annotation.
+    tiles
+        A web tile layer (e.g. ``"OpenStreetMap"``); by default the base map is
+        offline: country outlines drawn from Natural Earth.
+    title
+        Shown at the top of the legend.
+    """
+    placed = events[events["latitude"].notna() & events["longitude"].notna()]
+    if len(placed) < len(events):
+        log.info("%d events without coordinates are not drawn", len(events) - len(placed))
+    m = folium.Map(location=_centre(placed), zoom_start=5, tiles=tiles, max_zoom=MAX_ZOOM, control_scale=True)
+    m.options["max_zoom"] = MAX_ZOOM  # without tiles, Leaflet has no zoom limit and plugins fail
+    m.default_js = [LEAFLET_JS]  # the map uses Leaflet alone: no jQuery, Bootstrap or icon fonts
+    m.default_css = [LEAFLET_CSS]
+    if tiles is None and not placed.empty:
+        _add_countries(m, placed)
+    by_event = _evidence_by_event(evidence)
+    source_rows = _sources_by_id(sources)
+    types = sorted(
+        placed["event_type"].unique(), key=lambda t: (_TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99, t)
+    )
+    for event_type in types:
+        rows = placed[placed["event_type"] == event_type]
+        group = folium.FeatureGroup(name=f"{event_type} ({len(rows)})", show=True)
+        records, styles = _records(rows, by_event, source_rows)
+        group.add_child(EventLayer(records, styles))
+        group.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(MapControl(legend_html(types=types, title=title), position="bottomright"))
+    m.add_child(Attribution(ATTRIBUTION))
+    if not placed.empty:
+        m.fit_bounds(_bounds(placed), padding=(20, 20))
+    return m
+
+
+def _centre(placed: pd.DataFrame) -> list[float]:
+    if placed.empty:
+        return [17.0, -2.0]  # the Sahel, for an empty map
+    return [float(placed["latitude"].mean()), float(placed["longitude"].mean())]
+
+
+def _bounds(placed: pd.DataFrame) -> list[list[float]]:
+    return [
+        [float(placed["latitude"].min()), float(placed["longitude"].min())],
+        [float(placed["latitude"].max()), float(placed["longitude"].max())],
+    ]
+
+
+def _add_countries(m: folium.Map, placed: pd.DataFrame, *, pad: float = 8.0) -> None:
+    """Country outlines around the events, simplified so the page stays small."""
+    (south, west), (north, east) = _bounds(placed)
+    countries = country_boundaries().cx[west - pad : east + pad, south - pad : north + pad]
+    if countries.empty:
+        return
+    outlines = countries[["name", "geometry"]].copy()
+    outlines["geometry"] = outlines.geometry.simplify(0.03, preserve_topology=True)
+    folium.GeoJson(
+        outlines.__geo_interface__,
+        name="Countries",
+        control=False,
+        style_function=lambda _: {"color": "#888", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1},
+        interactive=False,
+    ).add_to(m)
+
+
+def _evidence_by_event(evidence: pd.DataFrame | None) -> dict[str, list[dict]]:
+    if evidence is None or evidence.empty:
+        return {}
+    grouped: dict[str, list[dict]] = {}
+    for row in evidence.to_dict("records"):
+        grouped.setdefault(str(row["event_id"]), []).append(row)
+    return grouped
+
+
+def _sources_by_id(sources: pd.DataFrame | None) -> dict[str, dict]:
+    if sources is None or sources.empty:
+        return {}
+    return {str(row["source_id"]): row for row in sources.to_dict("records")}
+
+
+def _records(
+    rows: pd.DataFrame, by_event: dict[str, list[dict]], sources: dict[str, dict]
+) -> tuple[list[list], list[dict]]:
+    styles: list[dict] = []
+    style_index: dict[str, int] = {}
+    records = []
+    for event in rows.drop(columns="geometry", errors="ignore").to_dict("records"):
+        style = event_style(event)
+        key = repr(sorted(style.items()))
+        if key not in style_index:
+            style_index[key] = len(styles)
+            styles.append(style)
+        popup = event_annotation(event, evidence=by_event.get(str(event["event_id"]), ()), sources=sources)
+        records.append(
+            [
+                round(float(event["latitude"]), 5),
+                round(float(event["longitude"]), 5),
+                style_index[key],
+                marker_radius(event),
+                area_radius(event) or 0,
+                popup,
+                event_tooltip(event),
+            ]
+        )
+    return records, styles

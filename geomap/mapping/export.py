@@ -1,0 +1,129 @@
+"""Exports: the HTML map (CDN or fully offline) and the event table as CSV, GeoJSON or GeoPackage.
+
+Every export is written to a temporary file beside the target and moved over it,
+so a failed export never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element
+
+from geomap.errors import ExportError
+from geomap.schema import EVENT_COLUMNS, WGS84
+from geomap.store import Store
+
+EXPORT_FORMATS = ("csv", "geojson", "gpkg")
+_EMBED_CSS = "html,body{margin:0;padding:0;width:100%;height:100%}"
+
+
+def _leaflet_dir() -> Path:
+    from xstatic.pkg import leaflet
+
+    return Path(leaflet.BASE_DIR)
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except (OSError, ValueError) as err:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: export failed: {err}") from err
+    return path
+
+
+def export_html(m: folium.Map, path: str | os.PathLike, *, offline: bool = False) -> Path:
+    """Write the map as one HTML page.
+
+    With ``offline=True`` Leaflet's script, stylesheet and images are inlined
+    from the installed xstatic-leaflet package, so the page needs no network;
+    otherwise the page loads Leaflet from a CDN, as folium does.
+    """
+    if offline:
+        _inline_leaflet(m)
+    html = m.get_root().render()
+    return _atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8"))
+
+
+def _inline_leaflet(m: folium.Map) -> None:
+    base = _leaflet_dir()
+    script = (base / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    css = re.sub(
+        r"url\((?:'|\")?images/([\w.-]+)(?:'|\")?\)",
+        lambda g: _data_uri(base / "images" / g[1]),
+        (base / "leaflet.css").read_text(encoding="utf-8"),
+    )
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
+    root.header.add_child(Element(f"<script>{script}</script>"), name="leaflet_js_inline")
+    root.header.add_child(Element(f"<style>{_EMBED_CSS}</style>"), name="geomap_embed_css")
+
+
+def _data_uri(path: Path) -> str:
+    if not path.exists():
+        return "none"
+    kind = "image/svg+xml" if path.suffix == ".svg" else "image/png"
+    return f"url(data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')})"
+
+
+def export_events(
+    events: gpd.GeoDataFrame,
+    path: str | os.PathLike,
+    *,
+    fmt: str,
+    sources: pd.DataFrame | None = None,
+    evidence: pd.DataFrame | None = None,
+) -> Path:
+    """Write the event table as ``csv`` (ACLED-compatible names plus ours), ``geojson`` or ``gpkg``.
+
+    The CSV carries ACLED's ``source_scale`` column too, filled from the kinds
+    of the event's sources when the source registry has graded them.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    path = Path(path)
+    if fmt == "gpkg":
+        return _atomic(path, lambda tmp: _write_gpkg(tmp, events, sources, evidence))
+    if fmt == "geojson":
+        placed = gpd.GeoDataFrame(events, geometry="geometry", crs=WGS84)
+        return _atomic(path, lambda tmp: placed.to_file(tmp, driver="GeoJSON"))
+    table = pd.DataFrame(events.drop(columns="geometry", errors="ignore"))
+    table.insert(
+        table.columns.get_loc("source") + 1, "source_scale", _source_scale(events, sources, evidence)
+    )
+    columns = [c for c in [*EVENT_COLUMNS, "source_scale"] if c in table.columns]
+    return _atomic(path, lambda tmp: table[columns].to_csv(tmp, index=False))
+
+
+def _write_gpkg(tmp: Path, events, sources, evidence) -> None:
+    tmp.unlink()
+    Store(tmp).write(events, sources=sources, evidence=evidence)
+
+
+def _source_scale(events, sources, evidence) -> list[str]:
+    if sources is None or evidence is None or sources.empty or evidence.empty or "kind" not in sources:
+        return [""] * len(events)
+    kinds = dict(zip(sources["source_id"], sources["kind"].fillna(""), strict=True))
+    per_event: dict[str, list[str]] = {}
+    for event_id, source_id in zip(evidence["event_id"], evidence["source_id"], strict=True):
+        kind = kinds.get(source_id) or ""
+        if kind and kind not in per_event.setdefault(event_id, []):
+            per_event[event_id].append(kind)
+    return ["-".join(per_event.get(e, [])) for e in events["event_id"]]

@@ -1,0 +1,84 @@
+"""Visual encoding of events, and the legend that explains it.
+
+colour = event type (Okabe–Ito, readable with colour-blindness); fill = corroborated
+(two or more independent outlets) or hollow (single source); outline dashed for
+claimed and alleged events, red and thick for disputed ones; size = fatalities
+(square-root scale, capped).  Events known only to a region or a country are
+drawn as a dashed area of comparable size, not as a point on its centre.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from geomap.mapping.annotate import CLAIM_WORDS, escape_text
+from geomap.model import EventType
+
+TYPE_COLOURS = {
+    EventType.BATTLES.value: "#D55E00",
+    EventType.EXPLOSIONS.value: "#E69F00",
+    EventType.VIOLENCE_AGAINST_CIVILIANS.value: "#CC79A7",
+    EventType.PROTESTS.value: "#0072B2",
+    EventType.RIOTS.value: "#56B4E9",
+    EventType.STRATEGIC.value: "#009E73",
+}
+DISPUTED_OUTLINE = "#d7191c"
+AREA_RADIUS_M = {3: 60_000, 4: 250_000}  # drawn radius of a region-level / country-level event
+
+
+def event_style(event: Mapping) -> dict[str, object]:
+    """Leaflet path options for one event."""
+    colour = TYPE_COLOURS.get(str(event.get("event_type")), "#666666")
+    status = str(event.get("claim_status") or "reported")
+    corroborated = _number(event.get("n_sources")) >= 2
+    style: dict[str, object] = {
+        "color": DISPUTED_OUTLINE if status == "disputed" else colour,
+        "weight": 3 if status == "disputed" else 2,
+        "fillColor": colour,
+        "fillOpacity": 0.75 if corroborated else 0.12,
+        "opacity": 0.95,
+    }
+    if status in ("claimed", "alleged"):
+        style["dashArray"] = "4 3"
+    return style
+
+
+def marker_radius(event: Mapping) -> float:
+    """Pixel radius: 5 for no or unknown fatalities, growing with the square root, at most 18."""
+    deaths = _number(event.get("fatalities"))
+    return round(min(5 + 1.6 * math.sqrt(deaths), 18), 1)
+
+
+def area_radius(event: Mapping) -> int | None:
+    """Radius in metres for events known only to a region or a country; None for placed events."""
+    return AREA_RADIUS_M.get(int(_number(event.get("geo_precision")) or 1))
+
+
+def _number(value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if math.isnan(number) else number
+
+
+def legend_html(*, types: list[str], title: str | None = None) -> str:
+    """The legend as escaped HTML (a Leaflet control shows it inside the map)."""
+    swatch = '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;{}"></span> '
+    rows = [f"<b>{escape_text(title)}</b><br>" if title else ""]
+    rows += [
+        swatch.format(f"background:{TYPE_COLOURS.get(t, '#666')}") + escape_text(t) + "<br>" for t in types
+    ]
+    rows += [
+        "<hr style='margin:4px 0'>",
+        swatch.format("background:#777") + "two or more independent outlets<br>",
+        swatch.format("border:2px solid #777") + "single source<br>",
+        swatch.format("border:2px dashed #777") + f"{CLAIM_WORDS['claimed'][0].lower()} or "
+        f"{CLAIM_WORDS['alleged'][0].lower()}<br>",
+        swatch.format(f"border:3px solid {DISPUTED_OUTLINE}") + "disputed<br>",
+        "large dashed circle: known only to the region or country<br>",
+        "size: fatalities (lowest credible figure)<br>",
+        "<small>Click an event for its sources: who says so, in what words, how far to trust it.</small>",
+    ]
+    return "".join(rows)

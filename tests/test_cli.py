@@ -1,0 +1,136 @@
+"""The `geomap` command: import, info, map, export, serve; errors exit 2 with `error: …`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from geomap import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample" / "events.csv"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def store(tmp_path, capsys) -> Path:
+    path = tmp_path / "geomap.gpkg"
+    code, out, err = run(capsys, "import", str(SAMPLE), "--store", str(path))
+    assert code == 0, err
+    assert "events read" in out
+    return path
+
+
+def test_import_then_info(store, capsys) -> None:
+    code, out, _ = run(capsys, "info", "--json", "--store", str(store))
+    assert code == 0
+    facts = json.loads(out)
+    sample = pd.read_csv(SAMPLE)
+    assert facts["events"] == len(sample)
+    assert facts["first_date"] == min(sample["event_date"])
+    assert facts["claim_status"]["alleged"] >= 1
+
+
+def test_reimport_does_not_duplicate(store, capsys) -> None:
+    code, out, _ = run(capsys, "import", str(SAMPLE), "--store", str(store))
+    assert code == 0
+    assert "0 new" in out
+    _, out, _ = run(capsys, "info", "--json", "--store", str(store))
+    assert json.loads(out)["events"] == len(pd.read_csv(SAMPLE))
+
+
+def test_map_writes_html_with_the_sourcing(store, tmp_path, capsys) -> None:
+    out_file = tmp_path / "map.html"
+    code, _, err = run(capsys, "map", "--out", str(out_file), "--store", str(store))
+    assert code == 0, err
+    html = out_file.read_text(encoding="utf-8")
+    sample = pd.read_csv(SAMPLE)
+    kidal = sample[(sample["event_date"] == "2023-11-14") & (sample["location"] == "Kidal")].iloc[0]
+    first_outlet = kidal["source"].split(";")[0].strip()
+    assert first_outlet in html
+    assert "alleged" in html.lower()
+    assert "leaflet" in html.lower()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+def test_export_formats_round_trip(store, tmp_path, capsys, fmt) -> None:
+    out_file = tmp_path / f"events.{fmt}"
+    code, _, err = run(capsys, "export", "--format", fmt, "--out", str(out_file), "--store", str(store))
+    assert code == 0, err
+    back = (
+        pd.read_csv(out_file)
+        if fmt == "csv"
+        else gpd.read_file(out_file, layer="events" if fmt == "gpkg" else None)
+    )
+    assert len(back) == len(pd.read_csv(SAMPLE))
+    assert {"event_id", "event_date", "event_type", "source", "claim_status"} <= set(back.columns)
+
+
+def test_import_with_bad_rows_keeps_the_good_ones(tmp_path, capsys) -> None:
+    rows = pd.read_csv(SAMPLE).head(20)
+    rows.loc[3, "event_date"] = "31 Smarch 2023"
+    rows.loc[8, "latitude"] = 123.0
+    rows.loc[15, "event_type"] = "Skirmish"
+    bad = tmp_path / "twenty.csv"
+    rows.to_csv(bad, index=False)
+    store = tmp_path / "s.gpkg"
+    code, out, err = run(capsys, "import", str(bad), "--store", str(store))
+    assert code == 0
+    assert "17 events read" in out
+    rejected = [line for line in err.splitlines() if line.startswith("rejected ")]
+    assert rejected == [
+        f"rejected {bad}:5: event_date: not a date: '31 Smarch 2023'",
+        f"rejected {bad}:10: latitude: 123.0 is outside -90..90",
+        f"rejected {bad}:17: event_type: unknown event type 'Skirmish'",
+    ]
+
+
+def test_errors_exit_2_with_a_message(tmp_path, capsys) -> None:
+    code, _, err = run(
+        capsys, "map", "--store", str(tmp_path / "none.gpkg"), "--out", str(tmp_path / "m.html")
+    )
+    assert code == 2
+    assert err.startswith("error: ")
+    assert "no events" in err
+    code, _, err = run(capsys, "export", "--format", "xlsx", "--store", str(tmp_path / "none.gpkg"))
+    assert code == 2
+    assert "csv, geojson, gpkg" in err
+
+
+def test_store_from_the_environment(store, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("GEOMAP_STORE", str(store))
+    code, out, _ = run(capsys, "info", "--json")
+    assert code == 0
+    assert json.loads(out)["store"] == str(store)
+
+
+@pytest.mark.parametrize("command", ["import", "map", "export", "serve", "info"])
+def test_help_for_every_command(command) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "geomap.cli", command, "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--store" in done.stdout
+
+
+def test_serve_starts_streamlit_on_the_given_address(monkeypatch, store, capsys) -> None:
+    calls = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, env: calls.append((command, env)) or 0)
+    code, _, _ = run(capsys, "serve", "--store", str(store), "--port", "8611")
+    assert code == 0
+    command, env = calls[0]
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+    assert command[command.index("--server.port") + 1] == "8611"
+    assert command[command.index("run") + 1].endswith("app.py")
+    assert env["GEOMAP_STORE"] == str(store)
