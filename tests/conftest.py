@@ -1,0 +1,76 @@
+"""Fixtures shared by the tests: realistic event tables and the hostile strings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geomap.ingest.tables import read_table
+from geomap.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_EVENTS = ROOT / "data" / "sample" / "events.csv"
+SEED = ROOT.parent / "shared" / "seeds" / "000_5f17acd02aa61410.txt"
+
+#: strings that must stay text wherever they are shown
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "${alert(1)}",
+    "`alert(1)`",
+    "\\101",
+]
+HOSTILE_URL = "javascript:alert(1)"
+
+
+def hostile_rows() -> pd.DataFrame:
+    """Three events near Kidal whose every free-text field carries a hostile string."""
+    payload = " ".join(HOSTILE)
+    base = {
+        "event_date": "2023-11-14",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "country": "Mali",
+        "admin1": "Kidal",
+        "claim_status": "alleged",
+    }
+    return pd.DataFrame(
+        [
+            {**base, "location": f"Kidal {payload}", "latitude": 18.44, "longitude": 1.41,
+             "actor1": f"Armed group {payload}", "actor2": payload, "notes": payload, "quote": payload,
+             "source": f"Outlet {payload}", "source_url": HOSTILE_URL},
+            {**base, "location": "Anefis", "latitude": 18.05, "longitude": 0.6, "actor1": payload,
+             "notes": "A clash near Anefis.", "quote": f"Quote {payload}", "source": "RFI",
+             "source_url": "https://www.rfi.fr/x?a=1&b=`${alert(1)}`"},
+            {**base, "location": payload, "latitude": 17.6, "longitude": -0.75, "geo_precision": 4,
+             "actor1": "Military Forces of Mali (2021-)", "notes": payload, "source": payload,
+             "quote": payload},
+        ]
+    )  # fmt: skip
+
+
+@pytest.fixture
+def hostile_csv(tmp_path) -> Path:
+    path = tmp_path / "hostile.csv"
+    hostile_rows().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def sample_store(tmp_path) -> Store:
+    """A store holding the sample events (as `make run` imports them)."""
+    table = read_table(SAMPLE_EVENTS)
+    store = Store(tmp_path / "sample.gpkg")
+    store.write(table.events, sources=table.sources, evidence=table.evidence)
+    return store
+
+
+@pytest.fixture
+def hostile_store(tmp_path, hostile_csv) -> Store:
+    table = read_table(hostile_csv)
+    assert not table.problems
+    store = Store(tmp_path / "hostile.gpkg")
+    store.write(table.events, sources=table.sources, evidence=table.evidence)
+    return store

@@ -1,0 +1,118 @@
+"""Browser tests: Debian's Chromium driven by Playwright, with the network closed.
+
+CDN requests for Leaflet are answered from the installed xstatic packages;
+every other request that leaves 127.0.0.1 or the local file is aborted and
+recorded.  Any JavaScript dialog (alert, confirm, prompt) fails the test: a
+hostile string that runs would open one.  Under CI (CI=true) a missing
+Chromium fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def _asset_dirs() -> list[Path]:
+    from xstatic.pkg import leaflet, leaflet_markercluster
+
+    return [Path(leaflet.BASE_DIR), Path(leaflet_markercluster.BASE_DIR)]
+
+
+def local_asset(url: str) -> Path | None:
+    """The installed file that a CDN URL for Leaflet (or its images) asks for, if we have it."""
+    path = urlsplit(url).path
+    name = path.rsplit("/", 1)[-1]
+    for base in _asset_dirs():
+        for candidate in (base / name, base / "images" / name):
+            if name and candidate.is_file():
+                return candidate
+    return None
+
+
+@dataclass
+class Guard:
+    """What the page tried: blocked requests, assets served locally, dialogs, script errors."""
+
+    blocked: list[str] = field(default_factory=list)
+    served: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def guard_page(page, *, allow_local_assets: bool = True) -> Guard:
+    """Close the network around ``page`` and record what it tries."""
+    guard = Guard()
+
+    def route(route) -> None:
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        if url.startswith(("file:", "data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+            return
+        asset = local_asset(url) if allow_local_assets else None
+        if asset is not None:
+            guard.served.append(url)
+            kind = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
+            route.fulfill(
+                status=200,
+                body=asset.read_bytes(),
+                headers={"Content-Type": kind, "Access-Control-Allow-Origin": "*"},
+            )
+            return
+        guard.blocked.append(url)
+        route.abort()
+
+    def dialog(d) -> None:
+        guard.dialogs.append(d.message)
+        d.dismiss()
+
+    page.context.route("**/*", route)
+    page.on("dialog", dialog)
+    page.on("pageerror", lambda err: guard.errors.append(str(err)))
+    return guard
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing at /usr/bin/chromium: CI must run the browser tests")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

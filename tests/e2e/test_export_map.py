@@ -1,0 +1,118 @@
+"""The exported HTML map in headless Chromium, with the network closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.mapping.build import build_map
+from geomap.mapping.export import export_html
+from tests.conftest import HOSTILE, SAMPLE_EVENTS
+from tests.e2e.conftest import guard_page
+
+pytestmark = pytest.mark.e2e
+
+MARKERS = "path.leaflet-interactive"
+
+
+def _export(store, path, *, offline: bool):
+    contents = store.read()
+    m = build_map(
+        contents.events, evidence=contents.evidence, sources=contents.sources, title="Northern Mali"
+    )
+    return export_html(m, path, offline=offline)
+
+
+def _open(page, path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_selector(MARKERS, state="attached", timeout=15_000)
+
+
+def test_cdn_export_shows_markers_and_their_sources(page, sample_store, tmp_path, artifacts) -> None:
+    guard = guard_page(page)
+    _open(page, _export(sample_store, tmp_path / "map.html", offline=False))
+    events = sample_store.read_events()
+    assert page.locator(MARKERS).count() == len(events)
+    assert any("leaflet" in url for url in guard.served), "Leaflet should come from the (routed) CDN"
+    assert page.locator(".leaflet-control-layers").count() == 1
+    assert "independent outlets" in page.locator(".gm-control").inner_text()
+
+    battles = int((events["event_type"] == "Battles").sum())
+    toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Battles").locator("input")
+    toggle.uncheck()
+    assert page.locator(MARKERS).count() == len(events) - battles
+    toggle.check()
+    assert page.locator(MARKERS).count() == len(events)
+
+    page.screenshot(path=str(artifacts / "sample-map.png"))
+    texts = _popup_texts(page, limit=len(events))
+    seed = next(t for t in texts if "French intelligence" in t)
+    assert "ALLEGED" in seed
+    assert "African Initiative" in seed
+    assert "1 independent outlet" in seed
+    assert any("Reuters" in t and "2023-11-14" in t and "REPORTED" in t for t in texts)
+    assert guard.dialogs == []
+    assert guard.errors == []
+
+
+def test_offline_export_needs_no_network(page, sample_store, tmp_path) -> None:
+    guard = guard_page(page, allow_local_assets=False)
+    _open(page, _export(sample_store, tmp_path / "offline.html", offline=True))
+    assert page.locator(MARKERS).count() == len(sample_store.read_events())
+    assert guard.blocked == []
+    assert guard.errors == []
+    page.locator(MARKERS).first.click(force=True)
+    assert page.locator(".leaflet-popup-content .gm-sourcing").count() == 1
+
+
+def test_region_level_events_are_drawn_as_areas(page, sample_store, tmp_path) -> None:
+    guard_page(page)
+    _open(page, _export(sample_store, tmp_path / "map.html", offline=True))
+    events = sample_store.read_events()
+    areas = int((events["geo_precision"] >= 3).sum())
+    assert areas >= 3
+    # areas are dashed L.circle paths whose size is in metres: they grow when zooming in, markers do not
+    dashed = page.locator("path.leaflet-interactive[stroke-dasharray='8 6']")
+    assert dashed.count() == areas
+    page.wait_for_timeout(800)  # let fit-bounds settle before measuring
+    before = dashed.first.bounding_box()["width"]
+    marker_before = page.locator(MARKERS).nth(0).bounding_box()["width"]
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(1500)  # the zoom animation
+    assert dashed.first.bounding_box()["width"] > 1.5 * before
+    solid = page.locator("path.leaflet-interactive:not([stroke-dasharray='8 6'])").first
+    assert solid.bounding_box()["width"] <= max(marker_before, 40)
+
+
+@pytest.mark.parametrize("offline", [False, True])
+def test_hostile_strings_stay_text(page, hostile_store, tmp_path, offline) -> None:
+    guard = guard_page(page)
+    _open(page, _export(hostile_store, tmp_path / "hostile.html", offline=offline))
+    texts = _popup_texts(page, limit=10)
+    page.locator(MARKERS).first.hover(force=True)
+    assert guard.dialogs == []
+    assert guard.errors == []
+    assert len(texts) == 3
+    assert all(HOSTILE[0] in t for t in texts)  # shown as text, not as an image element
+    assert page.locator(".leaflet-popup-content img").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert "${alert(1)}" in "".join(texts)
+
+
+def _popup_texts(page, *, limit: int) -> list[str]:
+    """Open each marker's popup in turn and read it."""
+    texts = []
+    markers = page.locator(MARKERS)
+    for i in range(min(markers.count(), limit)):
+        page.evaluate(
+            "(i) => { const p = document.querySelectorAll('path.leaflet-interactive')[i];"
+            " p.dispatchEvent(new MouseEvent('click', {bubbles: true})); }",
+            i,
+        )
+        popup = page.locator(".leaflet-popup-content").last  # the previous one may still be fading out
+        popup.wait_for(timeout=5_000)
+        texts.append(popup.inner_text())
+    return texts
+
+
+def test_sample_file_is_the_one_make_run_uses() -> None:
+    assert SAMPLE_EVENTS.is_file()
