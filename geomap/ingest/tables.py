@@ -272,7 +272,8 @@ def _ucdp_record(record: dict) -> dict:
         "fatalities_low": record.get("low"),
         "fatalities_high": record.get("high"),
         "notes": "; ".join(n for n in notes if n) or None,
-        "source": record.get("source_office"),
+        "source": "; ".join(o.strip() for o in str(record.get("source_office") or "").split(";") if o.strip())
+        or None,
         "source_url": url.group(0) if url else None,
         "source_date": _ucdp_date(record.get("source_date")),
         "quote": record.get("source_headline") or (article if not url else None),
