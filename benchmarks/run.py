@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from geomap.mapping.build import build_map
-from geomap.mapping.export import export_html
 
 from geomap.geocode import default_resolver
+from geomap.mapping.build import build_map
+from geomap.mapping.export import export_html
 from geomap.model import EventType
 from geomap.pipeline import import_files
 from geomap.store import Store
