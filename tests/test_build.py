@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import folium
 
 from geomap.mapping.build import build_map
-from geomap.mapping.layers import script_json
+from geomap.mapping.layers import EventMap, script_json
 from geomap.mapping.style import area_radius, event_style, marker_radius
 from tests.conftest import HOSTILE
 
 
-def _payloads(html: str) -> list[list]:
-    return [json.loads(m) for m in re.findall(r"var records = (\[.*?\]);\n", html)]
+def _payload(m: folium.Map) -> dict:
+    (element,) = [c for c in m._children.values() if isinstance(c, EventMap)]
+    return element.data
 
 
 def test_one_layer_per_event_type_with_counts(sample_store) -> None:
@@ -25,8 +23,10 @@ def test_one_layer_per_event_type_with_counts(sample_store) -> None:
     counts = contents.events["event_type"].value_counts()
     for event_type, count in counts.items():
         assert f"{event_type} ({count})" in html
-    records = _payloads(html)
-    assert sum(len(r) for r in records) == len(contents.events)
+    data = _payload(m)
+    assert data["n"] == len(contents.events)
+    assert len(data["lat"]) == len(data["sources"]["start"]) - 1 == len(contents.events)
+    assert len(data["strings"]) == len(set(data["strings"]))  # every string is stored once
     assert "L.control.layers" in html
     assert "GeoNames" in html
     assert "Natural Earth" in html
@@ -36,16 +36,15 @@ def test_one_layer_per_event_type_with_counts(sample_store) -> None:
 def test_events_without_coordinates_are_left_out(sample_store) -> None:
     events = sample_store.read_events()
     events.loc[events.index[:3], ["latitude", "longitude"]] = None
-    records = _payloads(build_map(events).get_root().render())
-    assert sum(len(r) for r in records) == len(events) - 3
+    assert _payload(build_map(events))["n"] == len(events) - 3
 
 
 def test_region_and_country_events_are_areas(sample_store) -> None:
     events = sample_store.read_events()
-    records = [r for group in _payloads(build_map(events).get_root().render()) for r in group]
-    areas = [r for r in records if r[4] > 0]
+    data = _payload(build_map(events))
+    areas = [i for i, metres in enumerate(data["area"]) if metres > 0]
     assert len(areas) == int((events["geo_precision"] >= 3).sum())
-    assert all("known only to the" in r[5] for r in areas)
+    assert {data["number"]["geo_precision"][i] for i in areas} <= {3, 4}
 
 
 def test_the_payload_cannot_break_out_of_its_script(hostile_store) -> None:
@@ -74,3 +73,20 @@ def test_style_encodes_sourcing() -> None:
     assert marker_radius({"fatalities": 10_000}) == 18
     assert area_radius({"geo_precision": 1}) is None
     assert area_radius({"geo_precision": 4}) > area_radius({"geo_precision": 3})
+
+
+def test_repeated_strings_are_stored_once(sample_store) -> None:
+    contents = sample_store.read()
+    data = _payload(build_map(contents.events, evidence=contents.evidence, sources=contents.sources))
+    strings = data["strings"]
+    kidal = strings.index("Kidal")
+    assert data["text"]["location"].count(kidal) == int((contents.events["location"] == "Kidal").sum())
+    reuters = strings.index("Reuters")
+    assert data["sources"]["outlet"].count(reuters) >= 4
+
+
+def test_clustering_is_automatic_for_many_events(sample_store) -> None:
+    events = sample_store.read_events()
+    small = build_map(events).get_root().render()
+    assert "markercluster" not in small
+    assert "leaflet.markercluster" in build_map(events, cluster=True).get_root().render()

@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
+import pandas as pd
+
 _JS_SENSITIVE = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 
 GEO_PRECISION_WORDS = {
@@ -172,6 +174,99 @@ def claim_badge(status: object) -> str:
     )
 
 
+ENTRY_COLUMNS = ["event_id", "outlet", "url", "date", "quote", "claimant", "status", "grade"]
+
+
+def source_entries(
+    events: pd.DataFrame, evidence: pd.DataFrame | None = None, sources: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per source shown under each event, in event order (raw text; escaping happens when shown).
+
+    Events with evidence rows list those, with the outlet, URL, date and grade of
+    their source.  Events without evidence (a table read without its sources)
+    list the outlets of their ``source`` column: the first with the event's URL
+    and quote, each with the event's source date and claim status.
+    """
+    ids = events["event_id"].astype(str)
+    has = pd.Series(False, index=events.index)
+    parts = []
+    if evidence is not None and not evidence.empty:
+        mine = evidence[evidence["event_id"].astype(str).isin(set(ids))]
+        has = ids.isin(set(mine["event_id"].astype(str)))
+        if not mine.empty:
+            parts.append(_evidence_entries(mine, sources, events))
+    rest = events[~has.to_numpy()]
+    if not rest.empty:
+        parts.append(_column_entries(rest))
+    if not parts:
+        return pd.DataFrame(columns=ENTRY_COLUMNS)
+    entries = pd.concat(parts, ignore_index=True)
+    order = {event_id: n for n, event_id in enumerate(ids)}
+    entries["_order"] = entries["event_id"].map(order)
+    entries["_n"] = range(len(entries))
+    return entries.sort_values(["_order", "_n"], kind="stable")[ENTRY_COLUMNS].reset_index(drop=True)
+
+
+def _evidence_entries(
+    evidence: pd.DataFrame, sources: pd.DataFrame | None, events: pd.DataFrame
+) -> pd.DataFrame:
+    table = evidence.assign(
+        event_id=evidence["event_id"].astype(str), source_id=evidence["source_id"].astype(str)
+    )
+    if sources is not None and not sources.empty:
+        known = sources.assign(source_id=sources["source_id"].astype(str))
+        table = table.merge(
+            known[["source_id", "outlet", "url", "published", "reliability"]], on="source_id", how="left"
+        )
+    else:
+        table = table.assign(outlet=None, url=None, published=None, reliability=None)
+    event_dates = dict(zip(events["event_id"].astype(str), events["source_date"], strict=True))
+    outlet = _present(table["outlet"]).fillna(_present(table["source_id"])).fillna("unknown outlet")
+    return pd.DataFrame(
+        {
+            "event_id": table["event_id"],
+            "outlet": outlet,
+            "url": _present(table["url"]),
+            "date": _present(table["published"]).fillna(table["event_id"].map(event_dates)),
+            "quote": _present(table["sentence"]),
+            "claimant": _present(table["claimant"]),
+            "status": _present(table["claim_status"]),
+            "grade": _present(table["reliability"]),
+        }
+    )
+
+
+def _column_entries(events: pd.DataFrame) -> pd.DataFrame:
+    outlets = _present(events["source"]).fillna("unknown outlet").str.split(";")
+    table = pd.DataFrame(
+        {"event_id": events["event_id"].astype(str).to_numpy(), "outlet": outlets.to_numpy()}
+    )
+    for column in ("source_url", "source_date", "quote", "claim_status"):
+        table[column] = _present(events[column]).to_numpy()
+    table = table.explode("outlet", ignore_index=True)
+    table["outlet"] = table["outlet"].str.strip()
+    table = table[table["outlet"] != ""]
+    first = ~table["event_id"].duplicated()
+    return pd.DataFrame(
+        {
+            "event_id": table["event_id"],
+            "outlet": table["outlet"],
+            "url": table["source_url"].where(first),
+            "date": table["source_date"],
+            "quote": table["quote"].where(first),
+            "claimant": None,
+            "status": table["claim_status"],
+            "grade": None,
+        }
+    )
+
+
+def _present(column: pd.Series) -> pd.Series:
+    """Text with empty strings and missing values as None."""
+    text = column.astype("object").where(column.notna(), None)
+    return text.where(text.map(lambda v: v is not None and str(v).strip() != ""), None)
+
+
 def _sourcing(event: Mapping, evidence: Sequence[Mapping], sources: Mapping[str, Mapping]) -> str:
     n = _int(_field(event, "n_sources")) or max(len(evidence), 1)
     grade = escape_text(_field(event, "reliability") or "F") + escape_text(_field(event, "credibility") or 6)
@@ -181,58 +276,47 @@ def _sourcing(event: Mapping, evidence: Sequence[Mapping], sources: Mapping[str,
         f"<div><b>{n}</b> independent outlet{'s' if n != 1 else ''} · grade {grade} "
         "<small>(source reliability A–F, information credibility 1–6)</small></div>"
     )
-    rows = [_source_item(e, sources.get(str(e.get("source_id")), {}), event) for e in evidence]
-    if not rows:
-        rows = _fallback_items(event)
-    return (
-        head + '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">' + "".join(rows) + "</ol></div>"
+    one = pd.DataFrame(
+        [
+            {
+                k: event.get(k)
+                for k in ("event_id", "source", "source_url", "source_date", "quote", "claim_status")
+            }
+        ]
     )
-
-
-def _source_item(evidence: Mapping, source: Mapping, event: Mapping) -> str:
-    outlet = _field(source, "outlet") or _field(evidence, "source_id") or "unknown outlet"
-    return _item(
-        outlet=outlet,
-        url=_field(source, "url"),
-        date=_field(source, "published") or _field(event, "source_date"),
-        quote=_field(evidence, "sentence"),
-        claimant=_field(evidence, "claimant"),
-        status=_field(evidence, "claim_status"),
-        grade=_field(source, "reliability"),
-    )
-
-
-def _fallback_items(event: Mapping) -> list[str]:
-    outlets = [o.strip() for o in str(_field(event, "source") or "").split(";") if o.strip()]
-    return [
-        _item(
-            outlet=outlet,
-            url=_field(event, "source_url") if i == 0 else None,
-            date=_field(event, "source_date"),
-            quote=_field(event, "quote") if i == 0 else None,
-            claimant=None,
-            status=_field(event, "claim_status"),
-            grade=None,
-        )
-        for i, outlet in enumerate(outlets or ["unknown outlet"])
+    one["event_id"] = one["event_id"].astype(str)
+    rows = pd.DataFrame(list(evidence)) if evidence else None
+    if rows is not None:
+        rows = rows.assign(event_id=str(event.get("event_id")))
+    known = pd.DataFrame([{**v, "source_id": k} for k, v in sources.items()]) if sources else None
+    items = [
+        source_item(**entry)
+        for entry in source_entries(one, rows, known).drop(columns="event_id").to_dict("records")
     ]
+    return (
+        head
+        + '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">'
+        + "".join(items)
+        + "</ol></div>"
+    )
 
 
-def _item(*, outlet, url, date, quote, claimant, status, grade) -> str:
+def source_item(*, outlet, url, date, quote, claimant, status, grade) -> str:
+    """One source under an event: outlet (linked if http/https), date, grade, status, claimant, quote."""
     href = safe_url(url)
     name = escape_text(outlet)
     link = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{name}</a>' if href else name
-    shown_url = "" if href or not url else f" <small>({escape_text(url)})</small>"
+    shown_url = "" if href or _missing(url) or not url else f" <small>({escape_text(url)})</small>"
     bits = [f"<b>{link}</b>{shown_url}"]
-    if date:
+    if not _missing(date) and date:
         bits.append(f" <small>{escape_text(date)}</small>")
-    if grade:
+    if not _missing(grade) and grade:
         bits.append(f" <small>[{escape_text(grade)}]</small>")
-    if status:
-        bits.append(f" · {escape_text(str(status))}")
-    if claimant:
+    if not _missing(status) and status:
+        bits.append(f" · {escape_text(status)}")
+    if not _missing(claimant) and claimant:
         bits.append(f" · claimed by {escape_text(claimant)}")
-    if quote:
+    if not _missing(quote) and quote:
         bits.append(
             '<blockquote class="gm-quote" style="margin:2px 0 4px 0;font-style:italic">'
             f"“{escape_text(quote)}”</blockquote>"

@@ -9,9 +9,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.gazetteer.boundaries import country_boundaries
-from geomap.mapping.annotate import event_annotation, event_tooltip
-from geomap.mapping.layers import Attribution, EventLayer, MapControl
-from geomap.mapping.style import area_radius, event_style, legend_html, marker_radius
+from geomap.mapping.layers import Attribution, EventMap, MapControl
+from geomap.mapping.payload import event_payload, page_words
+from geomap.mapping.style import legend_html
 from geomap.model import EventType
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,10 @@ MAX_ZOOM = 18
 _TYPE_ORDER = [t.value for t in EventType]
 
 
+CLUSTER_ABOVE = 500  # events; fewer are drawn one by one
+CANVAS_ABOVE = 5_000  # events; more are drawn on a canvas instead of as SVG paths
+
+
 def build_map(
     events: gpd.GeoDataFrame,
     *,
@@ -33,6 +37,8 @@ def build_map(
     sources: pd.DataFrame | None = None,
     tiles: str | None = None,
     title: str | None = None,
+    cluster: bool | None = None,
+    filters: bool = True,
 ) -> folium.Map:
     """A folium map of ``events`` with one toggleable layer per event type.
 
@@ -47,6 +53,11 @@ def build_map(
         offline: country outlines drawn from Natural Earth.
     title
         Shown at the top of the legend.
+    cluster
+        Cluster the points in the browser; by default when there are more than
+        ``CLUSTER_ABOVE`` events.
+    filters
+        Add the in-map filter box (time range, claim status, corroboration, actor types).
     """
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     if len(placed) < len(events):
@@ -57,17 +68,23 @@ def build_map(
     m.default_css = [LEAFLET_CSS]
     if tiles is None and not placed.empty:
         _add_countries(m, placed)
-    by_event = _evidence_by_event(evidence)
-    source_rows = _sources_by_id(sources)
     types = sorted(
         placed["event_type"].unique(), key=lambda t: (_TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99, t)
     )
-    for event_type in types:
-        rows = placed[placed["event_type"] == event_type]
-        group = folium.FeatureGroup(name=f"{event_type} ({len(rows)})", show=True)
-        records, styles = _records(rows, by_event, source_rows)
-        group.add_child(EventLayer(records, styles))
-        group.add_to(m)
+    counts = placed["event_type"].value_counts()
+    groups = [folium.FeatureGroup(name=f"{t} ({counts[t]})", show=True).add_to(m) for t in types]
+    data = event_payload(placed, groups=types, evidence=evidence, sources=sources)
+    many = len(placed) > CLUSTER_ABOVE if cluster is None else cluster
+    m.add_child(
+        EventMap(
+            data,
+            page_words(),
+            groups,
+            cluster=many,
+            canvas=len(placed) > CANVAS_ABOVE,
+            filter_control=filters,
+        )
+    )
     folium.LayerControl(collapsed=False).add_to(m)
     m.add_child(MapControl(legend_html(types=types, title=title), position="bottomright"))
     m.add_child(Attribution(ATTRIBUTION))
@@ -104,45 +121,3 @@ def _add_countries(m: folium.Map, placed: pd.DataFrame, *, pad: float = 8.0) -> 
         style_function=lambda _: {"color": "#888", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1},
         interactive=False,
     ).add_to(m)
-
-
-def _evidence_by_event(evidence: pd.DataFrame | None) -> dict[str, list[dict]]:
-    if evidence is None or evidence.empty:
-        return {}
-    grouped: dict[str, list[dict]] = {}
-    for row in evidence.to_dict("records"):
-        grouped.setdefault(str(row["event_id"]), []).append(row)
-    return grouped
-
-
-def _sources_by_id(sources: pd.DataFrame | None) -> dict[str, dict]:
-    if sources is None or sources.empty:
-        return {}
-    return {str(row["source_id"]): row for row in sources.to_dict("records")}
-
-
-def _records(
-    rows: pd.DataFrame, by_event: dict[str, list[dict]], sources: dict[str, dict]
-) -> tuple[list[list], list[dict]]:
-    styles: list[dict] = []
-    style_index: dict[str, int] = {}
-    records = []
-    for event in rows.drop(columns="geometry", errors="ignore").to_dict("records"):
-        style = event_style(event)
-        key = repr(sorted(style.items()))
-        if key not in style_index:
-            style_index[key] = len(styles)
-            styles.append(style)
-        popup = event_annotation(event, evidence=by_event.get(str(event["event_id"]), ()), sources=sources)
-        records.append(
-            [
-                round(float(event["latitude"]), 5),
-                round(float(event["longitude"]), 5),
-                style_index[key],
-                marker_radius(event),
-                area_radius(event) or 0,
-                popup,
-                event_tooltip(event),
-            ]
-        )
-    return records, styles

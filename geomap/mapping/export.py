@@ -17,6 +17,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element
+from folium.elements import JSCSSMixin
 
 from geomap.errors import ExportError
 from geomap.schema import EVENT_COLUMNS, WGS84
@@ -26,10 +27,19 @@ EXPORT_FORMATS = ("csv", "geojson", "gpkg")
 _EMBED_CSS = "html,body{margin:0;padding:0;width:100%;height:100%}"
 
 
-def _leaflet_dir() -> Path:
-    from xstatic.pkg import leaflet
+def _asset_dirs() -> list[Path]:
+    from xstatic.pkg import leaflet, leaflet_markercluster
 
-    return Path(leaflet.BASE_DIR)
+    return [Path(leaflet.BASE_DIR), Path(leaflet_markercluster.BASE_DIR)]
+
+
+def local_asset(url: str) -> Path:
+    """The installed copy of a CDN asset (Leaflet, Leaflet.markercluster), found by its file name."""
+    name = url.rsplit("/", 1)[-1]
+    for base in _asset_dirs():
+        if (base / name).is_file():
+            return base / name
+    raise ExportError(f"no local copy of {url} for an offline export; install its xstatic package")
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
@@ -55,25 +65,40 @@ def export_html(m: folium.Map, path: str | os.PathLike, *, offline: bool = False
     otherwise the page loads Leaflet from a CDN, as folium does.
     """
     if offline:
-        _inline_leaflet(m)
+        _inline_assets(m)
     html = m.get_root().render()
     return _atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8"))
 
 
-def _inline_leaflet(m: folium.Map) -> None:
-    base = _leaflet_dir()
-    script = (base / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-    css = re.sub(
-        r"url\((?:'|\")?images/([\w.-]+)(?:'|\")?\)",
-        lambda g: _data_uri(base / "images" / g[1]),
-        (base / "leaflet.css").read_text(encoding="utf-8"),
-    )
-    m.default_js = []
-    m.default_css = []
+def _inline_assets(m: folium.Map) -> None:
+    """Replace every CDN script and stylesheet the map would load by the installed file, inline."""
+    scripts, styles = [], []
+    for element in _walk(m):
+        if isinstance(element, JSCSSMixin):
+            scripts += [url for _, url in element.default_js]
+            styles += [url for _, url in element.default_css]
+            element.default_js, element.default_css = [], []
     root = m.get_root()
-    root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
-    root.header.add_child(Element(f"<script>{script}</script>"), name="leaflet_js_inline")
+    for n, url in enumerate(dict.fromkeys(styles)):
+        css = _css_with_images(local_asset(url))
+        root.header.add_child(Element(f"<style>{css}</style>"), name=f"inline_css_{n}")
+    for n, url in enumerate(dict.fromkeys(scripts)):
+        code = local_asset(url).read_text(encoding="utf-8").replace("</script", "<\\/script")
+        root.header.add_child(Element(f"<script>{code}</script>"), name=f"inline_js_{n}")
     root.header.add_child(Element(f"<style>{_EMBED_CSS}</style>"), name="geomap_embed_css")
+
+
+def _css_with_images(path: Path) -> str:
+    """A stylesheet with the images it names (``url(images/…)``) inlined as data URIs."""
+    images = path.parent / "images"
+    pattern = r"url\(['\"]?images/([\w.-]+)['\"]?\)"
+    return re.sub(pattern, lambda g: _data_uri(images / g[1]), path.read_text(encoding="utf-8"))
+
+
+def _walk(element):
+    yield element
+    for child in list(element._children.values()):
+        yield from _walk(child)
 
 
 def _data_uri(path: Path) -> str:

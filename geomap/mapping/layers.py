@@ -1,18 +1,20 @@
 """Map layers as small folium elements with templates.
 
-:class:`EventLayer` ships a group's events once, as one JSON payload, and draws
-them with Leaflet in the browser: a circle marker per placed event, a dashed
-area for events known only to a region or a country.  The popups and tooltips
-in the payload were escaped by :mod:`geomap.mapping.annotate`; the payload
-itself is serialised so that nothing in it can end the ``<script>`` element
-or run (no template literals are involved).
+:class:`EventMap` ships all events once, as one JSON payload, and draws them
+with Leaflet in the browser: a circle marker per placed event, a dashed area
+for events known only to a region or a country.  The strings in the payload
+were escaped by :mod:`geomap.mapping.annotate`; the payload itself is
+serialised so that nothing in it can end the ``<script>`` element or run (no
+template literals are involved).
 """
 
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -26,46 +28,77 @@ def script_json(value: object) -> str:
     return text
 
 
-class EventLayer(MacroElement):
-    """The events of one layer (a folium FeatureGroup), drawn from one JSON payload.
+MARKERCLUSTER_JS = (
+    "markercluster_js",
+    "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js",
+)
+MARKERCLUSTER_CSS = [
+    ("markercluster_css", "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.css"),
+    (
+        "markercluster_default_css",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.Default.css",
+    ),
+]
 
-    Each record is ``[lat, lon, style_index, radius_px, area_radius_m_or_0, popup_html, tooltip_html]``;
-    styles are stored once and referenced by index.
+
+def _runtime() -> str:
+    return resources.files("geomap.mapping").joinpath("static/eventmap.js").read_text(encoding="utf-8")
+
+
+class EventMap(JSCSSMixin):
+    """All events of a map, drawn from one JSON payload into the map's per-type FeatureGroups.
+
+    The runtime (``static/eventmap.js``) is placed once in the page header; the
+    payload holds only escaped strings (see :mod:`geomap.mapping.payload`).
+    With ``cluster`` the points are clustered (Leaflet.markercluster); with
+    ``canvas`` they are drawn on a canvas, which many thousands of points need.
     """
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}
+        <script>{{ this.runtime }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function () {
-            var styles = {{ this.styles_json }};
-            var records = {{ this.records_json }};
-            var group = {{ this._parent.get_name() }};
-            records.forEach(function (r) {
-                var options = Object.assign({}, styles[r[2]]);
-                var layer;
-                if (r[4] > 0) {
-                    options.radius = r[4];
-                    options.dashArray = "8 6";
-                    options.fillOpacity = Math.min(options.fillOpacity, 0.08);
-                    layer = L.circle([r[0], r[1]], options);
-                } else {
-                    options.radius = r[3];
-                    layer = L.circleMarker([r[0], r[1]], options);
-                }
-                layer.bindPopup(r[5], {maxWidth: 380});
-                layer.bindTooltip(r[6]);
-                group.addLayer(layer);
-            });
-        })();
+        var {{ this.get_name() }} = geomapEventMap(
+            {{ this._parent.get_name() }},
+            [{% for group in this.groups %}{{ group.get_name() }}{{ "," if not loop.last }}{% endfor %}],
+            {{ this.data_json }}, {{ this.words_json }}, {{ this.options_json }});
+        {% if this.filter_control %}
+        geomapFilterControl({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.words_json }},
+                            {{ this.options_json }});
+        {% endif %}
         {% endmacro %}
         """
     )
 
-    def __init__(self, records: list[list], styles: list[dict]) -> None:
+    def __init__(
+        self,
+        data: dict,
+        words: dict,
+        groups: list,
+        *,
+        cluster: bool,
+        canvas: bool,
+        filter_control: bool = True,
+    ) -> None:
         super().__init__()
-        self._name = "EventLayer"
-        self.records_json = script_json(records)
-        self.styles_json = script_json(styles)
+        self._name = "EventMap"
+        self.groups = groups
+        self.runtime = _runtime().replace("</script", "<\\/script")
+        self.data = data
+        self.data_json = script_json(data)
+        self.words_json = script_json(words)
+        day0 = min(data["day0"], default=0)
+        day1 = max(data["day1"], default=0)
+        actor_types = sorted({code for bits in set(data["actors"]) for code in range(9) if bits >> code & 1})
+        self.options_json = script_json(
+            {"cluster": cluster, "canvas": canvas, "day0": day0, "day1": day1, "total": data["n"],
+             "actorTypes": actor_types}
+        )  # fmt: skip
+        self.filter_control = filter_control
+        self.default_js = [MARKERCLUSTER_JS] if cluster else []
+        self.default_css = list(MARKERCLUSTER_CSS) if cluster else []
 
 
 class MapControl(MacroElement):

@@ -116,3 +116,45 @@ def _popup_texts(page, *, limit: int) -> list[str]:
 
 def test_sample_file_is_the_one_make_run_uses() -> None:
     assert SAMPLE_EVENTS.is_file()
+
+
+@pytest.mark.parametrize("store_name", ["sample_store", "hostile_store"])
+def test_browser_popups_match_the_python_annotation(page, request, tmp_path, store_name) -> None:
+    """The popup assembled in the page says exactly what geomap.mapping.annotate says."""
+    from geomap.mapping.annotate import event_annotation
+
+    store = request.getfixturevalue(store_name)
+    guard = guard_page(page)
+    contents = store.read()
+    _open(page, _export(store, tmp_path / "parity.html", offline=True))
+    by_source = {str(r["source_id"]): r for r in contents.sources.to_dict("records")}
+    for i, event in enumerate(contents.events.drop(columns="geometry").to_dict("records")):
+        own = contents.evidence[contents.evidence["event_id"] == event["event_id"]].to_dict("records")
+        expected = event_annotation(event, evidence=own, sources=by_source)
+        browser = page.evaluate("(i) => window.geomapMaps[0].popupHtml(i)", i)
+        assert browser == expected, event["event_id"]
+    assert guard.dialogs == []
+
+
+def test_the_filter_box_filters_by_status_time_and_sourcing(page, sample_store, tmp_path) -> None:
+    guard_page(page)
+    _open(page, _export(sample_store, tmp_path / "filters.html", offline=True))
+    events = sample_store.read_events()
+    count = page.locator(".gm-filter .gm-count")
+    assert count.inner_text() == f"{len(events)} of {len(events)}"
+    page.locator(".gm-filter input.gm-status[value='reported']").uncheck()
+    not_reported = int((events["claim_status"] != "reported").sum())
+    assert count.inner_text() == f"{not_reported} of {len(events)}"
+    assert page.locator(MARKERS).count() == not_reported
+    page.locator(".gm-filter input.gm-status[value='reported']").check()
+    page.locator(".gm-filter input.gm-corroborated").check()
+    assert count.inner_text() == f"{int((events['n_sources'] >= 2).sum())} of {len(events)}"
+    page.locator(".gm-filter input.gm-corroborated").uncheck()
+    # the end of the time range moved to 2023-12-31: only 2023 events remain
+    page.evaluate(
+        """() => { const end = document.querySelector('.gm-filter .gm-day1');
+                   end.value = String(Date.UTC(2023, 11, 31) / 86400000);
+                   end.dispatchEvent(new Event('input', {bubbles: true})); }"""
+    )
+    assert count.inner_text() == f"{int((events['event_date'] <= '2023-12-31').sum())} of {len(events)}"
+    assert page.locator(".gm-filter .gm-to").inner_text() == "2023-12-31"

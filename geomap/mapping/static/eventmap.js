@@ -1,0 +1,210 @@
+/* geomap event layer: draws the events of one JSON payload, builds popups on demand, filters by time,
+ * claim status, corroboration and actor type.  Every string in the payload was escaped by geomap
+ * (geomap/mapping/annotate.py); this code only joins those fragments and never escapes or parses text. */
+function geomapEventMap(map, groups, data, words, options) {
+  "use strict";
+  var S = data.strings, T = data.text, N = data.number, E = data.sources;
+  var renderer = options.canvas ? L.canvas({padding: 0.5}) : undefined;
+  var layers = new Array(data.n);
+  var targets = groups.map(function (group) {
+    var areas = L.layerGroup().addTo(group);
+    var points = options.cluster
+      ? L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 11,
+                              spiderfyOnMaxZoom: true, showCoverageOnHover: false}).addTo(group)
+      : L.layerGroup().addTo(group);
+    return {areas: areas, points: points};
+  });
+
+  function s(index) { return index === null || index === undefined || index < 0 ? "" : S[index]; }
+  function t(column, i) { return s(T[column][i]); }
+
+  function popupHtml(i) {
+    var h = '<div class="gm-annotation" style="font:13px/1.4 system-ui,sans-serif;max-width:360px">';
+    var sub = t("sub_event_type", i), notes = t("notes", i);
+    h += '<div class="gm-what"><b>' + t("event_type", i) + "</b>" + (sub ? " — " + sub : "") + "</div>";
+    if (notes) { h += '<div class="gm-notes">' + notes + "</div>"; }
+    var start = t("event_date", i), end = t("event_date_end", i);
+    var when = start + (end && end !== start ? " to " + end : "");
+    var precision = words.time[String(N.time_precision[i] || 1)] || "day";
+    var names = [t("location", i), t("admin1", i), t("country", i)];
+    var place = names.filter(function (n, k) { return n && names.slice(0, k).indexOf(n) < 0; }).join(", ");
+    var mention = t("place_mention", i);
+    var written = mention && mention !== t("location", i) ? '; written as "' + mention + '"' : "";
+    var geo = words.geo[String(N.geo_precision[i] || 1)] || "";
+    h += '<div class="gm-when"><b>When:</b> ' + when + " <small>(to the " + precision + ")</small></div>";
+    h += '<div class="gm-where"><b>Where:</b> ' + (place || "unknown") + " <small>(location: " + geo + written
+      + ")</small></div>";
+    var sides = [];
+    [["actor1", "assoc_actor_1"], ["actor2", "assoc_actor_2"]].forEach(function (pair) {
+      var name = t(pair[0], i), assoc = t(pair[1], i);
+      if (name) { sides.push(name + (assoc ? " (with " + assoc + ")" : "")); }
+    });
+    if (sides.length) { h += '<div class="gm-who"><b>Who:</b> ' + sides.join(" vs. ") + "</div>"; }
+    var deaths = N.fatalities[i], low = N.fatalities_low[i], high = N.fatalities_high[i];
+    if (deaths !== null) {
+      var spread = low !== null && high !== null && low !== high ? " (sources range " + low + "–" + high + ")" : "";
+      h += '<div class="gm-fatalities"><b>Fatalities:</b> ' + deaths + spread + "</div>";
+    }
+    var count = E.start[i + 1] - E.start[i];
+    var n = N.n_sources[i] || Math.max(count, 1);
+    var grade = (t("reliability", i) || "F") + (N.credibility[i] || 6);
+    h += '<div class="gm-sourcing" style="margin-top:6px;border-top:1px solid #ccc;padding-top:4px">';
+    h += "<div>" + badge(t("claim_status", i)) + "</div>";
+    h += "<div><b>" + n + "</b> independent outlet" + (n !== 1 ? "s" : "") + " · grade " + grade
+      + " <small>(source reliability A–F, information credibility 1–6)</small></div>";
+    h += '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">';
+    for (var k = E.start[i]; k < E.start[i + 1]; k++) { h += sourceItem(k); }
+    return h + "</ol></div></div>";
+  }
+
+  function badge(status) {
+    var key = status || "reported";
+    var label = words.claim[key] || [key.toUpperCase(), ""];
+    var colour = words.claimColour[key] || "#444";
+    return '<span class="gm-claim gm-claim-' + key + '" style="color:' + colour + ';font-weight:bold">'
+      + label[0] + "</span>" + (label[1] ? " — " + label[1] : "");
+  }
+
+  function sourceItem(k) {
+    var href = s(E.href[k]), name = s(E.outlet[k]), shown = s(E.shown[k]);
+    var link = href ? '<a href="' + href + '" target="_blank" rel="noopener noreferrer">' + name + "</a>" : name;
+    var h = "<li><b>" + link + "</b>" + (shown ? " <small>(" + shown + ")</small>" : "");
+    var date = s(E.date[k]), grade = s(E.grade[k]), status = s(E.status[k]);
+    var claimant = s(E.claimant[k]), quote = s(E.quote[k]);
+    if (date) { h += " <small>" + date + "</small>"; }
+    if (grade) { h += " <small>[" + grade + "]</small>"; }
+    if (status) { h += " · " + status; }
+    if (claimant) { h += " · claimed by " + claimant; }
+    if (quote) {
+      h += '<blockquote class="gm-quote" style="margin:2px 0 4px 0;font-style:italic">“' + quote + "”</blockquote>";
+    }
+    return h + "</li>";
+  }
+
+  function tooltipHtml(i) {
+    var status = t("claim_status", i);
+    var parts = [t("event_type", i), t("event_date", i), t("location", i)];
+    if (status) { parts.push((words.claim[status] || [status.toUpperCase()])[0]); }
+    return parts.filter(function (p) { return p; }).join(" · ");
+  }
+
+  function layer(i) {
+    if (layers[i]) { return layers[i]; }
+    var style = Object.assign({}, data.styles[data.style[i]]);
+    var made;
+    if (data.area[i] > 0) {
+      style.radius = data.area[i];
+      style.dashArray = "8 6";
+      style.fillOpacity = Math.min(style.fillOpacity, 0.08);
+      made = L.circle([data.lat[i], data.lon[i]], style);
+    } else {
+      style.radius = data.radius[i];
+      if (renderer) { style.renderer = renderer; }
+      made = L.circleMarker([data.lat[i], data.lon[i]], style);
+    }
+    made.bindPopup(function () { return popupHtml(i); }, {maxWidth: 380});
+    made.bindTooltip(function () { return tooltipHtml(i); });
+    made.geomapIndex = i;
+    layers[i] = made;
+    return made;
+  }
+
+  var state = {day0: options.day0, day1: options.day1, statuses: null, corroboratedOnly: false, actors: null};
+  var shown = [];
+
+  function visible(i) {
+    if (data.day1[i] < state.day0 || data.day0[i] > state.day1) { return false; }
+    if (state.statuses && state.statuses.indexOf(t("claim_status", i) || "reported") < 0) { return false; }
+    if (state.corroboratedOnly && !((N.n_sources[i] || 1) >= 2)) { return false; }
+    if (state.actors !== null && (data.actors[i] & state.actors) === 0) { return false; }
+    return true;
+  }
+
+  function apply() {
+    var batches = groups.map(function () { return []; });
+    targets.forEach(function (target) { target.areas.clearLayers(); target.points.clearLayers(); });
+    shown = [];
+    for (var i = 0; i < data.n; i++) {
+      if (!visible(i)) { continue; }
+      shown.push(i);
+      if (data.area[i] > 0) { targets[data.group[i]].areas.addLayer(layer(i)); }
+      else { batches[data.group[i]].push(layer(i)); }
+    }
+    batches.forEach(function (batch, g) {
+      if (options.cluster) { targets[g].points.addLayers(batch); }
+      else { batch.forEach(function (l) { targets[g].points.addLayer(l); }); }
+    });
+    if (api.onchange) { api.onchange(shown.length); }
+  }
+
+  var api = {
+    count: function () { return shown.length; },
+    shown: function () { return shown.slice(); },
+    popupHtml: popupHtml,
+    filter: function (changes) { Object.assign(state, changes); apply(); },
+    state: function () { return Object.assign({}, state); },
+    open: function (i) {
+      var l = layer(i), target = targets[data.group[i]];
+      if (options.cluster && data.area[i] === 0) {
+        target.points.zoomToShowLayer(l, function () { l.openPopup(); });
+      } else { l.openPopup(); }
+    },
+    onchange: null
+  };
+  apply();
+  window.geomapMaps = (window.geomapMaps || []).concat([api]);
+  return api;
+}
+
+/* The filter box: date range, claim status, corroboration and actor types. */
+function geomapFilterControl(map, api, words, options) {
+  "use strict";
+  var control = L.control({position: "topleft"});
+  control.onAdd = function () {
+    var box = L.DomUtil.create("div", "gm-filter");
+    box.style.cssText = "background:rgba(255,255,255,.94);padding:6px 8px;border-radius:4px;"
+      + "font:12px/1.4 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px";
+    var html = '<details open><summary><b>Filter</b> <span class="gm-count"></span></summary>';
+    html += '<div>From <span class="gm-from"></span> to <span class="gm-to"></span></div>';
+    html += '<input class="gm-day0" type="range" style="width:100%" min="' + options.day0 + '" max="'
+      + options.day1 + '" value="' + options.day0 + '">';
+    html += '<input class="gm-day1" type="range" style="width:100%" min="' + options.day0 + '" max="'
+      + options.day1 + '" value="' + options.day1 + '">';
+    Object.keys(words.claim).forEach(function (key) {
+      html += '<label style="display:block"><input type="checkbox" class="gm-status" value="' + key
+        + '" checked> ' + words.claim[key][0].toLowerCase() + "</label>";
+    });
+    html += '<label style="display:block"><input type="checkbox" class="gm-corroborated"> '
+      + "only events with 2+ independent outlets</label>";
+    options.actorTypes.forEach(function (code) {
+      html += '<label style="display:block"><input type="checkbox" class="gm-actor" value="' + code
+        + '" checked> ' + words.actorTypes[String(code)] + "</label>";
+    });
+    box.innerHTML = html + "</details>";
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    var day = function (n) { return new Date(n * 86400000).toISOString().slice(0, 10); };
+    var pick = function (selector) { return Array.prototype.slice.call(box.querySelectorAll(selector)); };
+    var update = function () {
+      var d0 = +box.querySelector(".gm-day0").value, d1 = +box.querySelector(".gm-day1").value;
+      if (d0 > d1) { var swap = d0; d0 = d1; d1 = swap; }
+      box.querySelector(".gm-from").textContent = day(d0);
+      box.querySelector(".gm-to").textContent = day(d1);
+      var actors = 0;
+      pick(".gm-actor").forEach(function (c) { if (c.checked) { actors |= (1 << +c.value); } });
+      api.filter({
+        day0: d0, day1: d1,
+        statuses: pick(".gm-status").filter(function (c) { return c.checked; }).map(function (c) { return c.value; }),
+        corroboratedOnly: box.querySelector(".gm-corroborated").checked,
+        actors: actors
+      });
+    };
+    api.onchange = function (count) { box.querySelector(".gm-count").textContent = count + " of " + options.total; };
+    box.addEventListener("change", update);
+    box.addEventListener("input", update);
+    update();
+    return box;
+  };
+  control.addTo(map);
+  return control;
+}
