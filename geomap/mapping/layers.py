@@ -48,7 +48,8 @@ def _runtime() -> str:
 class EventMap(JSCSSMixin):
     """All events of a map, drawn from one JSON payload into the map's per-type FeatureGroups.
 
-    The runtime (``static/eventmap.js``) is placed once in the page header; the
+    The runtime (``static/eventmap.js``) goes into the map's script, not the page
+    header, because streamlit-folium inserts the header as inert HTML; the
     payload holds only escaped strings (see :mod:`geomap.mapping.payload`).
     With ``cluster`` the points are clustered (Leaflet.markercluster); with
     ``canvas`` they are drawn on a canvas, which many thousands of points need.
@@ -56,10 +57,8 @@ class EventMap(JSCSSMixin):
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}
-        <script>{{ this.runtime }}</script>
-        {% endmacro %}
         {% macro script(this, kwargs) %}
+        {{ this.runtime }}
         var {{ this.get_name() }} = geomapEventMap(
             {{ this._parent.get_name() }},
             [{% for group in this.groups %}{{ group.get_name() }}{{ "," if not loop.last }}{% endfor %}],
