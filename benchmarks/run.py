@@ -63,6 +63,7 @@ def synthetic_events(n: int, *, seed: int = 7) -> pd.DataFrame:
     days = rng.integers(0, 700, n)
     types = [t.value for t in EventType]
     rows = {
+        "event_id": [f"bench-{i}" for i in range(n)],
         "event_date": (pd.Timestamp("2023-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d"),
         "event_type": [types[i] for i in rng.integers(0, len(types), n)],
         "actor1": [ACTORS[i] for i in rng.integers(0, len(ACTORS), n)],

@@ -10,14 +10,18 @@ or a template engine, not only in HTML.
 
 from __future__ import annotations
 
-import html
 import math
+import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlsplit
 
 import pandas as pd
 
-_JS_SENSITIVE = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+# html.escape(quote=True) plus what JavaScript template literals and template engines would run
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+     "$": "&#36;", "`": "&#96;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)  # fmt: skip
+_SAFE_URL = re.compile(r"^(?i:https?)://[^/?#\s]+")
 
 GEO_PRECISION_WORDS = {
     1: "the named place",
@@ -39,7 +43,13 @@ def escape_text(value: object) -> str:
     """Text made safe for HTML and for JavaScript template literals; None/NaN become ""."""
     if _missing(value):
         return ""
-    return html.escape(str(value), quote=True).translate(_JS_SENSITIVE)
+    return str(value).translate(_ESCAPES)
+
+
+def escape_series(values: pd.Series) -> pd.Series:
+    """:func:`escape_text` over a column; missing values stay missing."""
+    text = values.astype("object").where(values.notna(), None)
+    return text.where(text.isna(), text.astype(str).str.translate(_ESCAPES))
 
 
 def safe_url(url: object) -> str | None:
@@ -47,13 +57,14 @@ def safe_url(url: object) -> str | None:
     if _missing(url):
         return None
     text = str(url).strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return escape_text(text)
+    return escape_text(text) if _SAFE_URL.match(text) else None
+
+
+def safe_urls(urls: pd.Series) -> pd.Series:
+    """:func:`safe_url` over a column."""
+    text = urls.astype("object").where(urls.notna(), None).astype(str).str.strip()
+    ok = urls.notna() & text.str.match(_SAFE_URL.pattern)
+    return escape_series(text.where(ok, None)).where(ok, None)
 
 
 def _missing(value: object) -> bool:
@@ -191,8 +202,10 @@ def source_entries(
     has = pd.Series(False, index=events.index)
     parts = []
     if evidence is not None and not evidence.empty:
-        mine = evidence[evidence["event_id"].astype(str).isin(set(ids))]
-        has = ids.isin(set(mine["event_id"].astype(str)))
+        known = pd.Index(ids.to_numpy(dtype=object)).unique()
+        mine = evidence[known.get_indexer(evidence["event_id"].astype(str).to_numpy(dtype=object)) >= 0]
+        cited = pd.Index(mine["event_id"].astype(str).to_numpy(dtype=object)).unique()
+        has = pd.Series(cited.get_indexer(known) >= 0, index=events.index)
         if not mine.empty:
             parts.append(_evidence_entries(mine, sources, events))
     rest = events[~has.to_numpy()]
@@ -263,8 +276,8 @@ def _column_entries(events: pd.DataFrame) -> pd.DataFrame:
 
 def _present(column: pd.Series) -> pd.Series:
     """Text with empty strings and missing values as None."""
-    text = column.astype("object").where(column.notna(), None)
-    return text.where(text.map(lambda v: v is not None and str(v).strip() != ""), None)
+    present = column.notna() & (column.astype(str).str.strip() != "")
+    return column.astype("object").where(present, None)
 
 
 def _sourcing(event: Mapping, evidence: Sequence[Mapping], sources: Mapping[str, Mapping]) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 from geomap.gazetteer.boundaries import country_boundaries
 from geomap.mapping.layers import Attribution, EventMap, MapControl
 from geomap.mapping.payload import event_payload, page_words
-from geomap.mapping.style import legend_html
+from geomap.mapping.style import TYPE_COLOURS, legend_html
 from geomap.model import EventType
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,9 @@ def build_map(
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     if len(placed) < len(events):
         log.info("%d events without coordinates are not drawn", len(events) - len(placed))
+    if placed["event_id"].duplicated().any():
+        log.warning("events with the same event_id are drawn once (the last of them)")
+        placed = placed.drop_duplicates("event_id", keep="last")
     m = folium.Map(location=_centre(placed), zoom_start=5, tiles=tiles, max_zoom=MAX_ZOOM, control_scale=True)
     m.options["max_zoom"] = MAX_ZOOM  # without tiles, Leaflet has no zoom limit and plugins fail
     m.default_js = [LEAFLET_JS]  # the map uses Leaflet alone: no jQuery, Bootstrap or icon fonts
@@ -80,6 +83,7 @@ def build_map(
             data,
             page_words(),
             groups,
+            colours=[TYPE_COLOURS.get(t, "#666666") for t in types],
             cluster=many,
             canvas=len(placed) > CANVAS_ABOVE,
             filter_control=filters,

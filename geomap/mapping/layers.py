@@ -10,10 +10,12 @@ template literals are involved).
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from importlib import resources
 
-from branca.element import MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -43,6 +45,18 @@ MARKERCLUSTER_CSS = [
 
 def _runtime() -> str:
     return resources.files("geomap.mapping").joinpath("static/eventmap.js").read_text(encoding="utf-8")
+
+
+PACK_ABOVE = 1_000_000  # characters of JSON; larger payloads are shipped gzip-compressed
+
+
+def pack_payload(data: dict) -> tuple[str, bool]:
+    """The payload as a JavaScript expression: JSON, or (when large) a base64 string of gzipped JSON."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if len(text) <= PACK_ABOVE:
+        return script_json(data), False
+    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)).decode("ascii")
+    return f'"{packed}"', True
 
 
 class EventMap(JSCSSMixin):
@@ -77,6 +91,7 @@ class EventMap(JSCSSMixin):
         words: dict,
         groups: list,
         *,
+        colours: list[str],
         cluster: bool,
         canvas: bool,
         filter_control: bool = True,
@@ -86,18 +101,43 @@ class EventMap(JSCSSMixin):
         self.groups = groups
         self.runtime = _runtime().replace("</script", "<\\/script")
         self.data = data
-        self.data_json = script_json(data)
+        self.data_json, packed = pack_payload(data)
         self.words_json = script_json(words)
         day0 = min(data["day0"], default=0)
         day1 = max(data["day1"], default=0)
         actor_types = sorted({code for bits in set(data["actors"]) for code in range(9) if bits >> code & 1})
         self.options_json = script_json(
             {"cluster": cluster, "canvas": canvas, "day0": day0, "day1": day1, "total": data["n"],
-             "actorTypes": actor_types}
+             "actorTypes": actor_types, "packed": packed, "groupColours": colours}
         )  # fmt: skip
         self.filter_control = filter_control
         self.default_js = [MARKERCLUSTER_JS] if cluster else []
         self.default_css = list(MARKERCLUSTER_CSS) if cluster else []
+
+    def render(self, **kwargs) -> None:
+        """Add the asset links, then the script as raw text.
+
+        MacroElement would wrap the rendered script in a new jinja Template,
+        parsing the whole payload as template source: slow for large maps, and
+        the payload is data, not a template.
+        """
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        figure.script.add_child(RawScript(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+class RawScript(Element):
+    """JavaScript added to the page as it is (not compiled as a template)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__("")
+        self.code = code
+
+    def render(self, **kwargs) -> str:
+        return self.code
 
 
 class MapControl(MacroElement):

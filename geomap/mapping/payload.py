@@ -19,8 +19,9 @@ from geomap.mapping.annotate import (
     CLAIM_WORDS,
     GEO_PRECISION_WORDS,
     TIME_PRECISION_WORDS,
+    escape_series,
     escape_text,
-    safe_url,
+    safe_urls,
     source_entries,
 )
 from geomap.mapping.style import AREA_RADIUS_M, event_style
@@ -55,18 +56,21 @@ class StringTable:
             self.strings.append(text)
         return self._index[text]
 
-    def column(self, values: pd.Series, *, escape=escape_text) -> list[int]:
-        """Indices of the escaped values; None, NaN and "" become -1."""
+    def column(self, values: pd.Series, *, escaped: bool = False) -> list[int]:
+        """Indices of the escaped values (``escaped``: they already are); None, NaN and "" become -1."""
         present = values.astype("object").where(values.notna() & (values.astype(str).str.strip() != ""), None)
         codes, uniques = pd.factorize(present, use_na_sentinel=True)
-        escaped = [escape(u) for u in uniques]
-        lookup = np.array([self.add(e) if e is not None else -1 for e in escaped] + [-1])
+        texts = pd.Series(uniques, dtype="object")
+        texts = texts if escaped else escape_series(texts)
+        lookup = np.array([self.add(t) for t in texts] + [-1])
         return lookup[codes].tolist()  # code -1 picks the trailing -1
 
 
 def _numbers(values: pd.Series) -> list[int | None]:
-    numbers = pd.to_numeric(values, errors="coerce")
-    return [None if pd.isna(v) else int(v) for v in numbers]
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    missing = np.isnan(numbers)
+    whole = np.where(missing, 0, numbers).astype(np.int64).tolist()
+    return [None if m else v for v, m in zip(whole, missing.tolist(), strict=True)]
 
 
 def _days(values: pd.Series) -> list[int]:
@@ -110,14 +114,14 @@ def _actor_bits(events: pd.DataFrame) -> list[int]:
 
 def _entries(table: StringTable, events, evidence, sources) -> dict[str, list]:
     entries = source_entries(events, evidence, sources)
-    href = entries["url"].map(safe_url)
+    href = safe_urls(entries["url"])
     shown = entries["url"].where(href.isna(), None)
     counts = entries.groupby("event_id", sort=False).size()
     per_event = events["event_id"].astype(str).map(counts).fillna(0).astype(int)
     return {
         "start": [0, *np.cumsum(per_event.to_numpy()).tolist()],
         "outlet": table.column(entries["outlet"]),
-        "href": table.column(href, escape=lambda v: v),  # already escaped by safe_url
+        "href": table.column(href, escaped=True),
         "shown": table.column(shown),
         "date": table.column(entries["date"]),
         "grade": table.column(entries["grade"]),

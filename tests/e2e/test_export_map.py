@@ -158,3 +158,25 @@ def test_the_filter_box_filters_by_status_time_and_sourcing(page, sample_store, 
     )
     assert count.inner_text() == f"{int((events['event_date'] <= '2023-12-31').sum())} of {len(events)}"
     assert page.locator(".gm-filter .gm-to").inner_text() == "2023-12-31"
+
+
+def test_large_maps_ship_a_packed_payload_and_cluster(page, sample_store, tmp_path, monkeypatch) -> None:
+    """Above the packing threshold the payload is gzip+base64 and unpacked in the page; clusters are drawn."""
+    from geomap.mapping import layers
+
+    monkeypatch.setattr(layers, "PACK_ABOVE", 0)
+    contents = sample_store.read()
+    m = build_map(contents.events, evidence=contents.evidence, sources=contents.sources, cluster=True)
+    path = export_html(m, tmp_path / "packed.html", offline=True)
+    assert '"packed":true' in path.read_text(encoding="utf-8")
+    guard = guard_page(page, allow_local_assets=False)
+    page.goto(path.as_uri())
+    page.wait_for_selector(".gm-cluster", state="attached", timeout=15_000)
+    assert page.evaluate("() => window.geomapMaps[0].ready.then(api => api.count())") == len(contents.events)
+    kidal = contents.events.index[contents.events["notes"].str.contains("French intelligence")][0]
+    page.evaluate("(i) => window.geomapMaps[0].open(i)", int(kidal))
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for(timeout=10_000)
+    assert "ALLEGED" in popup.inner_text()
+    assert guard.blocked == []
+    assert guard.errors == []

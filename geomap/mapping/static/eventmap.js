@@ -1,19 +1,66 @@
 /* geomap event layer: draws the events of one JSON payload, builds popups on demand, filters by time,
  * claim status, corroboration and actor type.  Every string in the payload was escaped by geomap
  * (geomap/mapping/annotate.py); this code only joins those fragments and never escapes or parses text. */
-function geomapEventMap(map, groups, data, words, options) {
+function geomapEventMap(map, groups, payload, words, options) {
+  "use strict";
+  var holder = {api: null, pending: {}, onchange: null};
+  var proxy = {
+    count: function () { return holder.api ? holder.api.count() : 0; },
+    shown: function () { return holder.api ? holder.api.shown() : []; },
+    popupHtml: function (i) { return holder.api.popupHtml(i); },
+    filter: function (changes) {
+      if (holder.api) { holder.api.filter(changes); } else { Object.assign(holder.pending, changes); }
+    },
+    state: function () { return holder.api ? holder.api.state() : Object.assign({}, holder.pending); },
+    open: function (i) { if (holder.api) { holder.api.open(i); } },
+    setOnchange: function (f) { holder.onchange = f; if (holder.api) { holder.api.onchange = f; } },
+    ready: null
+  };
+  var start = function (data) {
+    holder.api = geomapDrawEvents(map, groups, data, words, options, holder);
+    return proxy;
+  };
+  proxy.ready = options.packed ? geomapUnpack(payload).then(start) : Promise.resolve(start(payload));
+  window.geomapMaps = (window.geomapMaps || []).concat([proxy]);
+  return proxy;
+}
+
+/* A payload packed by geomap: base64 of gzip-compressed JSON (large maps stay small on disk). */
+function geomapUnpack(b64) {
+  "use strict";
+  var bin = atob(b64), bytes = new Uint8Array(bin.length);
+  for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).json();
+}
+
+function geomapDrawEvents(map, groups, data, words, options, holder) {
   "use strict";
   var S = data.strings, T = data.text, N = data.number, E = data.sources;
   var renderer = options.canvas ? L.canvas({padding: 0.5}) : undefined;
   var layers = new Array(data.n);
-  var targets = groups.map(function (group) {
+  var targets = groups.map(function (group, g) {
     var areas = L.layerGroup().addTo(group);
     var points = options.cluster
       ? L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 11,
-                              spiderfyOnMaxZoom: true, showCoverageOnHover: false}).addTo(group)
+                              spiderfyOnMaxZoom: true, showCoverageOnHover: false,
+                              iconCreateFunction: clusterIcon(options.groupColours[g])}).addTo(group)
       : L.layerGroup().addTo(group);
     return {areas: areas, points: points};
   });
+
+  function clusterIcon(colour) {
+    return function (cluster) {
+      var n = cluster.getChildCount(), size = n < 100 ? 30 : n < 1000 ? 36 : 42;
+      return L.divIcon({
+        className: "gm-cluster",
+        iconSize: L.point(size, size),
+        html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;"
+          + "background:" + colour + ";opacity:.85;color:#fff;font:bold 11px system-ui,sans-serif;"
+          + 'text-align:center;box-shadow:0 0 0 3px rgba(255,255,255,.7)">' + n + "</div>"
+      });
+    };
+  }
 
   function s(index) { return index === null || index === undefined || index < 0 ? "" : S[index]; }
   function t(column, i) { return s(T[column][i]); }
@@ -110,6 +157,7 @@ function geomapEventMap(map, groups, data, words, options) {
   }
 
   var state = {day0: options.day0, day1: options.day1, statuses: null, corroboratedOnly: false, actors: null};
+  Object.assign(state, holder.pending);
   var shown = [];
 
   function visible(i) {
@@ -144,15 +192,18 @@ function geomapEventMap(map, groups, data, words, options) {
     filter: function (changes) { Object.assign(state, changes); apply(); },
     state: function () { return Object.assign({}, state); },
     open: function (i) {
-      var l = layer(i), target = targets[data.group[i]];
-      if (options.cluster && data.area[i] === 0) {
-        target.points.zoomToShowLayer(l, function () { l.openPopup(); });
-      } else { l.openPopup(); }
+      var l = layer(i);
+      var show = function () {
+        if (map.hasLayer(l)) { l.openPopup(); } else { map.openPopup(popupHtml(i), l.getLatLng()); }
+      };
+      if (options.cluster && data.area[i] === 0 && !map.hasLayer(l)) {
+        map.once("moveend", function () { setTimeout(show, 0); });
+        map.setView(l.getLatLng(), Math.max(map.getZoom(), 11), {animate: false});  // 11: clusters open
+      } else { show(); }
     },
-    onchange: null
+    onchange: holder.onchange
   };
   apply();
-  window.geomapMaps = (window.geomapMaps || []).concat([api]);
   return api;
 }
 
@@ -199,7 +250,9 @@ function geomapFilterControl(map, api, words, options) {
         actors: actors
       });
     };
-    api.onchange = function (count) { box.querySelector(".gm-count").textContent = count + " of " + options.total; };
+    api.setOnchange(function (count) {
+      box.querySelector(".gm-count").textContent = count + " of " + options.total;
+    });
     box.addEventListener("change", update);
     box.addEventListener("input", update);
     update();
