@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks import map_scale
 from geomap.geocode import default_resolver
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_html
@@ -159,7 +160,7 @@ def bench_geocoder(*, repeat: int) -> list[Result]:
     ]
 
 
-def render(results: list[Result], *, quick: bool) -> str:
+def render(results: list[Result], *, quick: bool, scale: str = "") -> str:
     lines = [
         BEGIN,
         f"Machine: {platform.machine()}, Python {platform.python_version()}, "
@@ -171,6 +172,8 @@ def render(results: list[Result], *, quick: bool) -> str:
     lines += [
         f"| {r.name} | {r.median:.3f} {r.unit} | {r.low:.3f}–{r.high:.3f} | {r.extra} |" for r in results
     ]
+    if scale:
+        lines += ["", "### The map at scale, against plain folium", "", scale]
     lines.append(END)
     return "\n".join(lines)
 
@@ -197,7 +200,10 @@ def main() -> None:
         for n in sizes:
             results.append(bench_import(n, repeat=repeat, work=work))
             results += bench_map(n, repeat=repeat, work=work)
-    section = render(results, quick=args.quick)
+        scale_rows = []
+        for n in (1_000,) if args.quick else (1_000, 10_000, 100_000):
+            scale_rows += map_scale.measure(n, repeat=repeat, work=work)
+    section = render(results, quick=args.quick, scale=map_scale.render_rows(scale_rows))
     print(section)
     write_results(section)
 

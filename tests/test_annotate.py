@@ -136,3 +136,14 @@ def _unescape(html: str) -> str:
     import html as html_module
 
     return html_module.unescape(html)
+
+
+def test_annotations_of_many_events_match_one_by_one(sample_store) -> None:
+    from geomap.mapping.annotate import event_annotations
+
+    contents = sample_store.read()
+    many = event_annotations(contents.events, evidence=contents.evidence, sources=contents.sources)
+    by_source = {str(r["source_id"]): r for r in contents.sources.to_dict("records")}
+    for html, event in zip(many, contents.events.drop(columns="geometry").to_dict("records"), strict=True):
+        own = contents.evidence[contents.evidence["event_id"] == event["event_id"]].to_dict("records")
+        assert html == event_annotation(event, evidence=own, sources=by_source)

@@ -110,12 +110,39 @@ def event_annotation(
     sources
         Source rows by ``source_id`` (outlet, URL, date, grade).
     """
+    row = {
+        k: event.get(k) for k in ("event_id", "source", "source_url", "source_date", "quote", "claim_status")
+    }
+    one = pd.DataFrame([row]).assign(event_id=str(event.get("event_id")))
+    rows = pd.DataFrame(list(evidence)).assign(event_id=str(event.get("event_id"))) if evidence else None
+    known = pd.DataFrame([{**v, "source_id": k} for k, v in (sources or {}).items()]) if sources else None
+    entries = source_entries(one, rows, known).drop(columns="event_id").to_dict("records")
+    return annotation_html(event, entries, n_evidence=len(evidence))
+
+
+def event_annotations(
+    events: pd.DataFrame, *, evidence: pd.DataFrame | None = None, sources: pd.DataFrame | None = None
+) -> list[str]:
+    """:func:`event_annotation` for every row of ``events`` at once (the sources are joined in one pass)."""
+    entries = source_entries(events, evidence, sources)
+    grouped: dict[str, list[dict]] = {}
+    for entry in entries.to_dict("records"):
+        grouped.setdefault(entry.pop("event_id"), []).append(entry)
+    cited = evidence["event_id"].astype(str).value_counts().to_dict() if evidence is not None else {}
+    return [
+        annotation_html(e, grouped.get(str(e["event_id"]), []), n_evidence=cited.get(str(e["event_id"]), 0))
+        for e in events.drop(columns="geometry", errors="ignore").to_dict("records")
+    ]
+
+
+def annotation_html(event: Mapping, entries: Sequence[Mapping], *, n_evidence: int) -> str:
+    """The annotation of one event from its source entries (see :func:`source_entries`)."""
     parts = [
         '<div class="gm-annotation" style="font:13px/1.4 system-ui,sans-serif;max-width:360px">',
         _what(event),
         _when_where(event),
         _who(event),
-        _sourcing(event, evidence, sources or {}),
+        _sourcing(event, entries, n_evidence=n_evidence),
         "</div>",
     ]
     return "".join(p for p in parts if p)
@@ -280,8 +307,8 @@ def _present(column: pd.Series) -> pd.Series:
     return column.astype("object").where(present, None)
 
 
-def _sourcing(event: Mapping, evidence: Sequence[Mapping], sources: Mapping[str, Mapping]) -> str:
-    n = _int(_field(event, "n_sources")) or max(len(evidence), 1)
+def _sourcing(event: Mapping, entries: Sequence[Mapping], *, n_evidence: int) -> str:
+    n = _int(_field(event, "n_sources")) or max(n_evidence, 1)
     grade = escape_text(_field(event, "reliability") or "F") + escape_text(_field(event, "credibility") or 6)
     head = (
         '<div class="gm-sourcing" style="margin-top:6px;border-top:1px solid #ccc;padding-top:4px">'
@@ -289,29 +316,8 @@ def _sourcing(event: Mapping, evidence: Sequence[Mapping], sources: Mapping[str,
         f"<div><b>{n}</b> independent outlet{'s' if n != 1 else ''} · grade {grade} "
         "<small>(source reliability A–F, information credibility 1–6)</small></div>"
     )
-    one = pd.DataFrame(
-        [
-            {
-                k: event.get(k)
-                for k in ("event_id", "source", "source_url", "source_date", "quote", "claim_status")
-            }
-        ]
-    )
-    one["event_id"] = one["event_id"].astype(str)
-    rows = pd.DataFrame(list(evidence)) if evidence else None
-    if rows is not None:
-        rows = rows.assign(event_id=str(event.get("event_id")))
-    known = pd.DataFrame([{**v, "source_id": k} for k, v in sources.items()]) if sources else None
-    items = [
-        source_item(**entry)
-        for entry in source_entries(one, rows, known).drop(columns="event_id").to_dict("records")
-    ]
-    return (
-        head
-        + '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">'
-        + "".join(items)
-        + "</ol></div>"
-    )
+    items = "".join(source_item(**entry) for entry in entries)
+    return head + '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">' + items + "</ol></div>"
 
 
 def source_item(*, outlet, url, date, quote, claimant, status, grade) -> str:

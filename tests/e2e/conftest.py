@@ -32,15 +32,17 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
 def _asset_dirs() -> list[Path]:
-    from xstatic.pkg import leaflet, leaflet_markercluster
+    from xstatic.pkg import jquery, leaflet, leaflet_markercluster
 
-    return [Path(leaflet.BASE_DIR), Path(leaflet_markercluster.BASE_DIR)]
+    return [Path(leaflet.BASE_DIR), Path(leaflet_markercluster.BASE_DIR), Path(jquery.BASE_DIR)]
 
 
 def local_asset(url: str) -> Path | None:
-    """The installed file that a CDN URL for Leaflet (or its images) asks for, if we have it."""
+    """The installed file that a CDN URL for Leaflet, its plugins or jQuery asks for, if we have it."""
     path = urlsplit(url).path
     name = path.rsplit("/", 1)[-1]
+    if name.startswith("jquery-") and name.endswith(".min.js"):  # code.jquery.com names the version
+        name = "jquery.min.js"
     for base in _asset_dirs():
         for candidate in (base / name, base / "images" / name):
             if name and candidate.is_file():
