@@ -25,6 +25,7 @@ from geomap.config import load_settings
 from geomap.errors import GeomapError, InputError
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_events, export_html
+from geomap.mapping.image import export_image
 from geomap.pipeline import ImportReport, import_files
 from geomap.store import Store
 
@@ -105,24 +106,39 @@ def _print_report(report: ImportReport, store: Store) -> None:
 
 @app.command("map")
 def map_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("map.html"),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="HTML file to write [default: map.html].")
+    ] = None,
     offline: Annotated[bool, typer.Option(help="Inline Leaflet so the page needs no network.")] = False,
     tiles: Annotated[
         str | None,
         typer.Option(help="Web tile layer (e.g. OpenStreetMap); default: offline vector base map."),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title shown on the map.")] = None,
+    png: Annotated[Path | None, typer.Option(help="Also render a PNG figure (needs Chromium).")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Also render a PDF figure (needs Chromium).")] = None,
+    width: Annotated[int, typer.Option(help="Figure width in CSS pixels.")] = 1600,
+    height: Annotated[int, typer.Option(help="Figure height in CSS pixels.")] = 1000,
+    scale: Annotated[float, typer.Option(help="Figure pixel density (2 = retina).")] = 2.0,
     store: StoreOption = None,
 ) -> None:
-    """Write the stored events as an interactive HTML map."""
-    contents = _store(store).read()
+    """Write the stored events as an interactive HTML map, and optionally as a PNG or PDF figure."""
+    target = _store(store)
+    contents = target.read()
     if contents.events.empty:
-        raise InputError(f"{_store(store).path}: the store holds no events; run `geomap import` first")
-    m = build_map(
-        contents.events, evidence=contents.evidence, sources=contents.sources, tiles=tiles, title=title
-    )
-    path = export_html(m, out, offline=offline)
-    out_console.print(f"wrote {path} ({len(contents.events)} events)", markup=False, highlight=False)
+        raise InputError(f"{target.path}: the store holds no events; run `geomap import` first")
+
+    def new_map():
+        return build_map(
+            contents.events, evidence=contents.evidence, sources=contents.sources, tiles=tiles, title=title
+        )
+
+    if out is not None or (png is None and pdf is None):
+        path = export_html(new_map(), out or Path("map.html"), offline=offline)
+        out_console.print(f"wrote {path} ({len(contents.events)} events)", markup=False, highlight=False)
+    for figure in (f for f in (png, pdf) if f is not None):
+        path = export_image(new_map(), figure, width=width, height=height, scale=scale)
+        out_console.print(f"wrote {path}", markup=False, highlight=False)
 
 
 @app.command("export")

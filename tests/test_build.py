@@ -90,3 +90,10 @@ def test_clustering_is_automatic_for_many_events(sample_store) -> None:
     small = build_map(events).get_root().render()
     assert "markercluster" not in small
     assert "leaflet.markercluster" in build_map(events, cluster=True).get_root().render()
+
+
+def test_a_country_choropleth_layer_counts_events(sample_store) -> None:
+    events = sample_store.read_events()
+    html = build_map(events).get_root().render()
+    assert f"Events per country (max {len(events)})" in html  # every sample event is in Mali
+    assert f'"properties": {{"events": {len(events)}, "iso3": "MLI"' in html

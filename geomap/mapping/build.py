@@ -71,6 +71,8 @@ def build_map(
     m.default_css = [LEAFLET_CSS]
     if tiles is None and not placed.empty:
         _add_countries(m, placed)
+    if not placed.empty:
+        _add_country_counts(m, placed)
     types = sorted(
         placed["event_type"].unique(), key=lambda t: (_TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99, t)
     )
@@ -124,4 +126,32 @@ def _add_countries(m: folium.Map, placed: pd.DataFrame, *, pad: float = 8.0) -> 
         control=False,
         style_function=lambda _: {"color": "#888", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1},
         interactive=False,
+    ).add_to(m)
+
+
+COUNT_COLOURS = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"]
+
+
+def _add_country_counts(m: folium.Map, placed: pd.DataFrame) -> None:
+    """A choropleth of events per country, off by default (admin-1 needs boundaries geomap does not ship)."""
+    counts = placed["iso3"].dropna().value_counts()
+    countries = country_boundaries()
+    shown = countries[countries["iso3"].isin(counts.index)][["iso3", "name", "geometry"]].copy()
+    if shown.empty:
+        return
+    shown["events"] = shown["iso3"].map(counts).astype(int)
+    shown["geometry"] = shown.geometry.simplify(0.03, preserve_topology=True)
+    top = max(int(shown["events"].max()), 1)
+
+    def colour(feature: dict) -> dict:
+        share = feature["properties"]["events"] / top
+        step = min(int(share * len(COUNT_COLOURS)), len(COUNT_COLOURS) - 1)
+        return {"color": "#555", "weight": 1, "fillColor": COUNT_COLOURS[step], "fillOpacity": 0.6}
+
+    folium.GeoJson(
+        shown.__geo_interface__,
+        name=f"Events per country (max {top})",
+        show=False,
+        style_function=colour,
+        tooltip=folium.GeoJsonTooltip(fields=["name", "events"], aliases=["Country", "Events"]),
     ).add_to(m)
