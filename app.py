@@ -67,7 +67,7 @@ def sidebar_filter(events: gpd.GeoDataFrame) -> EventFilter:
 
 
 def show_map(events: gpd.GeoDataFrame, sources: pd.DataFrame, evidence: pd.DataFrame) -> None:
-    m = build_map(events, evidence=evidence, sources=sources, filters=False)  # the sidebar filters
+    m = build_map(events, evidence=evidence, sources=sources, time=False)  # the sidebar filters
     # returned_objects=[]: panning and zooming do not rerun the script
     st_folium(m, key="map", height=560, use_container_width=True, returned_objects=[])
 

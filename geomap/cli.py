@@ -110,10 +110,10 @@ def map_command(
         Path | None, typer.Option("--out", "-o", help="HTML file to write [default: map.html].")
     ] = None,
     offline: Annotated[bool, typer.Option(help="Inline Leaflet so the page needs no network.")] = False,
-    tiles: Annotated[
-        str | None,
-        typer.Option(help="Web tile layer (e.g. OpenStreetMap); default: offline vector base map."),
-    ] = None,
+    base: Annotated[
+        str,
+        typer.Option(help="'offline' (country outlines) or a tile layer: OpenStreetMap, OpenTopoMap…"),
+    ] = "offline",
     title: Annotated[str | None, typer.Option(help="Title shown on the map.")] = None,
     png: Annotated[Path | None, typer.Option(help="Also render a PNG figure (needs Chromium).")] = None,
     pdf: Annotated[Path | None, typer.Option(help="Also render a PDF figure (needs Chromium).")] = None,
@@ -130,7 +130,7 @@ def map_command(
 
     def new_map():
         return build_map(
-            contents.events, evidence=contents.evidence, sources=contents.sources, tiles=tiles, title=title
+            contents.events, evidence=contents.evidence, sources=contents.sources, base=base, title=title
         )
 
     if out is not None or (png is None and pdf is None):

@@ -97,3 +97,25 @@ def test_a_country_choropleth_layer_counts_events(sample_store) -> None:
     html = build_map(events).get_root().render()
     assert f"Events per country (max {len(events)})" in html  # every sample event is in Mali
     assert f'"properties": {{"events": {len(events)}, "iso3": "MLI"' in html
+
+
+def test_layers_and_base_maps(sample_store) -> None:
+    events = sample_store.read_events()
+    only_events = build_map(events, layers=["events"]).get_root().render()
+    assert "Events per country" not in only_events
+    assert "Density (events per" in build_map(events).get_root().render()
+    osm = build_map(events, base="OpenStreetMap.Mapnik").get_root().render()
+    assert "tile.openstreetmap.org" in osm
+    assert "OpenStreetMap" in osm  # its attribution
+    topo = build_map(events, base="OpenTopoMap").get_root().render()
+    assert "tile.opentopomap.org" in topo
+    assert "SRTM" in topo  # its attribution
+
+
+def test_unknown_layers_are_refused(sample_store) -> None:
+    import pytest
+
+    from geomap.errors import InputError
+
+    with pytest.raises(InputError, match="events, countries, density"):
+        build_map(sample_store.read_events(), layers=["events", "heat"])

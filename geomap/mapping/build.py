@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import xyzservices
 
+from geomap.errors import InputError
 from geomap.gazetteer.boundaries import country_boundaries
 from geomap.mapping.layers import Attribution, EventMap, MapControl
 from geomap.mapping.payload import event_payload, page_words
@@ -30,17 +34,21 @@ CLUSTER_ABOVE = 500  # events; fewer are drawn one by one
 CANVAS_ABOVE = 5_000  # events; more are drawn on a canvas instead of as SVG paths
 
 
+LAYERS = ("events", "countries", "density")
+
+
 def build_map(
     events: gpd.GeoDataFrame,
     *,
     evidence: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
-    tiles: str | None = None,
+    layers: Sequence[str] = LAYERS,
+    time: bool = True,
+    base: str = "offline",
     title: str | None = None,
     cluster: bool | None = None,
-    filters: bool = True,
 ) -> folium.Map:
-    """A folium map of ``events`` with one toggleable layer per event type.
+    """A layered folium map of ``events``; it also displays in a notebook.
 
     Parameters
     ----------
@@ -48,34 +56,69 @@ def build_map(
         An event table (DESIGN.md §3); rows without coordinates are left out.
     evidence, sources
         The store's evidence and sources tables, for the per-source annotation.
-    tiles
-        A web tile layer (e.g. ``"OpenStreetMap"``); by default the base map is
-        offline: country outlines drawn from Natural Earth.
+    layers
+        Which layers to offer: ``"events"`` (one toggleable layer per event type),
+        ``"countries"`` (events per country, off at first) and ``"density"``
+        (events per grid cell, off at first).
+    time
+        Add the in-map filter box: time range, claim status, corroboration, actor types.
+    base
+        ``"offline"``: country outlines from Natural Earth, no network needed; or
+        a web tile layer by name (``"OpenStreetMap"``, any xyzservices provider
+        such as ``"OpenTopoMap"``), with its attribution.
     title
         Shown at the top of the legend.
     cluster
         Cluster the points in the browser; by default when there are more than
         ``CLUSTER_ABOVE`` events.
-    filters
-        Add the in-map filter box (time range, claim status, corroboration, actor types).
     """
+    unknown = set(layers) - set(LAYERS)
+    if unknown:
+        raise InputError(f"unknown map layers {sorted(unknown)}; choose among {', '.join(LAYERS)}")
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     if len(placed) < len(events):
         log.info("%d events without coordinates are not drawn", len(events) - len(placed))
     if placed["event_id"].duplicated().any():
         log.warning("events with the same event_id are drawn once (the last of them)")
         placed = placed.drop_duplicates("event_id", keep="last")
-    m = folium.Map(location=_centre(placed), zoom_start=5, tiles=tiles, max_zoom=MAX_ZOOM, control_scale=True)
+    m = folium.Map(location=_centre(placed), zoom_start=5, tiles=None, max_zoom=MAX_ZOOM, control_scale=True)
     m.options["max_zoom"] = MAX_ZOOM  # without tiles, Leaflet has no zoom limit and plugins fail
     m.default_js = [LEAFLET_JS]  # the map uses Leaflet alone: no jQuery, Bootstrap or icon fonts
     m.default_css = [LEAFLET_CSS]
-    if tiles is None and not placed.empty:
-        _add_countries(m, placed)
-    if not placed.empty:
+    _add_base(m, placed, base)
+    if not placed.empty and "countries" in layers:
         _add_country_counts(m, placed)
+    if not placed.empty and "density" in layers:
+        _add_density(m, placed)
     types = sorted(
         placed["event_type"].unique(), key=lambda t: (_TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99, t)
     )
+    if "events" in layers:
+        _add_events(m, placed, types, evidence=evidence, sources=sources, cluster=cluster, time=time)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(MapControl(legend_html(types=types, title=title), position="bottomright"))
+    m.add_child(Attribution(ATTRIBUTION))
+    if not placed.empty:
+        m.fit_bounds(_bounds(placed), padding=(20, 20))
+    return m
+
+
+def _add_base(m: folium.Map, placed: pd.DataFrame, base: str) -> None:
+    if base in ("offline", "", None):
+        if not placed.empty:
+            _add_countries(m, placed)
+        return
+    try:
+        provider = xyzservices.providers.query_name(base)
+    except ValueError:
+        provider = None
+    if provider is not None:
+        folium.TileLayer(provider, name=provider.name, max_zoom=MAX_ZOOM).add_to(m)
+    else:
+        folium.TileLayer(base, max_zoom=MAX_ZOOM).add_to(m)  # folium's own names, e.g. "OpenStreetMap"
+
+
+def _add_events(m, placed, types, *, evidence, sources, cluster, time) -> None:
     counts = placed["event_type"].value_counts()
     groups = [folium.FeatureGroup(name=f"{t} ({counts[t]})", show=True).add_to(m) for t in types]
     data = event_payload(placed, groups=types, evidence=evidence, sources=sources)
@@ -88,15 +131,9 @@ def build_map(
             colours=[TYPE_COLOURS.get(t, "#666666") for t in types],
             cluster=many,
             canvas=len(placed) > CANVAS_ABOVE,
-            filter_control=filters,
+            filter_control=time,
         )
     )
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.add_child(MapControl(legend_html(types=types, title=title), position="bottomright"))
-    m.add_child(Attribution(ATTRIBUTION))
-    if not placed.empty:
-        m.fit_bounds(_bounds(placed), padding=(20, 20))
-    return m
 
 
 def _centre(placed: pd.DataFrame) -> list[float]:
@@ -154,4 +191,38 @@ def _add_country_counts(m: folium.Map, placed: pd.DataFrame) -> None:
         show=False,
         style_function=colour,
         tooltip=folium.GeoJsonTooltip(fields=["name", "events"], aliases=["Country", "Events"]),
+    ).add_to(m)
+
+
+def _add_density(m: folium.Map, placed: pd.DataFrame) -> None:
+    """Events per grid cell: a heat map needing no plugin, off at first; the cell size follows the extent."""
+    (south, west), (north, east) = _bounds(placed)
+    cell = max(0.05, round(max(north - south, east - west) / 60, 2))
+    rows = (placed["latitude"] // cell).astype(int)
+    cols = (placed["longitude"] // cell).astype(int)
+    counts = pd.DataFrame({"r": rows, "c": cols}).value_counts()
+    top = int(counts.max())
+    features = []
+    for (r, c), n in counts.items():
+        lat0, lon0 = r * cell, c * cell
+        ring = [
+            [lon0, lat0],
+            [lon0 + cell, lat0],
+            [lon0 + cell, lat0 + cell],
+            [lon0, lat0 + cell],
+            [lon0, lat0],
+        ]
+        step = min(int((np.log1p(n) / np.log1p(top)) * len(COUNT_COLOURS)), len(COUNT_COLOURS) - 1)
+        features.append({"type": "Feature", "properties": {"events": int(n), "colour": COUNT_COLOURS[step]},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}})  # fmt: skip
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=f"Density (events per {cell:g}° cell)",
+        show=False,
+        style_function=lambda f: {
+            "stroke": False,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.7,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["events"], aliases=["Events"]),
     ).add_to(m)
