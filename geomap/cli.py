@@ -23,6 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from geomap import __version__
 from geomap.config import load_settings
 from geomap.errors import GeomapError, InputError
+from geomap.gazetteer.geonames import DUMP_URL, download_dumps, import_dump
+from geomap.geocode import default_resolver
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_events, export_html
 from geomap.mapping.image import export_image
@@ -186,6 +188,96 @@ def info_command(
         return
     for key, value in facts.items():
         out_console.print(f"{key}: {value}", markup=False, highlight=False)
+
+
+gazetteer_app = typer.Typer(
+    help="The offline gazetteer: what it holds, GeoNames dumps to add.", no_args_is_help=True
+)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@app.command("geocode")
+def geocode_command(
+    names: Annotated[
+        list[str], typer.Argument(help="Place names; '-' reads names from stdin, one per line.")
+    ],
+    country: Annotated[
+        str | None, typer.Option(help="The country the places are in (ISO2, ISO3 or name).")
+    ] = None,
+    context: Annotated[
+        str, typer.Option(help="Text around the names (countries, regions, other places).")
+    ] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Resolve place names offline (and online when GEOMAP_ONLINE names backends)."""
+    queries = [line.strip() for line in sys.stdin if line.strip()] if names == ["-"] else names
+    resolver = default_resolver()
+    ctx = resolver.context(context, country=country)
+    for query in queries:
+        place = resolver.resolve(query, country=country, context=ctx)
+        record = geocode_record(query, place)
+        if as_json:
+            out_console.print(
+                json.dumps(record, ensure_ascii=False), markup=False, highlight=False, soft_wrap=True
+            )
+        elif place is None:
+            out_console.print(f"{query}: not found ({record['reason']})", markup=False, highlight=False)
+        else:
+            out_console.print(
+                f"{query}: {place.name} ({place.country}) {place.lat:.5f}, {place.lon:.5f}"
+                f" precision {int(place.geo_precision)} confidence {place.confidence:.2f} [{place.origin}]"
+                f" — {place.reason}",
+                markup=False,
+                highlight=False,
+            )
+
+
+def geocode_record(query: str, place) -> dict:
+    """The JSON contract of `geomap geocode --json`."""
+    if place is None:
+        return {"query": query, "name": None, "lat": None, "lon": None, "geo_precision": None,
+                "geocode_confidence": None, "country": None, "admin1": None, "geonameid": None,
+                "origin": None, "reason": "no place: the text establishes no country either",
+                "needs_review": True}  # fmt: skip
+    return {
+        "query": query, "name": place.name, "lat": place.lat, "lon": place.lon,
+        "geo_precision": int(place.geo_precision), "geocode_confidence": place.confidence,
+        "country": place.country, "admin1": place.admin1 or None, "geonameid": place.geonameid,
+        "origin": place.origin, "reason": place.reason, "needs_review": place.needs_review,
+    }  # fmt: skip
+
+
+@gazetteer_app.command("info")
+def gazetteer_info() -> None:
+    """Where the gazetteer is and how many places it holds, by origin."""
+    gazetteer = default_resolver().gazetteer
+    out_console.print(f"gazetteer: {gazetteer.path}", markup=False, highlight=False)
+    for origin, count in sorted(gazetteer.counts().items()):
+        out_console.print(f"{origin}: {count}", markup=False, highlight=False)
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    files: Annotated[
+        list[Path], typer.Argument(help="GeoNames dumps: ML.zip, allCountries.zip or the .txt.")
+    ],
+) -> None:
+    """Add downloaded GeoNames dump files (all feature classes, with alternate names)."""
+    gazetteer = default_resolver().gazetteer
+    for path in files:
+        count = import_dump(path, gazetteer=gazetteer)
+        out_console.print(f"{path}: {count} places", markup=False, highlight=False)
+
+
+@gazetteer_app.command("add")
+def gazetteer_add(
+    countries: Annotated[list[str], typer.Argument(help="ISO2 codes (ML BF NE) or allCountries.")],
+    base_url: Annotated[str, typer.Option(help="Where the dumps are.")] = DUMP_URL,
+) -> None:
+    """Download the GeoNames dumps of these countries and add them (needs the network)."""
+    counts = download_dumps(countries, gazetteer=default_resolver().gazetteer, base_url=base_url)
+    for name, count in counts.items():
+        out_console.print(f"{name}: {count} places", markup=False, highlight=False)
 
 
 @app.command("serve")

@@ -139,3 +139,4 @@ class Place:
     origin: str = "embedded"
     reason: str = ""
     candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    needs_review: bool = False  # a fallback to the region or country the text establishes

@@ -17,6 +17,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.errors import GeomapError, InputError, RowProblem
+from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.ingest.tables import read_table
 from geomap.schema import WGS84
@@ -42,6 +44,7 @@ class ImportReport:
     unresolved: tuple[str, ...] = ()
     summary: WriteSummary | None = None
     formats: dict[str, str] = field(default_factory=dict)
+    harvested: tuple[int, int] = (0, 0)  # places the gazetteer learnt, places it already knew
 
     @property
     def ok(self) -> bool:
@@ -69,6 +72,7 @@ def import_files(
     store: Store,
     resolver: Resolver | None = None,
     progress: Progress | None = None,
+    harvest: bool = True,
 ) -> ImportReport:
     """Import tables into ``store``; see the module docstring for the error policy.
 
@@ -83,6 +87,9 @@ def import_files(
         offline gazetteer when omitted.
     progress
         Called after each file.
+    harvest
+        Teach the gazetteer the places of rows that have a name and coordinates
+        (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
     """
     files = expand_inputs(paths)
     events, sources, evidence = [], [], []
@@ -105,8 +112,12 @@ def import_files(
             progress(done, len(files), str(path))
     all_events = _concat_events(events)
     unresolved: list[str] = []
+    harvested = (0, 0)
     if not all_events.empty:
-        all_events, unresolved = geocode_events(all_events, resolver=resolver or default_resolver())
+        resolver = resolver or default_resolver()
+        if harvest:
+            harvested = harvest_places(all_events, gazetteer=resolver.gazetteer)
+        all_events, unresolved = geocode_events(all_events, resolver=resolver)
     summary = None
     if not all_events.empty:
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
@@ -118,7 +129,21 @@ def import_files(
         unresolved=tuple(unresolved),
         summary=summary,
         formats=formats,
+        harvested=harvested,
     )
+
+
+def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, int]:
+    """Add the named, located rows of ``events`` to the gazetteer; returns (added, confirmed)."""
+    located = events[events["location"].notna() & events["latitude"].notna()]
+    rows = []
+    for row in located[
+        ["location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
+    ].to_dict("records"):
+        country = find_country(row["iso3"] or row["country"] or "")
+        if country is not None:
+            rows.append({**row, "country_code": country.iso2})
+    return gazetteer.harvest(rows)
 
 
 def _read_input(path: Path):

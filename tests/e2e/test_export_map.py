@@ -63,8 +63,8 @@ def test_offline_export_needs_no_network(page, sample_store, tmp_path) -> None:
     assert page.locator(".leaflet-control-layers").count() == 1
     assert "two or more independent outlets" in page.locator(".gm-control").inner_text()  # the legend
     assert page.locator(".gm-filter input[type=range]").count() == 2  # the time control
-    page.locator(MARKERS).first.click(force=True)
-    assert page.locator(".leaflet-popup-content .gm-sourcing").count() == 1
+    page.locator(MARKERS).first.dispatch_event("click")
+    page.locator(".leaflet-popup-content .gm-sourcing").last.wait_for(timeout=5_000)
 
 
 def test_region_level_events_are_drawn_as_areas(page, sample_store, tmp_path) -> None:

@@ -1,0 +1,118 @@
+"""What a document establishes about place: the countries and regions it names, and places to stay near.
+
+The resolver uses this to choose between namesakes ("Gao" in a text about
+Mali is the Malian city), and, when a place is missing from the gazetteer, to
+fall back to the region or country the text does establish.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.index import Gazetteer, GazetteerEntry
+
+#: demonyms and adjectives that establish a country ("northern Malian towns", "l'armée malienne")
+DEMONYMS = {
+    "malian": "ML", "malien": "ML", "malienne": "ML", "maliens": "ML", "maliennes": "ML",
+    "burkinabe": "BF", "burkinabè": "BF", "burkinabé": "BF", "nigerien": "NE", "nigérien": "NE",
+    "nigérienne": "NE", "mauritanian": "MR", "mauritanien": "MR", "algerian": "DZ", "algérien": "DZ",
+}  # fmt: skip
+_WORD = r"[A-ZÀ-Ý][\w'’\-]*"
+_NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
+_REGION_AFTER = re.compile(
+    rf"\b(?:in|of|the|across|throughout)?\s*(?:the\s+)?({_NAME})\s+(?:region|province)\b"
+)
+_REGION_BEFORE = re.compile(
+    rf"\b(?:région|province|region)\s+(?:de\s+|du\s+|des\s+|d['’]\s*|of\s+)?({_NAME})"
+)
+_CAPITALISED = re.compile(_NAME)
+_DEMONYM = re.compile(r"\b(" + "|".join(DEMONYMS) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """Countries (ISO2, most named first), regions and anchor places a text establishes."""
+
+    countries: tuple[str, ...] = ()
+    regions: tuple[GazetteerEntry, ...] = ()
+    anchors: tuple[GazetteerEntry, ...] = field(default=(), compare=False)
+
+    @property
+    def main_country(self) -> str | None:
+        return self.countries[0] if self.countries else None
+
+
+def read_context(text: str, *, gazetteer: Gazetteer, country: str | None = None) -> DocumentContext:
+    """The context of ``text``; ``country`` (a name or code the caller knows) comes first."""
+    named = Counter()
+    if country:
+        known = find_country(country)
+        if known is not None:
+            named[known.iso2] += 1000
+    for span in _spans(text or ""):
+        found = find_country(span) if len(span) > 3 else None  # "NE", "ML" inside prose are not countries
+        if found is not None:
+            named[found.iso2] += 1
+    for match in _DEMONYM.finditer(text or ""):
+        named[DEMONYMS[match.group(1).lower()]] += 1
+    countries = tuple(code for code, _ in named.most_common())
+    regions = _regions(text or "", gazetteer, countries)
+    anchors = _anchors(text or "", gazetteer, countries)
+    return DocumentContext(countries, regions, anchors)
+
+
+def region_context(admin1: str | None, country: str | None, *, gazetteer: Gazetteer) -> DocumentContext:
+    """The context of a table row: its country and (when named) its first-level region."""
+    known = find_country(country) if country else None
+    codes = (known.iso2,) if known else ()
+    regions = tuple(r for c in codes for r in gazetteer.lookup(admin1 or "", country=c) if r.is_region)
+    return DocumentContext(codes, regions)
+
+
+def _regions(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple[GazetteerEntry, ...]:
+    found: list[GazetteerEntry] = []
+    for pattern in (_REGION_AFTER, _REGION_BEFORE):
+        for match in pattern.finditer(text):
+            for entry in region_named(match.group(1), gazetteer=gazetteer, countries=countries):
+                if entry not in found:
+                    found.append(entry)
+    return tuple(found)
+
+
+def region_named(name: str, *, gazetteer: Gazetteer, countries: tuple[str, ...]) -> list[GazetteerEntry]:
+    """Regions called ``name`` (trying shorter tails: "the Gao" → "Gao"), in ``countries`` when any."""
+    words = name.split()
+    for start in range(len(words)):
+        candidate = " ".join(words[start:])
+        hits = [e for e in gazetteer.lookup(candidate) if e.is_region]
+        if countries:
+            hits = [e for e in hits if e.country in countries]
+        if hits:
+            return hits
+    return []
+
+
+def _anchors(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple[GazetteerEntry, ...]:
+    """Places the text names that have exactly one candidate in its countries: safe points to stay near."""
+    if not countries:
+        return ()
+    anchors = []
+    for span in set(_spans(text)):
+        hits = [e for e in gazetteer.lookup(span) if e.country in countries and not e.is_region]
+        if len(hits) == 1 and hits[0] not in anchors:
+            anchors.append(hits[0])
+    return tuple(anchors)
+
+
+def _spans(text: str) -> list[str]:
+    """Every run of one to three capitalised words, and the shorter runs inside it ("In Gao" → "Gao")."""
+    spans = []
+    for match in _CAPITALISED.finditer(text):
+        words = match.group(0).replace("-", " - ").split()
+        words = [w for w in words if w != "-"]
+        for size in range(len(words), 0, -1):
+            spans += [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+    return spans
