@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import map_scale
-from geomap.geocode import default_resolver
+from benchmarks import geocode_accuracy, map_scale
+from geomap.gazetteer.index import Gazetteer
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_html
 from geomap.model import EventType
@@ -143,24 +143,7 @@ def bench_map(n: int, *, repeat: int, work: Path) -> list[Result]:
     ]
 
 
-def bench_geocoder(*, repeat: int) -> list[Result]:
-    load_times, _ = measure(default_resolver, repeat=1)
-    resolver = default_resolver()
-    names = [p[0] for p in PLACES] * 1000
-
-    def resolve_all() -> None:
-        for name in names:
-            resolver.resolve(name, country="ML")
-
-    times, _ = measure(resolve_all, repeat=repeat)
-    rate = len(names) / statistics.median(times)
-    return [
-        summarise("load the embedded gazetteer (first call)", load_times),
-        summarise(f"resolve {len(names):,} exact names in Mali", times, extra=f"{rate:,.0f} names/s"),
-    ]
-
-
-def render(results: list[Result], *, quick: bool, scale: str = "") -> str:
+def render(results: list[Result], *, quick: bool, scale: str = "", geocoding: str = "") -> str:
     lines = [
         BEGIN,
         f"Machine: {platform.machine()}, Python {platform.python_version()}, "
@@ -174,6 +157,8 @@ def render(results: list[Result], *, quick: bool, scale: str = "") -> str:
     ]
     if scale:
         lines += ["", "### The map at scale, against plain folium", "", scale]
+    if geocoding:
+        lines += ["", "### The offline geocoder", "", geocoding]
     lines.append(END)
     return "\n".join(lines)
 
@@ -196,14 +181,17 @@ def main() -> None:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        results += bench_geocoder(repeat=repeat)
         for n in sizes:
             results.append(bench_import(n, repeat=repeat, work=work))
             results += bench_map(n, repeat=repeat, work=work)
         scale_rows = []
         for n in (1_000,) if args.quick else (1_000, 10_000, 100_000):
             scale_rows += map_scale.measure(n, repeat=repeat, work=work)
-    section = render(results, quick=args.quick, scale=map_scale.render_rows(scale_rows))
+    gazetteer = Gazetteer.embedded()
+    geocoding = geocode_accuracy.render(
+        geocode_accuracy.measure_accuracy(gazetteer), geocode_accuracy.measure_speed(gazetteer, repeat=repeat)
+    )
+    section = render(results, quick=args.quick, scale=map_scale.render_rows(scale_rows), geocoding=geocoding)
     print(section)
     write_results(section)
 

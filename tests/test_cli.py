@@ -134,3 +134,68 @@ def test_serve_starts_streamlit_on_the_given_address(monkeypatch, store, capsys)
     assert command[command.index("--server.port") + 1] == "8611"
     assert command[command.index("run") + 1].endswith("app.py")
     assert env["GEOMAP_STORE"] == str(store)
+
+
+def test_geocode_json_contract(capsys) -> None:
+    code, out, _ = run(capsys, "geocode", "Kidal", "Tombouctou", "Kidal region", "Nowhereville", "--context",
+                       "Fighting in northern Mali", "--json")  # fmt: skip
+    assert code == 0
+    kidal, timbuktu, region, nowhere = [json.loads(line) for line in out.splitlines()]
+    keys = {"query", "name", "lat", "lon", "geo_precision", "geocode_confidence", "country", "admin1",
+            "geonameid", "origin", "reason"}  # fmt: skip
+    assert keys <= set(kidal)
+    assert (kidal["name"], kidal["country"], kidal["geo_precision"], kidal["origin"]) == (
+        "Kidal",
+        "ML",
+        1,
+        "embedded",
+    )
+    assert kidal["lat"] == pytest.approx(18.44, abs=0.01)
+    assert timbuktu["name"] == "Timbuktu"
+    assert (region["geo_precision"], region["admin1"]) == (3, "Kidal")
+    assert (nowhere["geo_precision"], nowhere["needs_review"]) == (4, True)
+    assert "not in the gazetteer" in nowhere["reason"]
+
+
+def test_geocode_reads_names_from_stdin(monkeypatch, capsys) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Ménaka\nMenaka\n\nGao\n"))
+    code, out, _ = run(capsys, "geocode", "-", "--country", "ML", "--json")
+    assert code == 0
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [a["query"] for a in answers] == ["Ménaka", "Menaka", "Gao"]
+    assert answers[0]["geonameid"] == answers[1]["geonameid"]
+    assert answers[2]["country"] == "ML"
+
+
+def test_unresolved_json_has_null_coordinates_and_a_reason(capsys) -> None:
+    code, out, _ = run(capsys, "geocode", "Nowhereville", "--json")
+    assert code == 0  # not found is an answer, not an error
+    record = json.loads(out)
+    assert (record["lat"], record["lon"]) == (None, None)
+    assert record["reason"]
+
+
+def test_gazetteer_import_and_info(capsys) -> None:
+    dump = ROOT / "tests" / "data" / "geonames_ML_sample.txt"
+    code, out, _ = run(capsys, "gazetteer", "import", str(dump))
+    assert code == 0
+    assert "5 places" in out
+    code, out, _ = run(capsys, "gazetteer", "info")
+    assert "geonames-dump: 5" in out
+    assert "embedded:" in out
+
+
+def test_import_teaches_the_gazetteer_its_villages(tmp_path, capsys) -> None:
+    table = tmp_path / "villages.csv"
+    table.write_text(
+        "event_date,event_type,country,admin1,location,latitude,longitude,source\n"
+        "2024-02-02,Battles,Mali,Gao,Tinkarène-Est,16.51,0.98,Studio Tamani\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "import", str(table), "--store", str(tmp_path / "s.gpkg"))
+    assert code == 0, err
+    code, out, _ = run(capsys, "geocode", "Tinkarène-Est", "--country", "ML", "--json")
+    learnt = json.loads(out)
+    assert (learnt["lat"], learnt["lon"], learnt["origin"]) == (16.51, 0.98, "harvest")

@@ -112,6 +112,7 @@ class Gazetteer:
         self._db = connection
         self.path = path
         self._fuzzy_keys: dict[tuple[str, ...], list[str]] = {}
+        self.generation = 0  # bumped on every change, so callers' caches know to forget
 
     @classmethod
     def embedded(cls, *, overrides: Path | None = DEFAULT_OVERRIDES, path: Path | None = None) -> Gazetteer:
@@ -190,7 +191,7 @@ class Gazetteer:
             for entry, aliases in entries:
                 self._insert(entry, aliases)
                 added += 1
-        self._fuzzy_keys.clear()
+        self._changed()
         return added
 
     def remove_origin(self, origin: str, *, country: str | None = None) -> None:
@@ -201,7 +202,11 @@ class Gazetteer:
         with self._db:
             self._db.execute(f"DELETE FROM names WHERE place IN (SELECT id FROM places WHERE {where})", args)  # noqa: S608
             self._db.execute(f"DELETE FROM places WHERE {where}", args)  # noqa: S608 — fixed clauses, values bound
+        self._changed()
+
+    def _changed(self) -> None:
         self._fuzzy_keys.clear()
+        self.generation += 1
 
     def harvest(self, rows: Iterable[dict]) -> tuple[int, int]:
         """Learn places from event-table rows with a location name and coordinates.
@@ -274,7 +279,7 @@ class Gazetteer:
                 for entry, aliases in read_overrides(overrides):
                     self._insert(entry, aliases)
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('embedded_version', ?)", (version,))
-        self._fuzzy_keys.clear()
+        self._changed()
 
 
 def _entry(row: tuple) -> GazetteerEntry:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry
@@ -38,7 +38,7 @@ class DocumentContext:
 
     countries: tuple[str, ...] = ()
     regions: tuple[GazetteerEntry, ...] = ()
-    anchors: tuple[GazetteerEntry, ...] = field(default=(), compare=False)
+    anchors: tuple[GazetteerEntry, ...] = ()
 
     @property
     def main_country(self) -> str | None:

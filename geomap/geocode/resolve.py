@@ -41,7 +41,7 @@ from geomap.schema import WGS84, point
 
 log = logging.getLogger(__name__)
 
-FUZZY_CUTOFF = 85  # rapidfuzz WRatio, 0–100; only within the document's countries, and penalised
+FUZZY_CUTOFF = 85  # rapidfuzz ratio, 0–100; only within the document's countries, and penalised
 FAR_FROM_REGION_KM = 700  # an entry this far from its own region's capital has suspect coordinates
 _REGION_WORDS = re.compile(
     r"^(?:(?:the\s+)?(?P<a>.+?)\s+(?:region|province)"
@@ -63,6 +63,7 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer, *, online: Sequence[object] = ()) -> None:
         self.gazetteer = gazetteer
         self.online = list(online)  # OnlineGeocoder objects (geocode/online.py), asked last
+        self._answers: dict[tuple, Place | None] = {}  # same question, same gazetteer: same answer
         self._variants: dict[tuple[str, ...], dict[str, list[str]]] = {}
 
     def context(self, text: str, *, country: str | None = None) -> DocumentContext:
@@ -86,6 +87,14 @@ class Resolver:
         if not mention or not mention.strip():
             return None
         ctx = context if isinstance(context, DocumentContext) else self.context(context, country=country)
+        key = (mention, country, ctx, self.gazetteer.generation)
+        if key not in self._answers:
+            if len(self._answers) > 100_000:
+                self._answers.clear()
+            self._answers[key] = self._resolve(mention, country, ctx)
+        return self._answers[key]
+
+    def _resolve(self, mention: str, country: str | None, ctx: DocumentContext) -> Place | None:
         within = find_country(country) if country else None
         allowed = (within.iso2,) if within else ctx.countries
         return (
@@ -123,9 +132,9 @@ class Resolver:
         keys = self._variant_index(allowed).get(variant_key(key), [])
         how = "spelling variant"
         if not keys:
-            best = process.extractOne(
-                key, self.gazetteer.names_in(allowed), scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF
-            )
+            names = self.gazetteer.names_in(allowed)
+            close = process.extract(key, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
+            best = next((c for c in close if words_agree(key, c[0])), None)
             keys, how = ([best[0]], f"fuzzy match ({best[1]:.0f}/100)") if best else ([], "")
         found = [e for k in keys for e in self.gazetteer.lookup(k) if not e.is_region]
         place = self._choose(mention, found, allowed, ctx, how=f"{how} {keys[0]!r}" if keys else how)
@@ -153,8 +162,9 @@ class Resolver:
         found = list(dict.fromkeys(found))  # several spellings may lead to one entry
         inside = [e for e in found if not allowed or e.country in allowed]
         outside = [e for e in found if allowed and e.country not in allowed]
+        key = normalize_name(mention)
         scored = sorted(
-            (self._score(e, ctx) for e in inside), key=lambda s: (-s.score, s.entry.geonameid or 0)
+            (self._score(e, ctx, key) for e in inside), key=lambda s: (-s.score, s.entry.geonameid or 0)
         )
         trusted = [s for s in scored if "far from its region" not in " ".join(s.why)]
         if not trusted:
@@ -169,8 +179,11 @@ class Resolver:
             reason += f" ({'; '.join(best.why)})"
         return _place(best.entry, mention=mention, confidence=confidence, reason=reason, candidates=rejected)
 
-    def _score(self, entry: GazetteerEntry, ctx: DocumentContext) -> _Scored:
+    def _score(self, entry: GazetteerEntry, ctx: DocumentContext, key: str) -> _Scored:
         score, why = 0.0, []
+        if normalize_name(entry.name) == key:
+            score += 1.0
+            why.append("its own name, not an alternate one")
         if ctx.regions:
             if any(r.country == entry.country and r.admin1 and r.admin1 == entry.admin1 for r in ctx.regions):
                 score += 2.0
@@ -240,6 +253,24 @@ _VARIANT_RULES = [(re.compile(p), r) for p, r in [
     (r"ck", "k"), (r"q", "k"), (r"w", "u"), (r"y", "i"), (r"([a-z])\1", r"\1"), (r"h(?![aeiou])", ""),
     (r"e\b", ""), (r" ", ""),
 ]]  # fmt: skip
+
+
+#: words that tell two places of one name apart: "Tinkarène-Est" is not "Tinkarène-Ouest"
+DISTINGUISHING = frozenset(
+    ["n", "s", "e", "w", "north", "south", "east", "west", "nord", "sud", "est", "ouest", "centre", "center",
+     "haut", "bas", "upper", "lower", "i", "ii", "iii", "1", "2", "3"]
+)  # fmt: skip
+
+
+def words_agree(a: str, b: str) -> bool:
+    """Whether two normalized names may spell one name: alike word by word, no telling word apart."""
+    left, right = a.split(), b.split()
+    if len(left) != len(right):
+        return False
+    for x, y in zip(left, right, strict=True):
+        if x != y and (x in DISTINGUISHING or y in DISTINGUISHING or fuzz.ratio(x, y) < 75):
+            return False
+    return True
 
 
 def variant_key(key: str) -> str:
