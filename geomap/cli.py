@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from geomap import __version__
 from geomap.config import load_settings
 from geomap.errors import GeomapError, InputError
+from geomap.gazetteer.boundaries import import_boundaries
 from geomap.gazetteer.geonames import DUMP_URL, download_dumps, import_dump
 from geomap.geocode import default_resolver
 from geomap.mapping.build import build_map
@@ -278,6 +279,27 @@ def gazetteer_add(
     counts = download_dumps(countries, gazetteer=default_resolver().gazetteer, base_url=base_url)
     for name, count in counts.items():
         out_console.print(f"{name}: {count} places", markup=False, highlight=False)
+
+
+boundaries_app = typer.Typer(
+    help="Boundary files: first-level regions for the geocoder.", no_args_is_help=True
+)
+app.add_typer(boundaries_app, name="boundaries")
+
+
+@boundaries_app.command("import")
+def boundaries_import(
+    file: Annotated[Path, typer.Argument(help="Shapefile (.shp or .zip), GeoJSON or GeoPackage.")],
+    name_field: Annotated[str, typer.Option(help="The field with the region's name.")],
+    level: Annotated[int, typer.Option(help="Administrative level (1: regions).")] = 1,
+    country_field: Annotated[str | None, typer.Option(help="The field with each region's country.")] = None,
+    country: Annotated[str | None, typer.Option(help="The country of every region in the file.")] = None,
+) -> None:
+    """Import region boundaries (geoBoundaries, GADM, Natural Earth admin-1) for the geocoder."""
+    count = import_boundaries(
+        file, name_field=name_field, level=level, country_field=country_field, country=country
+    )
+    out_console.print(f"{file}: {count} regions", markup=False, highlight=False)
 
 
 @app.command("serve")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geomap.gazetteer.boundaries import country_at, country_boundaries, find_country
@@ -40,3 +42,34 @@ def test_country_at() -> None:
     assert country_at(18.44, 1.41).iso3 == "MLI"
     assert country_at(12.37, -1.53).iso3 == "BFA"
     assert country_at(0.0, -30.0) is None  # the Atlantic
+
+
+def test_region_boundaries_import_and_lookup(tmp_path) -> None:
+    from geomap.gazetteer.boundaries import admin1_boundaries, import_boundaries, region_polygon
+    from geomap.schema import point
+
+    source = Path(__file__).parent / "data" / "admin1_test_regions.geojson"
+    target = tmp_path / "boundaries.gpkg"
+    assert import_boundaries(source, name_field="shapeName", country_field="shapeGroup", target=target) == 3
+    regions = admin1_boundaries(target)
+    assert sorted(zip(regions["country"], regions["name"], strict=True)) == [
+        ("BF", "Sahel"), ("ML", "Gao"), ("ML", "Kidal")
+    ]  # fmt: skip
+    assert region_polygon("kidal", "ML", path=target).covers(point(18.44, 1.41))
+    assert region_polygon("Ménaka", "ML", path=target) is None
+    # importing Mali again replaces Mali's regions and keeps Burkina Faso's
+    assert import_boundaries(source, name_field="shapeName", country="Mali", target=target) == 3
+    assert (admin1_boundaries(target)["country"] == "ML").sum() == 3
+
+
+def test_bad_boundary_files_are_explained(tmp_path) -> None:
+    from geomap.errors import InputError
+    from geomap.gazetteer.boundaries import import_boundaries
+
+    source = Path(__file__).parent / "data" / "admin1_test_regions.geojson"
+    with pytest.raises(InputError, match="no field 'NAME_1'"):
+        import_boundaries(source, name_field="NAME_1", country="ML", target=tmp_path / "b.gpkg")
+    with pytest.raises(InputError, match="--country"):
+        import_boundaries(source, name_field="shapeName", target=tmp_path / "b.gpkg")
+    with pytest.raises(InputError, match="level 2"):
+        import_boundaries(source, name_field="shapeName", country="ML", level=2, target=tmp_path / "b.gpkg")

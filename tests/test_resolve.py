@@ -119,3 +119,24 @@ def test_geocode_events_fills_and_falls_back(resolver) -> None:
     assert len(notes) == 2
     assert any("Tinkarène-Ouest" in n and "Gao region" in n for n in notes)
     assert any("Xyzzy" in n for n in notes)
+
+
+def test_imported_boundaries_decide_region_membership(resolver, tmp_path, monkeypatch) -> None:
+    from functools import partial
+    from pathlib import Path
+
+    from geomap.gazetteer import boundaries
+    from geomap.geocode import resolve
+
+    resolver.gazetteer.harvest(
+        [{"location": "Intadeyni", "country_code": "ML", "latitude": 18.2, "longitude": 1.0}]
+    )
+    without = resolver.resolve("Intadeyni", context="in the Kidal region of Mali")
+    assert "outside the region the text names" in without.reason  # no admin1 code to compare
+    target = tmp_path / "boundaries.gpkg"
+    source = Path(__file__).parent / "data" / "admin1_test_regions.geojson"
+    boundaries.import_boundaries(source, name_field="shapeName", country_field="shapeGroup", target=target)
+    monkeypatch.setattr(resolve, "region_polygon", partial(boundaries.region_polygon, path=target))
+    fresh = Resolver(resolver.gazetteer)
+    inside = fresh.resolve("Intadeyni", context="in the Kidal region of Mali")
+    assert "in the region the text names" in inside.reason

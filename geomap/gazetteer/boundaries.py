@@ -7,12 +7,14 @@ Norway, Kosovo…); the ``*_EH`` fields and ``ADM0_A3`` fill them.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from geomap.schema import WGS84, point
@@ -114,3 +116,91 @@ def country_at(lat: float, lon: float) -> Country | None:
     if len(hits) == 0:
         return None
     return find_country(frame["iso3"].iloc[int(hits[0])])
+
+
+ADMIN1_LAYER = "admin1"
+
+
+def admin1_path() -> Path:
+    """Where imported first-level boundaries live: ``$GEOMAP_HOME/boundaries.gpkg``."""
+    from geomap.config import load_settings
+
+    return load_settings().home / "boundaries.gpkg"
+
+
+def import_boundaries(
+    path: str | Path,
+    *,
+    name_field: str,
+    level: int = 1,
+    country_field: str | None = None,
+    country: str | None = None,
+    target: Path | None = None,
+) -> int:
+    """Import first-level boundaries (geoBoundaries, GADM, Natural Earth admin-1: shapefile, GeoJSON, GPKG).
+
+    Each feature needs a name (``name_field``) and a country: a field holding a
+    country name or ISO code (``country_field``), or one ``country`` for the
+    whole file.  Features of the same countries imported before are replaced.
+    Returns the number of regions imported.
+    """
+    from geomap.errors import InputError
+
+    if level != 1:
+        raise InputError(f"{path}: only first-level (admin-1) boundaries are used so far, not level {level}")
+    try:
+        frame = gpd.read_file(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, ValueError) as err:
+        raise InputError(f"{path}: cannot read boundaries: {err}") from err
+    missing = [f for f in (name_field, country_field) if f and f not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: no field {missing[0]!r}; fields are {', '.join(map(str, frame.columns[:20]))}"
+        )
+    if country_field is None and country is None:
+        raise InputError(f"{path}: say which country (--country) or which field holds it (--country-field)")
+    codes = [
+        find_country(str(v)) for v in (frame[country_field] if country_field else [country] * len(frame))
+    ]
+    for row, found in enumerate(codes, start=1):
+        if found is None:
+            value = frame[country_field].iloc[row - 1] if country_field else country
+            raise InputError(f"{path}:{row}: country: {value!r} is not a country geomap knows")
+    regions = gpd.GeoDataFrame(
+        {"name": frame[name_field].astype(str), "country": [c.iso2 for c in codes], "level": level},
+        geometry=frame.to_crs(WGS84).geometry.make_valid().values,
+        crs=WGS84,
+    )
+    target = Path(target or admin1_path())
+    previous = admin1_boundaries(target)
+    keep = previous[~previous["country"].isin(set(regions["country"]))] if not previous.empty else previous
+    merged = (
+        gpd.GeoDataFrame(pd.concat([keep, regions], ignore_index=True), crs=WGS84)
+        if not keep.empty
+        else regions
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp.gpkg")
+    merged.to_file(tmp, layer=ADMIN1_LAYER, driver="GPKG")
+    os.replace(tmp, target)
+    admin1_boundaries.cache_clear()
+    return len(regions)
+
+
+@lru_cache(maxsize=4)
+def admin1_boundaries(path: Path | None = None) -> gpd.GeoDataFrame:
+    """The imported first-level boundaries (name, country, geometry); empty when none were imported."""
+    path = Path(path or admin1_path())
+    if not path.exists():
+        return gpd.GeoDataFrame({"name": [], "country": [], "level": []}, geometry=[], crs=WGS84)
+    return pyogrio.read_dataframe(path, layer=ADMIN1_LAYER)
+
+
+def region_polygon(name: str, country: str, *, path: Path | None = None):
+    """The polygon of a first-level region, when its boundary was imported; None otherwise."""
+    regions = admin1_boundaries(path)
+    if regions.empty:
+        return None
+    key = _key(name)
+    hits = regions[(regions["country"] == country.upper()) & (regions["name"].map(_key) == key)]
+    return hits.geometry.iloc[0] if len(hits) else None

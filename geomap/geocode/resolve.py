@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 
 from geomap.config import load_settings
 from geomap.errors import GeocoderError
-from geomap.gazetteer.boundaries import Country, find_country
+from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 from geomap.geocode.context import DocumentContext, read_context, region_context, region_named
 from geomap.model import GeoPrecision, Place
@@ -185,7 +185,7 @@ class Resolver:
             score += 1.0
             why.append("its own name, not an alternate one")
         if ctx.regions:
-            if any(r.country == entry.country and r.admin1 and r.admin1 == entry.admin1 for r in ctx.regions):
+            if any(self._in_region(entry, r) for r in ctx.regions):
                 score += 2.0
                 why.append("in the region the text names")
             else:
@@ -202,6 +202,16 @@ class Resolver:
         score += {"override": 1.5, "harvest": 1.0}.get(entry.origin, 0.0)
         score += math.log10(entry.population + 10) / 4
         return _Scored(entry, score, tuple(why))
+
+    @staticmethod
+    def _in_region(entry: GazetteerEntry, region: GazetteerEntry) -> bool:
+        """Inside the region's imported boundary when there is one, else sharing its GeoNames admin1 code."""
+        if region.country != entry.country:
+            return False
+        polygon = region_polygon(region.name, region.country)
+        if polygon is not None:
+            return bool(polygon.covers(point(entry.lat, entry.lon)))
+        return bool(region.admin1) and region.admin1 == entry.admin1
 
     def _region_capital(self, entry: GazetteerEntry) -> GazetteerEntry | None:
         if not entry.admin1:
