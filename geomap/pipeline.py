@@ -22,10 +22,13 @@ from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.ingest.tables import read_table
 from geomap.schema import WGS84
+from geomap.sourcing.corroborate import grade_events
+from geomap.sourcing.registry import SourceRegistry, annotate_sources
 from geomap.store import Store, WriteSummary
 
 log = logging.getLogger(__name__)
 
+RECOUNTED_FORMATS = ("acled", "acled-hdx", "ucdp-ged")
 TABLE_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
@@ -73,6 +76,7 @@ def import_files(
     resolver: Resolver | None = None,
     progress: Progress | None = None,
     harvest: bool = True,
+    registry: SourceRegistry | None = None,
 ) -> ImportReport:
     """Import tables into ``store``; see the module docstring for the error policy.
 
@@ -87,11 +91,14 @@ def import_files(
         offline gazetteer when omitted.
     progress
         Called after each file.
+    registry
+        The source registry that grades outlets; ``data/sources.yaml`` plus the user's file when omitted.
     harvest
         Teach the gazetteer the places of rows that have a name and coordinates
         (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
     """
     files = expand_inputs(paths)
+    registry = registry or SourceRegistry.load()
     events, sources, evidence = [], [], []
     problems: list[RowProblem] = []
     file_errors: list[str] = []
@@ -105,8 +112,9 @@ def import_files(
         else:
             formats[str(path)] = table.format
             problems.extend(table.problems)
-            events.append(table.events)
-            sources.append(table.sources)
+            # datasets that do not count independent outlets (ACLED, UCDP) are counted with the registry
+            events.append(grade_events(table.events, registry, recount=table.format in RECOUNTED_FORMATS))
+            sources.append(annotate_sources(table.sources, registry))
             evidence.append(table.evidence)
         if progress is not None:
             progress(done, len(files), str(path))
