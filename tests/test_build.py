@@ -119,3 +119,24 @@ def test_unknown_layers_are_refused(sample_store) -> None:
 
     with pytest.raises(InputError, match="events, countries, density"):
         build_map(sample_store.read_events(), layers=["events", "heat"])
+
+
+def test_region_choropleth_when_boundaries_were_imported(sample_store, monkeypatch, tmp_path) -> None:
+    from pathlib import Path
+
+    from geomap.gazetteer import boundaries
+    from geomap.mapping import build
+
+    events = sample_store.read_events()
+    assert "Events per region" not in build_map(events).get_root().render()  # none imported here
+    target = tmp_path / "b.gpkg"
+    source = Path(__file__).parent / "data" / "admin1_test_regions.geojson"
+    boundaries.import_boundaries(source, name_field="shapeName", country_field="shapeGroup", target=target)
+    monkeypatch.setattr(build, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
+    html = build_map(events).get_root().render()
+    in_kidal_box = int(((events["latitude"] >= 17.5) & (events["longitude"] >= -1.0)).sum())
+    assert "Events per region" in html
+    assert (
+        f'"events": {in_kidal_box}, "name": "Kidal"' in html
+        or f'"name": "Kidal", "country": "ML", "events": {in_kidal_box}' in html
+    )

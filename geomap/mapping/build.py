@@ -12,7 +12,7 @@ import pandas as pd
 import xyzservices
 
 from geomap.errors import InputError
-from geomap.gazetteer.boundaries import country_boundaries
+from geomap.gazetteer.boundaries import admin1_boundaries, country_boundaries
 from geomap.mapping.layers import Attribution, EventMap, MapControl
 from geomap.mapping.payload import event_payload, page_words
 from geomap.mapping.style import TYPE_COLOURS, legend_html
@@ -88,6 +88,7 @@ def build_map(
     _add_base(m, placed, base)
     if not placed.empty and "countries" in layers:
         _add_country_counts(m, placed)
+        _add_region_counts(m, placed)
     if not placed.empty and "density" in layers:
         _add_density(m, placed)
     types = sorted(
@@ -225,4 +226,37 @@ def _add_density(m: folium.Map, placed: pd.DataFrame) -> None:
             "fillOpacity": 0.7,
         },
         tooltip=folium.GeoJsonTooltip(fields=["events"], aliases=["Events"]),
+    ).add_to(m)
+
+
+def _add_region_counts(m: folium.Map, placed: pd.DataFrame) -> None:
+    """Events per first-level region, when region boundaries were imported (`geomap boundaries import`)."""
+    regions = admin1_boundaries()
+    if regions.empty:
+        return
+    inside = gpd.sjoin(
+        gpd.GeoDataFrame(
+            geometry=gpd.points_from_xy(placed["longitude"], placed["latitude"]), crs=regions.crs
+        ),
+        regions[["name", "country", "geometry"]],
+        predicate="within",
+    )
+    counts = inside.groupby(["country", "name"]).size()
+    shown = regions.set_index(["country", "name"]).join(counts.rename("events"), how="inner").reset_index()
+    if shown.empty:
+        return
+    shown["events"] = shown["events"].astype(int)
+    shown["geometry"] = shown.geometry.simplify(0.02, preserve_topology=True)
+    top = int(shown["events"].max())
+
+    def colour(feature: dict) -> dict:
+        step = min(int(feature["properties"]["events"] / top * len(COUNT_COLOURS)), len(COUNT_COLOURS) - 1)
+        return {"color": "#555", "weight": 1, "fillColor": COUNT_COLOURS[step], "fillOpacity": 0.6}
+
+    folium.GeoJson(
+        shown[["name", "country", "events", "geometry"]].__geo_interface__,
+        name=f"Events per region (max {top})",
+        show=False,
+        style_function=colour,
+        tooltip=folium.GeoJsonTooltip(fields=["name", "events"], aliases=["Region", "Events"]),
     ).add_to(m)
