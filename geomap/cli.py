@@ -50,6 +50,11 @@ EXPORT_FORMATS = ("csv", "geojson", "gpkg")
 APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
 
 
+def say(text: str, *, err: bool = False) -> None:
+    """Print plain text (no rich markup: outlet names and file paths may contain brackets)."""
+    (err_console if err else out_console).print(text, markup=False, highlight=False)
+
+
 def _store(path: Path | None) -> Store:
     return Store(load_settings(store=path).store)
 
@@ -91,19 +96,17 @@ def import_command(
 
 def _print_report(report: ImportReport, store: Store) -> None:
     for problem in report.problems:
-        err_console.print(f"rejected {problem}", markup=False, highlight=False)
+        say(f"rejected {problem}", err=True)
     for error in report.file_errors:
-        err_console.print(f"error: {error}", markup=False, highlight=False)
+        say(f"error: {error}", err=True)
     for note in report.unresolved:
-        err_console.print(f"unresolved: {note}", markup=False, highlight=False)
+        say(f"unresolved: {note}", err=True)
     summary = report.summary
     if summary is not None:
-        out_console.print(
+        say(
             f"{report.events_read} events read from {len(report.files)} file(s): "
             f"{summary.events_added} new, {summary.events_updated} updated; "
-            f"{len(report.problems)} row(s) rejected; store {store.path}",
-            markup=False,
-            highlight=False,
+            f"{len(report.problems)} row(s) rejected; store {store.path}"
         )
 
 
@@ -138,10 +141,10 @@ def map_command(
 
     if out is not None or (png is None and pdf is None):
         path = export_html(new_map(), out or Path("map.html"), offline=offline)
-        out_console.print(f"wrote {path} ({len(contents.events)} events)", markup=False, highlight=False)
+        say(f"wrote {path} ({len(contents.events)} events)")
     for figure in (f for f in (png, pdf) if f is not None):
         path = export_image(new_map(), figure, width=width, height=height, scale=scale)
-        out_console.print(f"wrote {path}", markup=False, highlight=False)
+        say(f"wrote {path}")
 
 
 @app.command("export")
@@ -160,7 +163,7 @@ def export_command(
     path = export_events(
         contents.events, target, fmt=fmt, sources=contents.sources, evidence=contents.evidence
     )
-    out_console.print(f"wrote {path} ({len(contents.events)} events)", markup=False, highlight=False)
+    say(f"wrote {path} ({len(contents.events)} events)")
 
 
 @app.command("info")
@@ -188,7 +191,7 @@ def info_command(
         out_console.print_json(json.dumps(facts))
         return
     for key, value in facts.items():
-        out_console.print(f"{key}: {value}", markup=False, highlight=False)
+        say(f"{key}: {value}")
 
 
 gazetteer_app = typer.Typer(
@@ -218,18 +221,14 @@ def geocode_command(
         place = resolver.resolve(query, country=country, context=ctx)
         record = geocode_record(query, place)
         if as_json:
-            out_console.print(
-                json.dumps(record, ensure_ascii=False), markup=False, highlight=False, soft_wrap=True
-            )
+            say(json.dumps(record, ensure_ascii=False))  # the consoles soft-wrap: one object per line
         elif place is None:
-            out_console.print(f"{query}: not found ({record['reason']})", markup=False, highlight=False)
+            say(f"{query}: not found ({record['reason']})")
         else:
-            out_console.print(
+            say(
                 f"{query}: {place.name} ({place.country}) {place.lat:.5f}, {place.lon:.5f}"
                 f" precision {int(place.geo_precision)} confidence {place.confidence:.2f} [{place.origin}]"
-                f" — {place.reason}",
-                markup=False,
-                highlight=False,
+                f" — {place.reason}"
             )
 
 
@@ -252,9 +251,9 @@ def geocode_record(query: str, place) -> dict:
 def gazetteer_info() -> None:
     """Where the gazetteer is and how many places it holds, by origin."""
     gazetteer = default_resolver().gazetteer
-    out_console.print(f"gazetteer: {gazetteer.path}", markup=False, highlight=False)
+    say(f"gazetteer: {gazetteer.path}")
     for origin, count in sorted(gazetteer.counts().items()):
-        out_console.print(f"{origin}: {count}", markup=False, highlight=False)
+        say(f"{origin}: {count}")
 
 
 @gazetteer_app.command("import")
@@ -267,7 +266,7 @@ def gazetteer_import(
     gazetteer = default_resolver().gazetteer
     for path in files:
         count = import_dump(path, gazetteer=gazetteer)
-        out_console.print(f"{path}: {count} places", markup=False, highlight=False)
+        say(f"{path}: {count} places")
 
 
 @gazetteer_app.command("add")
@@ -278,7 +277,7 @@ def gazetteer_add(
     """Download the GeoNames dumps of these countries and add them (needs the network)."""
     counts = download_dumps(countries, gazetteer=default_resolver().gazetteer, base_url=base_url)
     for name, count in counts.items():
-        out_console.print(f"{name}: {count} places", markup=False, highlight=False)
+        say(f"{name}: {count} places")
 
 
 boundaries_app = typer.Typer(
@@ -299,7 +298,7 @@ def boundaries_import(
     count = import_boundaries(
         file, name_field=name_field, level=level, country_field=country_field, country=country
     )
-    out_console.print(f"{file}: {count} regions", markup=False, highlight=False)
+    say(f"{file}: {count} regions")
 
 
 @app.command("serve")
@@ -342,14 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app(args=argv, standalone_mode=False)
     except GeomapError as err:
-        err_console.print(f"error: {err}", markup=False, highlight=False)
+        say(f"error: {err}", err=True)
         return 2
     except typer.TyperException as err:  # usage errors (bad option, missing argument)
         show = getattr(err, "show", None)
         if show is not None:
             show()
         else:
-            err_console.print(f"error: {err}", markup=False, highlight=False)
+            say(f"error: {err}", err=True)
         return int(getattr(err, "exit_code", 2))
     except typer.Abort:
         err_console.print("aborted", markup=False)
