@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 DEFAULT_OVERRIDES = DATA_DIR / "gazetteer_overrides.csv"
 ADMIN1_FILE = DATA_DIR / "admin1.csv"
 SCHEMA_VERSION = "2"
+CONFIRM_KM = 10  # a table row this close to a known place of its name confirms it
 ORIGIN_RANK = {"override": 4, "harvest": 3, "geonames-dump": 2, "embedded": 1}
 _SEPARATORS = str.maketrans({"'": " ", "’": " ", "`": " ", "-": " ", ".": " ", "_": " ", ",": " "})
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
@@ -209,11 +210,12 @@ class Gazetteer:
         self.generation += 1
 
     def harvest(self, rows: Iterable[dict]) -> tuple[int, int]:
-        """Learn places from event-table rows with a location name and coordinates.
+        """Learn places from event-table rows located exactly (precision 1) at a named place.
 
-        A row confirms a known place when a place of that name in that country
-        lies within 5 km; otherwise it adds a ``harvest`` entry.  Rows located
-        only to a region or a country (precision 3–4) teach nothing.
+        A row confirms a place of that name in that country within
+        ``CONFIRM_KM``; otherwise it adds a ``harvest`` entry.  Rows located only
+        near a place, or to a region or country (precision 2–4), teach nothing:
+        their coordinates are not the place's own.
 
         Returns
         -------
@@ -225,13 +227,13 @@ class Gazetteer:
         for row in rows:
             name, country = str(row.get("location") or "").strip(), str(row.get("country_code") or "").upper()
             precision = int(row.get("geo_precision") or 1)
-            if not name or not country or precision > 2:
+            if not name or not country or precision > 1:
                 continue
             lat, lon = float(row["latitude"]), float(row["longitude"])
             key = (normalize_name(name), country)
             if key not in known:
                 known[key] = [(e.lat, e.lon) for e in self.lookup(name, country=country)]
-            if any(distance_km(lat, lon, a, b) <= 5 for a, b in known[key]):
+            if any(distance_km(lat, lon, a, b) <= CONFIRM_KM for a, b in known[key]):
                 confirmed += 1
                 continue
             known[key].append((lat, lon))

@@ -199,9 +199,19 @@ class Resolver:
         if home is not None and distance_km(entry.lat, entry.lon, home.lat, home.lon) > FAR_FROM_REGION_KM:
             score -= 5.0
             why.append(f"far from its region's capital ({home.name}): suspect coordinates")
-        score += {"override": 1.5, "harvest": 1.0}.get(entry.origin, 0.0)
+        if entry.origin == "override":
+            score += 1.5
+        elif entry.origin == "harvest" and not self._named_elsewhere(entry):
+            score += 1.0  # a village only the researcher's tables know
         score += math.log10(entry.population + 10) / 4
         return _Scored(entry, score, tuple(why))
+
+    def _named_elsewhere(self, entry: GazetteerEntry) -> bool:
+        """Whether GeoNames also knows a place of this name in this country (then context decides)."""
+        return any(
+            e.origin in ("embedded", "geonames-dump")
+            for e in self.gazetteer.lookup(entry.name, country=entry.country)
+        )
 
     @staticmethod
     def _in_region(entry: GazetteerEntry, region: GazetteerEntry) -> bool:
