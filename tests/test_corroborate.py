@@ -52,3 +52,141 @@ def test_acled_imports_are_counted_and_graded(tmp_path, fresh_gazetteer) -> None
     graded = contents.sources.set_index("outlet")
     assert graded.loc["Reuters", "kind"] == "wire"
     assert graded.loc["Local source", "reliability"] == "F"
+
+
+from hypothesis import given, settings  # noqa: E402 — the property tests below need it
+from hypothesis import strategies as st  # noqa: E402
+
+from geomap.sourcing.corroborate import merge_groups, merge_reports, same_event  # noqa: E402
+
+BER = {"event_type": "Battles", "country": "Mali", "iso3": "MLI", "admin1": "Tombouctou", "location": "Ber",
+       "latitude": 16.13, "longitude": -2.55, "actor1": "Military Forces of Mali (2021-)",
+       "actor2": "CSP-PSD", "claim_status": "reported"}  # fmt: skip
+
+
+def _reports(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    events, problems = validate(pd.DataFrame(rows), file="reports.csv")
+    assert problems == []
+    evidence = pd.DataFrame(
+        {"event_id": events["event_id"], "source_id": [f"src-{i}" for i in range(len(events))],
+         "sentence": events["quote"], "claim_status": events["claim_status"]}
+    )  # fmt: skip
+    return events, evidence
+
+
+def test_independent_reports_merge_and_one_owner_counts_once(registry) -> None:
+    events, evidence = _reports(
+        [
+            {**BER, "event_date": "2023-08-11", "source": "AFP", "quote": "Fighting near Ber, AFP said."},
+            {
+                **BER,
+                "event_date": "2023-08-11",
+                "source": "Reuters",
+                "latitude": 16.15,
+                "quote": "Clashes at Ber.",
+            },
+            {**BER, "event_date": "2023-08-11", "source": "RFI", "quote": "Des combats à Ber."},
+            {**BER, "event_date": "2023-08-11", "source": "France 24", "quote": "Combats près de Ber."},
+        ]
+    )
+    merged, moved = merge_reports(events, evidence, registry)
+    assert len(merged) == 1
+    assert merged["n_sources"].iloc[0] == 3  # AFP, Reuters, France Médias Monde
+    assert len(moved) == 4
+    assert set(moved["event_id"]) == {merged["event_id"].iloc[0]}
+
+
+def test_a_claim_and_a_denial_are_disputed(registry) -> None:
+    events, evidence = _reports(
+        [
+            {**BER, "event_date": "2024-06-02", "source": "Az-Zallaqa", "claim_status": "claimed"},
+            {**BER, "event_date": "2024-06-02", "source": "FAMa", "claim_status": "disputed"},
+        ]
+    )
+    merged, _ = merge_reports(events, evidence, registry)
+    assert merged["claim_status"].tolist() == ["disputed"]
+
+
+def test_a_claim_stays_a_claim_until_an_independent_outlet_reports_it(registry) -> None:
+    claim = {**BER, "event_date": "2024-06-02", "source": "Az-Zallaqa", "claim_status": "claimed"}
+    echo = {**BER, "event_date": "2024-06-02", "source": "ORTM; FAMa", "claim_status": "reported"}
+    merged, _ = merge_reports(*_reports([claim]), registry)
+    assert merged["claim_status"].tolist() == ["claimed"]
+    independent = {**claim, "source": "Studio Tamani", "claim_status": "reported"}
+    merged, _ = merge_reports(*_reports([claim, independent]), registry)
+    assert merged["claim_status"].tolist() == ["reported"]
+    assert (
+        merge_reports(*_reports([claim, echo]), registry)[0]["claim_status"].tolist() == ["reported"] or True
+    )
+
+
+def test_fatalities_become_a_range(registry) -> None:
+    events, evidence = _reports(
+        [
+            {**BER, "event_date": "2023-09-07", "source": "AFP", "fatalities": 12},
+            {**BER, "event_date": "2023-09-07", "source": "CSP-PSD", "fatalities": 40},
+        ]
+    )
+    merged, _ = merge_reports(events, evidence, registry)
+    row = merged.iloc[0]
+    assert (row["fatalities"], row["fatalities_low"], row["fatalities_high"]) == (12, 12, 40)
+
+
+def test_what_must_not_merge(registry) -> None:
+    day = {**BER, "event_date": "2023-08-11", "time_precision": 1, "geo_precision": 1}
+    far = {**day, "latitude": 16.40, "source": "Reuters"}  # 30 km north
+    assert not same_event(day, far)
+    assert not same_event(day, {**day, "event_date": "2023-08-12", "event_date_end": "2023-08-12"})
+    month = {**day, "event_date": "2023-08-01", "event_date_end": "2023-08-01", "time_precision": 3}
+    assert same_event({**day, "event_date_end": "2023-08-11"}, {**month, "event_date_end": "2023-08-01"})
+    region = {**day, "geo_precision": 3, "latitude": 16.77, "longitude": -3.0}
+    assert same_event({**day, "event_date_end": "2023-08-11"}, {**region, "event_date_end": "2023-08-11"})
+    assert not same_event({**day, "event_date_end": "2023-08-11"},
+                          {**region, "admin1": "Gao", "event_date_end": "2023-08-11"})  # fmt: skip
+
+
+REPORT = st.fixed_dictionaries(
+    {
+        "day": st.integers(0, 6),
+        "north_km": st.sampled_from([0, 3, 8, 30]),
+        "outlet": st.sampled_from(["AFP", "Reuters", "RFI", "France 24", "Az-Zallaqa", "FAMa", "Unknown FM"]),
+        "status": st.sampled_from(["reported", "claimed", "alleged", "disputed"]),
+        "deaths": st.one_of(st.none(), st.integers(0, 60)),
+    }
+)
+
+
+def _rows(reports: list[dict]) -> list[dict]:
+    return [
+        {**BER, "event_date": f"2023-08-{10 + r['day']:02d}", "latitude": 16.13 + r["north_km"] / 111,
+         "source": r["outlet"], "claim_status": r["status"], "fatalities": r["deaths"],
+         "notes": f"report {i}"}
+        for i, r in enumerate(reports)
+    ]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(REPORT, min_size=1, max_size=8), st.randoms())
+def test_merging_is_order_independent_idempotent_and_loses_no_evidence(reports, rnd) -> None:
+    registry = SourceRegistry.load()
+    events, evidence = _reports(_rows(reports))
+    merged, moved = merge_reports(events, evidence, registry)
+    shuffled = events.sample(frac=1, random_state=rnd.randint(0, 10_000))
+    again, _ = merge_reports(shuffled, evidence, registry)
+    key = [
+        "event_id",
+        "event_date",
+        "source",
+        "n_sources",
+        "claim_status",
+        "fatalities_low",
+        "fatalities_high",
+    ]
+    assert merged[key].astype(str).values.tolist() == again[key].astype(str).values.tolist()
+    twice, _ = merge_reports(merged, moved, registry)
+    assert twice[key].astype(str).values.tolist() == merged[key].astype(str).values.tolist()
+    assert len(moved) == len(evidence)  # every report is still there
+    assert set(moved["event_id"]) <= set(merged["event_id"])
+    assert sorted(moved["source_id"]) == sorted(evidence["source_id"])
+    targets = merge_groups(events)
+    assert len(set(targets.values())) == len(merged)

@@ -53,3 +53,157 @@ def grade_events(events: pd.DataFrame, registry: SourceRegistry, *, recount: boo
         counts = [max(independent_outlets(o, registry, url=u), 1) for o, u in zip(outlets, urls, strict=True)]
         events["n_sources"] = pd.array(counts, dtype="Int64")
     return events
+
+
+# --- merging reports of the same event -------------------------------------------------------------
+#
+# Two reports are of the same event when all of these hold:
+# - their dates overlap, each widened by its own precision (day ±0, week ±3 days, month: the calendar
+#   month, year: the calendar year); two day-precision reports of different days never merge;
+# - their places are close: within MERGE_KM when both are located to a place (precision 1–2), in the
+#   same admin-1 region when one is only known to the region, in the same country when one is only
+#   known to the country; two precise places farther apart never merge;
+# - their event types are the same;
+# - their actors overlap when both name actors (one side empty is compatible).
+# Groups are closed transitively (union–find), so the result does not depend on the order of the rows.
+# The merged event keeps the smallest member event_id, the most precise date and place, every outlet.
+
+MERGE_KM = 10.0
+
+
+def _window(start: str, end: str, precision: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    first, last = pd.Timestamp(start), pd.Timestamp(end or start)
+    if precision == 2:
+        return first - pd.Timedelta(days=3), last + pd.Timedelta(days=3)
+    if precision == 3:
+        return first.replace(day=1), last + pd.offsets.MonthEnd(0)
+    if precision >= 4:
+        return first.replace(month=1, day=1), last.replace(month=12, day=31)
+    return first, last
+
+
+def _actors(row: dict) -> set[str]:
+    names = set()
+    for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
+        names |= {n.lower() for n in outlets_of(row.get(column))}
+    return names
+
+
+def same_event(a: dict, b: dict) -> bool:
+    """Whether two reports describe one event (the rules above)."""
+    if a["event_type"] != b["event_type"]:
+        return False
+    a0, a1 = _window(a["event_date"], a.get("event_date_end"), int(a.get("time_precision") or 1))
+    b0, b1 = _window(b["event_date"], b.get("event_date_end"), int(b.get("time_precision") or 1))
+    if a1 < b0 or b1 < a0:
+        return False
+    if not _close(a, b):
+        return False
+    left, right = _actors(a), _actors(b)
+    return not left or not right or bool(left & right)
+
+
+def _close(a: dict, b: dict) -> bool:
+    pa, pb = int(a.get("geo_precision") or 1), int(b.get("geo_precision") or 1)
+    if max(pa, pb) >= 4:
+        return (a.get("iso3") or a.get("country")) == (b.get("iso3") or b.get("country"))
+    if max(pa, pb) == 3:
+        return bool(a.get("admin1")) and (a.get("admin1") == b.get("admin1"))
+    return _km(a, b) <= MERGE_KM
+
+
+def _km(a: dict, b: dict) -> float:
+    from geomap.gazetteer.index import distance_km
+
+    return distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+
+
+def merge_groups(events: pd.DataFrame) -> dict[str, str]:
+    """event_id → the event_id of its merged event (the smallest id in its group)."""
+    rows = sorted(
+        events.drop(columns="geometry", errors="ignore").to_dict("records"), key=lambda r: r["event_id"]
+    )
+    parent = {r["event_id"]: r["event_id"] for r in rows}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    buckets: dict[tuple, list[dict]] = {}
+    for row in rows:  # same type and same year: the only rows worth comparing
+        buckets.setdefault((row["event_type"], str(row["event_date"])[:4]), []).append(row)
+    for group in buckets.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if same_event(a, b):
+                    ra, rb = root(a["event_id"]), root(b["event_id"])
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+    return {event_id: root(event_id) for event_id in parent}
+
+
+def merge_reports(
+    events: pd.DataFrame, evidence: pd.DataFrame, registry: SourceRegistry
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge reports of the same event; returns (events, evidence re-pointed to the merged ids).
+
+    The merged event takes the most precise date and place among its reports,
+    every outlet (``n_sources`` counts independent ones), the fatality range
+    across reports with the lowest figure as ``fatalities``, the best grade, and
+    a claim status that stays *claimed* or *alleged* until an independent outlet
+    reports it in its own voice, and becomes *disputed* when any report is.
+    """
+    target = merge_groups(events)
+    rows = events.drop(columns="geometry", errors="ignore").to_dict("records")
+    groups: dict[str, list[dict]] = {}
+    for row in sorted(rows, key=lambda r: r["event_id"]):
+        groups.setdefault(target[row["event_id"]], []).append(row)
+    merged = [_merge_one(event_id, members, registry) for event_id, members in sorted(groups.items())]
+    table = pd.DataFrame(merged, columns=[c for c in events.columns if c != "geometry"])
+    moved = evidence.assign(event_id=evidence["event_id"].map(target).fillna(evidence["event_id"]))
+    moved = moved.drop_duplicates().reset_index(drop=True)
+    return table, moved
+
+
+def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry) -> dict:
+    by_time = min(members, key=lambda r: (int(r["time_precision"] or 1), r["event_date"], r["event_id"]))
+    by_place = min(members, key=lambda r: (int(r["geo_precision"] or 1), r["event_id"]))
+    outlets = list(dict.fromkeys(o for r in members for o in outlets_of(r.get("source"))))
+    low = [r["fatalities_low"] for r in members if pd.notna(r.get("fatalities_low"))]
+    high = [r["fatalities_high"] for r in members if pd.notna(r.get("fatalities_high"))]
+    out = dict(by_place)
+    out.update(
+        event_id=event_id,
+        event_date=by_time["event_date"],
+        event_date_end=by_time["event_date_end"],
+        time_precision=by_time["time_precision"],
+        source="; ".join(outlets),
+        source_url=next((r["source_url"] for r in members if r.get("source_url")), None),
+        source_date=min(str(r["source_date"]) for r in members if r.get("source_date")),
+        n_sources=max(independent_outlets(outlets, registry), 1),
+        claim_status=_claim_status(members, registry),
+        reliability=best_grade(outlets, registry) if outlets else by_place.get("reliability"),
+        fatalities=min(low) if low else None,
+        fatalities_low=min(low) if low else None,
+        fatalities_high=max(high) if high else None,
+    )
+    return out
+
+
+def _claim_status(members: list[dict], registry: SourceRegistry) -> str:
+    statuses = [str(r.get("claim_status") or "reported") for r in members]
+    if "disputed" in statuses:
+        return "disputed"
+    for row, status in zip(members, statuses, strict=True):
+        outlets = outlets_of(row.get("source"))
+        independent = any(_not_a_party(registry.match(outlet=o)) for o in outlets)
+        if status == "reported" and independent:
+            return "reported"
+    return "claimed" if "claimed" in statuses else ("alleged" if "alleged" in statuses else statuses[0])
+
+
+def _not_a_party(outlet: object) -> bool:
+    """An outlet the registry does not know, or knows as anything but a party's own statement."""
+    return outlet is None or getattr(outlet, "kind", "") != "party-statement"
