@@ -74,19 +74,23 @@ def _progress_bar() -> Progress | None:
 @app.command("import")
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Event tables (.csv, .geojson, .gpkg) or folders.")],
+    merge: Annotated[
+        bool, typer.Option(help="Merge reports of the same event (new and stored) into one event.")
+    ] = True,
     store: StoreOption = None,
 ) -> None:
     """Import event tables (native, ACLED, UCDP GED) into the store."""
     target = _store(store)
     bar = _progress_bar()
     if bar is None:
-        report = import_files(paths, store=target)
+        report = import_files(paths, store=target, merge=merge)
     else:
         with bar:
             task = bar.add_task("importing", total=None)
             report = import_files(
                 paths,
                 store=target,
+                merge=merge,
                 progress=lambda done, total, name: bar.update(task, completed=done, total=total),
             )
     _print_report(report, target)

@@ -21,8 +21,8 @@ from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.ingest.tables import read_table
-from geomap.schema import WGS84
-from geomap.sourcing.corroborate import grade_events
+from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, point
+from geomap.sourcing.corroborate import grade_events, merge_reports
 from geomap.sourcing.registry import SourceRegistry, annotate_sources
 from geomap.store import Store, WriteSummary
 
@@ -77,6 +77,7 @@ def import_files(
     progress: Progress | None = None,
     harvest: bool = True,
     registry: SourceRegistry | None = None,
+    merge: bool = True,
 ) -> ImportReport:
     """Import tables into ``store``; see the module docstring for the error policy.
 
@@ -93,6 +94,9 @@ def import_files(
         Called after each file.
     registry
         The source registry that grades outlets; ``data/sources.yaml`` plus the user's file when omitted.
+    merge
+        Merge reports of the same event, new and stored, into one event with every
+        source (see :mod:`geomap.sourcing.corroborate`).
     harvest
         Teach the gazetteer the places of rows that have a name and coordinates
         (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
@@ -127,7 +131,9 @@ def import_files(
             harvested = harvest_places(all_events, gazetteer=resolver.gazetteer)
         all_events, unresolved = geocode_events(all_events, resolver=resolver)
     summary = None
-    if not all_events.empty:
+    if not all_events.empty and merge:
+        summary = _merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
+    elif not all_events.empty:
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
     return ImportReport(
         files=tuple(str(p) for p in files),
@@ -139,6 +145,23 @@ def import_files(
         formats=formats,
         harvested=harvested,
     )
+
+
+def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistry) -> WriteSummary:
+    stored = store.read()
+    combined = _concat_events([stored.events, events]).drop_duplicates("event_id", keep="last")
+    cited = _concat([stored.evidence, evidence])
+    merged, moved = merge_reports(combined, cited if cited is not None else _empty_evidence(), registry)
+    geometry = [
+        point(lat, lon) if pd.notna(lat) else None
+        for lat, lon in zip(merged["latitude"], merged["longitude"], strict=True)
+    ]
+    placed = gpd.GeoDataFrame(merged, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+    return store.replace(placed, evidence=moved, sources=sources)
+
+
+def _empty_evidence() -> pd.DataFrame:
+    return empty_table(EVIDENCE_COLUMNS)
 
 
 def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, int]:

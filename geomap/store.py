@@ -106,6 +106,27 @@ class Store:
             evidence_added=len(merged_evidence) - len(old.evidence),
         )
 
+    def replace(
+        self, events: gpd.GeoDataFrame, *, evidence: pd.DataFrame, sources: pd.DataFrame | None = None
+    ) -> WriteSummary:
+        """Store exactly these events and evidence (sources are still merged), atomically.
+
+        For callers that have combined the stored events with new ones
+        themselves, such as merging reports of the same event.
+        """
+        old = self.read()
+        new_events = _conform_events(events)
+        known, incoming = set(old.events["event_id"]), set(new_events["event_id"])
+        merged_sources = _merge(old.sources, _conform_plain(sources, SOURCE_COLUMNS), SOURCES)
+        kept_evidence = _conform_plain(evidence, EVIDENCE_COLUMNS).drop_duplicates(subset=_KEYS[EVIDENCE])
+        self._replace(new_events, merged_sources, kept_evidence.reset_index(drop=True))
+        return WriteSummary(
+            events_added=len(incoming - known),
+            events_updated=len(incoming & known),
+            sources_added=len(merged_sources) - len(old.sources),
+            evidence_added=len(kept_evidence) - len(old.evidence),
+        )
+
     def _read_layer(self, layer: str) -> pd.DataFrame:
         try:
             layers = {name for name, _ in pyogrio.list_layers(self.path)}

@@ -37,7 +37,9 @@ def test_import_then_info(store, capsys) -> None:
     assert code == 0
     facts = json.loads(out)
     sample = pd.read_csv(SAMPLE)
-    assert facts["events"] == len(sample)
+    # two pairs of sample rows report one event each: Bamako 2024-09-17 (reported, and JNIM's disputed
+    # claim) and Tinzaouaten 2024-07-25..27 (reported, and the rebels' claimed toll)
+    assert facts["events"] == len(sample) - 2
     assert facts["first_date"] == min(sample["event_date"])
     assert facts["claim_status"]["alleged"] >= 1
 
@@ -47,7 +49,7 @@ def test_reimport_does_not_duplicate(store, capsys) -> None:
     assert code == 0
     assert "0 new" in out
     _, out, _ = run(capsys, "info", "--json", "--store", str(store))
-    assert json.loads(out)["events"] == len(pd.read_csv(SAMPLE))
+    assert json.loads(out)["events"] == len(pd.read_csv(SAMPLE)) - 2  # the merged pairs stay merged
 
 
 def test_map_writes_html_with_the_sourcing(store, tmp_path, capsys) -> None:
@@ -73,7 +75,7 @@ def test_export_formats_round_trip(store, tmp_path, capsys, fmt) -> None:
         if fmt == "csv"
         else gpd.read_file(out_file, layer="events" if fmt == "gpkg" else None)
     )
-    assert len(back) == len(pd.read_csv(SAMPLE))
+    assert len(back) == len(pd.read_csv(SAMPLE)) - 2  # two pairs of rows were merged
     assert {"event_id", "event_date", "event_type", "source", "claim_status"} <= set(back.columns)
 
 
@@ -199,3 +201,27 @@ def test_import_teaches_the_gazetteer_its_villages(tmp_path, capsys) -> None:
     code, out, _ = run(capsys, "geocode", "Tinkarène-Est", "--country", "ML", "--json")
     learnt = json.loads(out)
     assert (learnt["lat"], learnt["lon"], learnt["origin"]) == (16.51, 0.98, "harvest")
+
+
+def test_reports_of_one_event_are_merged_with_all_their_sources(store) -> None:
+    from geomap.store import Store
+
+    contents = Store(store).read()
+    bamako = (
+        contents.events[contents.events["location"] == "Bamako"].set_index("event_date").loc["2024-09-17"]
+    )
+    assert bamako["claim_status"] == "disputed"  # JNIM's claim was contradicted by the army
+    assert sorted(bamako["source"].split("; ")) == ["AFP", "Az-Zallaqa", "RFI", "Reuters"]
+    cited = contents.evidence[contents.evidence["event_id"] == bamako["event_id"]]
+    assert len(cited) == 5  # four outlets of the first report, Az-Zallaqa's own statement
+    tin = contents.events[
+        (contents.events["location"] == "Tinzaouaten") & (contents.events["event_type"] == "Battles")
+    ]
+    assert (tin["fatalities_low"].iloc[0], tin["fatalities_high"].iloc[0]) == (47, 84)
+
+
+def test_no_merge_keeps_every_row(tmp_path, capsys) -> None:
+    code, _, _ = run(capsys, "import", str(SAMPLE), "--no-merge", "--store", str(tmp_path / "s.gpkg"))
+    assert code == 0
+    _, out, _ = run(capsys, "info", "--json", "--store", str(tmp_path / "s.gpkg"))
+    assert json.loads(out)["events"] == len(pd.read_csv(SAMPLE))

@@ -10,6 +10,8 @@ imported event the counts and grades that merging will build on.
 
 from __future__ import annotations
 
+import bisect
+
 import pandas as pd
 
 from geomap.model import Reliability
@@ -131,17 +133,62 @@ def merge_groups(events: pd.DataFrame) -> dict[str, str]:
             x = parent[x]
         return x
 
-    buckets: dict[tuple, list[dict]] = {}
-    for row in rows:  # same type and same year: the only rows worth comparing
-        buckets.setdefault((row["event_type"], str(row["event_date"])[:4]), []).append(row)
-    for group in buckets.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if same_event(a, b):
-                    ra, rb = root(a["event_id"]), root(b["event_id"])
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
+    for a, b in _candidate_pairs(rows):
+        if same_event(a, b):
+            ra, rb = root(a["event_id"]), root(b["event_id"])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
     return {event_id: root(event_id) for event_id in parent}
+
+
+_CELL = 0.1  # degrees (~11 km): precise reports are compared with reports in their cell and the 8 around it
+_SHORT = 7  # days: reports whose date window is longer are compared broadly
+
+
+def _candidate_pairs(rows: list[dict]):
+    """Pairs worth testing: precise, short reports by cell and day; the rest against their country."""
+    cells: dict[tuple, list[int]] = {}
+    broad: list[int] = []
+    spans = []
+    for i, row in enumerate(rows):
+        start, end = _window(
+            row["event_date"], row.get("event_date_end"), int(row.get("time_precision") or 1)
+        )
+        d0, d1 = int(start.timestamp() // 86400), int(end.timestamp() // 86400)
+        spans.append((d0, d1))
+        if int(row.get("geo_precision") or 1) <= 2 and d1 - d0 <= _SHORT:
+            cx, cy = int(row["latitude"] // _CELL), int(row["longitude"] // _CELL)
+            for day in range(d0, d1 + 1):
+                cells.setdefault((row["event_type"], cx, cy, day), []).append(i)
+        else:
+            broad.append(i)
+    seen: set[tuple[int, int]] = set()
+    for (kind, cx, cy, day), members in cells.items():
+        for i in members:
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for j in cells.get((kind, cx + dx, cy + dy, day), ()):
+                        if i < j and (i, j) not in seen:
+                            seen.add((i, j))
+                            yield rows[i], rows[j]
+    by_country: dict[tuple, list[tuple[int, int]]] = {}
+    for j, row in enumerate(rows):
+        by_country.setdefault((row["event_type"], row.get("iso3") or row.get("country")), []).append(
+            (spans[j][0], j)
+        )
+    for entries in by_country.values():
+        entries.sort()
+    longest = max((d1 - d0 for d0, d1 in spans), default=0)
+    for i in broad:
+        entries = by_country[(rows[i]["event_type"], rows[i].get("iso3") or rows[i].get("country"))]
+        d0, d1 = spans[i]
+        lo = bisect.bisect_left(entries, (d0 - longest, -1))
+        hi = bisect.bisect_right(entries, (d1, len(rows)))
+        for _, j in entries[lo:hi]:
+            pair = (min(i, j), max(i, j))
+            if i != j and spans[j][1] >= d0 and pair not in seen:
+                seen.add(pair)
+                yield rows[pair[0]], rows[pair[1]]
 
 
 def merge_reports(
