@@ -152,11 +152,19 @@ class Store:
             pyogrio.write_dataframe(events, tmp, layer=EVENTS, driver="GPKG")
             pyogrio.write_dataframe(sources, tmp, layer=SOURCES, driver="GPKG", append=False)
             pyogrio.write_dataframe(evidence, tmp, layer=EVIDENCE, driver="GPKG", append=False)
+            usual_permissions(tmp)
             os.replace(tmp, self.path)
         except Exception as err:
             tmp.unlink(missing_ok=True)
             raise StoreError(f"{self.path}: write failed, the store is unchanged: {err}") from err
         log.info("stored %d events in %s", len(events), self.path)
+
+
+def usual_permissions(path: Path) -> None:
+    """Give a file made by ``tempfile`` (mode 0600) the mode any new file gets, before it replaces one."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 def _conform_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

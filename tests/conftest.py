@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -50,6 +51,32 @@ def hostile_rows() -> pd.DataFrame:
              "quote": payload},
         ]
     )  # fmt: skip
+
+
+def hostile_regions(folder: Path) -> Path:
+    """Region boundaries imported from a file whose region name is hostile (a box around Kidal region)."""
+    from geomap.gazetteer.boundaries import import_boundaries
+
+    name = "Kidal " + " ".join(HOSTILE)
+    box = [[[-1.0, 17.5], [4.3, 17.5], [4.3, 21.0], [-1.0, 21.0], [-1.0, 17.5]]]
+    feature = {"type": "Feature", "properties": {"shapeName": name, "shapeGroup": "MLI"},
+               "geometry": {"type": "Polygon", "coordinates": box}}  # fmt: skip
+    source = folder / "hostile_regions.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    target = folder / "hostile_regions.gpkg"
+    import_boundaries(source, name_field="shapeName", country_field="shapeGroup", target=target)
+    return target
+
+
+@pytest.fixture
+def hostile_region_boundaries(tmp_path, monkeypatch) -> Path:
+    """build_map draws its region choropleth from hostile region names (see :func:`hostile_regions`)."""
+    from geomap.gazetteer import boundaries
+    from geomap.mapping import build
+
+    target = hostile_regions(tmp_path)
+    monkeypatch.setattr(build, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
+    return target
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -147,3 +147,28 @@ def test_annotations_of_many_events_match_one_by_one(sample_store) -> None:
     for html, event in zip(many, contents.events.drop(columns="geometry").to_dict("records"), strict=True):
         own = contents.evidence[contents.evidence["event_id"] == event["event_id"]].to_dict("records")
         assert html == event_annotation(event, evidence=own, sources=by_source)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_strings_in_evidence_and_sources_are_inert(hostile: str) -> None:
+    evidence = [{"source_id": "s1", "sentence": f"said {hostile}", "claim_status": "claimed",
+                 "claimant": f"Group {hostile}"}]  # fmt: skip
+    sources = {"s1": {"outlet": f"Outlet {hostile}", "url": HOSTILE_URL, "title": hostile,
+                      "published": "2023-11-14", "reliability": "C"}}  # fmt: skip
+    html = event_annotation(SEED_ALLEGATION, evidence=evidence, sources=sources)
+    assert hostile not in html
+    assert not re.search(r"<(img|script)", html, re.IGNORECASE)
+    assert "href" not in html  # javascript: never becomes a link
+    for shown in (f"said {hostile}", f"Group {hostile}", f"Outlet {hostile}", "2023-11-14"):
+        assert shown in _unescape(html), shown
+
+
+def test_a_hostile_map_title_stays_text(sample_store) -> None:
+    from geomap.mapping.build import build_map
+    from geomap.mapping.style import legend_html
+
+    legend = legend_html(types=["Battles"], title=" ".join(HOSTILE))
+    assert not any(h in legend for h in HOSTILE)
+    assert " ".join(HOSTILE) in _unescape(legend)
+    html = build_map(sample_store.read_events(), title=" ".join(HOSTILE)).get_root().render()
+    assert not any(h in html for h in HOSTILE)

@@ -140,3 +140,31 @@ def test_region_choropleth_when_boundaries_were_imported(sample_store, monkeypat
         f'"events": {in_kidal_box}, "name": "Kidal"' in html
         or f'"name": "Kidal", "country": "ML", "events": {in_kidal_box}' in html
     )
+
+
+def test_region_names_from_an_imported_file_are_escaped(sample_store, hostile_region_boundaries) -> None:
+    """folium's GeoJsonTooltip puts property values into innerHTML: names must arrive escaped."""
+    from geomap.mapping.annotate import escape_text
+
+    m = build_map(sample_store.read_events())
+    (regions,) = [
+        c for c in m._children.values() if getattr(c, "layer_name", "").startswith("Events per region")
+    ]
+    (feature,) = regions.data["features"]
+    name = "Kidal " + " ".join(HOSTILE)
+    assert feature["properties"]["name"] == escape_text(name)
+    assert not any(h in str(feature["properties"]) for h in HOSTILE)
+    html = m.get_root().render()
+    assert "Events per region" in html
+    for hostile in HOSTILE:
+        assert hostile not in html, hostile
+
+
+def test_layer_names_are_escaped_even_for_unvalidated_tables(sample_store) -> None:
+    """Leaflet's layer control sets each name as innerHTML; build_map may get a table nobody validated."""
+    events = sample_store.read_events()
+    events.loc[events.index[0], "event_type"] = HOSTILE[0]
+    m = build_map(events)
+    names = [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    assert "&lt;img src=x onerror=alert(1)&gt; (1)" in names
+    assert not any(HOSTILE[0] in name for name in names)

@@ -70,3 +70,51 @@ def test_a_failed_export_leaves_no_partial_file(sample_store, tmp_path, monkeypa
     assert [p.name for p in tmp_path.iterdir()] == ["events.csv", "sample.gpkg"] or len(
         list(tmp_path.iterdir())
     ) == 2
+
+
+def test_geojson_export_follows_rfc7946(sample_store, tmp_path) -> None:
+    import json
+
+    events = sample_store.read_events()
+    path = export_events(events, tmp_path / "events.geojson", fmt="geojson")
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in collection  # RFC 7946 dropped the member; coordinates are WGS84 lon, lat
+    assert collection["name"] == "events"  # not the name of the temporary file
+    first = events.iloc[0]
+    (feature,) = [f for f in collection["features"] if f["properties"]["event_id"] == first["event_id"]]
+    assert feature["geometry"]["coordinates"] == pytest.approx([first["longitude"], first["latitude"]])
+
+
+def test_offline_export_of_any_folium_map_drops_unused_widget_assets(tmp_path) -> None:
+    import folium
+
+    m = folium.Map(location=[16.3, -3.0], zoom_start=6, tiles=None)
+    folium.CircleMarker([16.27, -0.04], radius=6, popup="Gao").add_to(m)
+    html = export_html(m, tmp_path / "plain.html", offline=True).read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    assert "jquery" not in html.lower()
+    assert "bootstrap" not in html.lower()
+    assert "L.circleMarker" in html
+
+
+def test_offline_export_names_an_asset_it_cannot_inline(tmp_path) -> None:
+    import folium
+
+    m = folium.Map(location=[16.3, -3.0], tiles=None)
+    folium.Marker([16.27, -0.04], icon=folium.Icon(color="red")).add_to(m)  # needs awesome-markers
+    target = tmp_path / "icons.html"
+    with pytest.raises(ExportError, match="no local copy of https://"):
+        export_html(m, target, offline=True)
+    assert not target.exists()
+
+
+def test_exports_are_readable_like_any_new_file(sample_store, tmp_path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = export_html(build_map(sample_store.read_events()), tmp_path / "map.html", offline=True)
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644  # not tempfile's 0600: researchers publish these pages

@@ -13,6 +13,7 @@ import xyzservices
 
 from geomap.errors import InputError
 from geomap.gazetteer.boundaries import admin1_boundaries, country_boundaries
+from geomap.mapping.annotate import escape_series, escape_text
 from geomap.mapping.layers import Attribution, EventMap, MapControl
 from geomap.mapping.payload import event_payload, page_words
 from geomap.mapping.style import TYPE_COLOURS, legend_html
@@ -121,7 +122,8 @@ def _add_base(m: folium.Map, placed: pd.DataFrame, base: str) -> None:
 
 def _add_events(m, placed, types, *, evidence, sources, cluster, time) -> None:
     counts = placed["event_type"].value_counts()
-    groups = [folium.FeatureGroup(name=f"{t} ({counts[t]})", show=True).add_to(m) for t in types]
+    # Leaflet's layer control sets names as innerHTML; types are validated, but any table may come here
+    groups = [folium.FeatureGroup(name=f"{escape_text(t)} ({counts[t]})", show=True).add_to(m) for t in types]
     data = event_payload(placed, groups=types, evidence=evidence, sources=sources)
     many = len(placed) > CLUSTER_ABOVE if cluster is None else cluster
     m.add_child(
@@ -178,6 +180,7 @@ def _add_country_counts(m: folium.Map, placed: pd.DataFrame) -> None:
     if shown.empty:
         return
     shown["events"] = shown["iso3"].map(counts).astype(int)
+    shown["name"] = escape_series(shown["name"])  # folium's GeoJsonTooltip sets innerHTML from it
     shown["geometry"] = shown.geometry.simplify(0.03, preserve_topology=True)
     top = max(int(shown["events"].max()), 1)
 
@@ -246,6 +249,9 @@ def _add_region_counts(m: folium.Map, placed: pd.DataFrame) -> None:
     if shown.empty:
         return
     shown["events"] = shown["events"].astype(int)
+    # names come from a boundary file the researcher imported, and folium's tooltip sets innerHTML from them
+    shown["name"] = escape_series(shown["name"])
+    shown["country"] = escape_series(shown["country"])
     shown["geometry"] = shown.geometry.simplify(0.02, preserve_topology=True)
     top = int(shown["events"].max())
 

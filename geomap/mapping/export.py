@@ -21,10 +21,15 @@ from folium.elements import JSCSSMixin
 
 from geomap.errors import ExportError
 from geomap.schema import EVENT_COLUMNS, WGS84
-from geomap.store import Store
+from geomap.store import Store, usual_permissions
 
 EXPORT_FORMATS = ("csv", "geojson", "gpkg")
 _EMBED_CSS = "html,body{margin:0;padding:0;width:100%;height:100%}"
+# what folium.Map lists for its awesome-marker icons and Bootstrap widgets, by folium's asset names
+_WIDGET_ASSETS = frozenset(
+    {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+     "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
+)  # fmt: skip
 
 
 def _asset_dirs() -> list[Path]:
@@ -50,6 +55,7 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        usual_permissions(tmp)
         os.replace(tmp, path)
     except (OSError, ValueError) as err:
         tmp.unlink(missing_ok=True)
@@ -72,6 +78,7 @@ def export_html(m: folium.Map, path: str | os.PathLike, *, offline: bool = False
 
 def _inline_assets(m: folium.Map) -> None:
     """Replace every CDN script and stylesheet the map would load by the installed file, inline."""
+    _drop_widget_assets(m)
     scripts, styles = [], []
     for element in _walk(m):
         if isinstance(element, JSCSSMixin):
@@ -86,6 +93,19 @@ def _inline_assets(m: folium.Map) -> None:
         code = local_asset(url).read_text(encoding="utf-8").replace("</script", "<\\/script")
         root.header.add_child(Element(f"<script>{code}</script>"), name=f"inline_js_{n}")
     root.header.add_child(Element(f"<style>{_EMBED_CSS}</style>"), name="geomap_embed_css")
+
+
+def _drop_widget_assets(m: folium.Map) -> None:
+    """Leave out folium's jQuery, Bootstrap and icon fonts when no element of the map uses them.
+
+    folium lists them for every map, but only its awesome-marker icons need them;
+    a map with such icons keeps them, and its offline export fails naming the
+    asset that has no installed copy.
+    """
+    if any(isinstance(element, folium.Icon) for element in _walk(m)):
+        return
+    m.default_js = [(name, url) for name, url in m.default_js if name not in _WIDGET_ASSETS]
+    m.default_css = [(name, url) for name, url in m.default_css if name not in _WIDGET_ASSETS]
 
 
 def _css_with_images(path: Path) -> str:
@@ -128,7 +148,8 @@ def export_events(
         return _atomic(path, lambda tmp: _write_gpkg(tmp, events, sources, evidence))
     if fmt == "geojson":
         placed = gpd.GeoDataFrame(events, geometry="geometry", crs=WGS84)
-        return _atomic(path, lambda tmp: placed.to_file(tmp, driver="GeoJSON"))
+        # RFC 7946: WGS84 longitude/latitude and no "crs" member (GDAL writes one otherwise)
+        return _atomic(path, lambda tmp: placed.to_file(tmp, driver="GeoJSON", layer="events", RFC7946="YES"))
     table = pd.DataFrame(events.drop(columns="geometry", errors="ignore"))
     table.insert(
         table.columns.get_loc("source") + 1, "source_scale", _source_scale(events, sources, evidence)

@@ -18,6 +18,7 @@ import folium
 
 from geomap.errors import ExportError
 from geomap.mapping.export import export_html
+from geomap.store import usual_permissions
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ def _capture(
         page.screenshot(path=str(tmp), type="png")
     else:
         page.pdf(path=str(tmp), width=f"{width}px", height=f"{height}px", print_background=True)
+    usual_permissions(tmp)
     os.replace(tmp, path)
     context.close()
     log.info("wrote %s (%d×%d, scale %s)", path, width, height, scale)

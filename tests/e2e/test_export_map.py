@@ -190,3 +190,24 @@ def test_large_maps_ship_a_packed_payload_and_cluster(page, sample_store, tmp_pa
     assert "ALLEGED" in popup.inner_text()
     assert guard.blocked == []
     assert guard.errors == []
+
+
+def test_hostile_region_names_stay_text_in_their_tooltips(
+    page, hostile_store, hostile_region_boundaries, tmp_path
+) -> None:
+    """folium's GeoJsonTooltip sets innerHTML: a region name from an imported file must not run."""
+    guard = guard_page(page)
+    _open(page, _export(hostile_store, tmp_path / "regions.html", offline=True))
+    page.locator(".leaflet-control-layers-overlays label", has_text="Events per region").locator(
+        "input"
+    ).check()
+    paths = page.locator("path.leaflet-interactive")
+    for k in range(paths.count()):
+        paths.nth(k).dispatch_event("mouseover")
+    tooltips = page.locator(".leaflet-tooltip")
+    region = tooltips.filter(has_text="Region")  # the alias folium shows before the name
+    region.first.wait_for(timeout=5_000)
+    assert HOSTILE[0] in region.first.inner_text()  # shown as text
+    assert page.locator(".leaflet-tooltip img, .leaflet-tooltip script").count() == 0
+    assert guard.dialogs == []
+    assert guard.errors == []
