@@ -8,7 +8,6 @@ Norway, Kosovo…); the ``*_EH`` fields and ``ADM0_A3`` fill them.
 from __future__ import annotations
 
 import os
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geomap.gazetteer.index import normalize_name
 from geomap.schema import WGS84, point
 
 _FIELDS = ["ISO_A2", "ISO_A2_EH", "ISO_A3", "ISO_A3_EH", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN", "FORMAL_FR"]
@@ -63,12 +63,6 @@ def country_boundaries() -> gpd.GeoDataFrame:
     return out
 
 
-def _key(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("'", " ").replace("’", " ").replace("-", " ").split())
-
-
 #: French and other common names that Natural Earth's fields do not carry
 _EXTRA_NAMES = {
     "algerie": "DZA", "tchad": "TCD", "cote d ivoire": "CIV", "ivory coast": "CIV", "guinee": "GIN",
@@ -89,7 +83,7 @@ def _country_index() -> dict[str, Country]:
         by_iso3.setdefault(row.iso3, country)
         for name in (row.name, *frame.attrs["names"][i], row.iso2, row.iso3):
             if name and name != "-99":
-                index.setdefault(_key(str(name)), country)
+                index.setdefault(normalize_name(str(name)), country)
     for name, iso3 in _EXTRA_NAMES.items():
         if iso3 in by_iso3:
             index.setdefault(name, by_iso3[iso3])
@@ -106,7 +100,7 @@ def find_country(name_or_code: str) -> Country | None:
     """The country called ``name_or_code`` (English or French name, ISO2 or ISO3 code), or None."""
     if not name_or_code or not name_or_code.strip():
         return None
-    return _country_index().get(_key(name_or_code))
+    return _country_index().get(normalize_name(name_or_code))
 
 
 def country_at(lat: float, lon: float) -> Country | None:
@@ -201,6 +195,6 @@ def region_polygon(name: str, country: str, *, path: Path | None = None):
     regions = admin1_boundaries(path)
     if regions.empty:
         return None
-    key = _key(name)
-    hits = regions[(regions["country"] == country.upper()) & (regions["name"].map(_key) == key)]
+    key = normalize_name(name)
+    hits = regions[(regions["country"] == country.upper()) & (regions["name"].map(normalize_name) == key)]
     return hits.geometry.iloc[0] if len(hits) else None
