@@ -16,13 +16,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geomap.filters import EventFilter, actor_names, date_bounds, filter_events
+from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter_events
 from geomap.mapping.annotate import event_annotation
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_events, export_html
 from geomap.model import ClaimStatus
 from geomap.store import Store
 
+PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
 TABLE_COLUMNS = [
     "event_date",
     "event_type",
@@ -32,6 +33,8 @@ TABLE_COLUMNS = [
     "fatalities",
     "claim_status",
     "n_sources",
+    "reliability",
+    "geo_precision",
     "source",
 ]
 
@@ -55,6 +58,13 @@ def sidebar_filter(events: gpd.GeoDataFrame) -> EventFilter:
     types = st.sidebar.multiselect("Event types", sorted(events["event_type"].dropna().unique()))
     actors = st.sidebar.multiselect("Actors", actor_names(events))
     statuses = st.sidebar.multiselect("Claim status", [c.value for c in ClaimStatus])
+    countries = st.sidebar.multiselect("Countries", sorted(events["country"].dropna().unique()))
+    regions = st.sidebar.multiselect("Regions (admin-1)", sorted(events["admin1"].dropna().unique()))
+    min_sources = st.sidebar.number_input("At least this many independent outlets", min_value=1, value=1)
+    min_grade = st.sidebar.select_slider("Best source graded at least", options=GRADES, value="F")
+    precisions = st.sidebar.multiselect(
+        "Location known to", [1, 2, 3, 4], format_func=lambda p: PRECISION_LABELS[p]
+    )
     text = st.sidebar.text_input("Search notes and quotes")
     return EventFilter(
         date_from=date_from,
@@ -63,6 +73,11 @@ def sidebar_filter(events: gpd.GeoDataFrame) -> EventFilter:
         actors=frozenset(actors),
         claim_statuses=frozenset(statuses),
         text=text,
+        countries=frozenset(countries),
+        regions=frozenset(regions),
+        min_sources=int(min_sources),
+        min_reliability=min_grade,
+        geo_precisions=frozenset(precisions),
     )
 
 

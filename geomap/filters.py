@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
+GRADES = ["A", "B", "C", "D", "E", "F"]
 TEXT_COLUMNS = ("notes", "quote", "location", "source", "actor1", "actor2")
 
 
@@ -22,6 +23,11 @@ class EventFilter:
     actors: frozenset[str] = frozenset()
     claim_statuses: frozenset[str] = frozenset()
     text: str = ""
+    countries: frozenset[str] = frozenset()  # country names as stored
+    regions: frozenset[str] = frozenset()  # admin1 names
+    min_sources: int = 1  # independent outlets
+    min_reliability: str = "F"  # A (best) … F: events whose best source is graded at least this well
+    geo_precisions: frozenset[int] = frozenset()  # 1 place … 4 country
 
 
 def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFrame:
@@ -37,6 +43,16 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
         keep &= events["claim_status"].isin(flt.claim_statuses)
     if flt.actors:
         keep &= _actor_mask(events, flt.actors)
+    if flt.countries:
+        keep &= events["country"].isin(flt.countries)
+    if flt.regions:
+        keep &= events["admin1"].isin(flt.regions)
+    if flt.min_sources > 1:
+        keep &= events["n_sources"].fillna(1) >= flt.min_sources
+    if flt.min_reliability != "F":
+        keep &= events["reliability"].fillna("F").map(GRADES.index) <= GRADES.index(flt.min_reliability)
+    if flt.geo_precisions:
+        keep &= events["geo_precision"].fillna(1).astype(int).isin(flt.geo_precisions)
     if flt.text.strip():
         keep &= _text_mask(events, flt.text.strip().casefold())
     return events[keep]

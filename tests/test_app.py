@@ -56,3 +56,14 @@ def test_a_missing_or_empty_store_is_explained(monkeypatch, tmp_path, exists) ->
     app = _run(monkeypatch, path)
     assert "geomap import" in app.info[0].value
     assert not app.dataframe
+
+
+def test_sourcing_filters_in_the_sidebar(monkeypatch, sample_store) -> None:
+    app = _run(monkeypatch, sample_store.path)
+    events = sample_store.read_events()
+    app.number_input[0].set_value(2).run()
+    assert len(app.dataframe[0].value) == int((events["n_sources"] >= 2).sum())
+    app.select_slider[0].set_value("A").run()
+    both = events[(events["n_sources"] >= 2) & (events["reliability"] == "A")]
+    assert len(app.dataframe[0].value) == len(both)
+    assert set(app.dataframe[0].value["reliability"]) == {"A"}

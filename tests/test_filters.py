@@ -53,3 +53,18 @@ def test_actor_names_and_bounds(events) -> None:
     assert names == sorted(names)
     assert date_bounds(events) == (date(2023, 6, 30), date(2024, 12, 2))
     assert date_bounds(events.iloc[0:0]) is None
+
+
+def test_sourcing_precision_and_place_filters(events) -> None:
+    corroborated = filter_events(events, EventFilter(min_sources=2))
+    assert len(corroborated) == int((events["n_sources"] >= 2).sum())
+    assert (corroborated["n_sources"] >= 2).all()
+    good = filter_events(events, EventFilter(min_reliability="B"))
+    assert set(good["reliability"]) <= {"A", "B"}
+    assert len(good) == int(events["reliability"].isin(["A", "B"]).sum())
+    areas = filter_events(events, EventFilter(geo_precisions=frozenset({3, 4})))
+    assert set(areas["geo_precision"]) <= {3, 4}
+    assert len(areas) >= 3
+    kidal = filter_events(events, EventFilter(regions=frozenset({"Kidal"})))
+    assert set(kidal["admin1"]) == {"Kidal"}
+    assert len(filter_events(events, EventFilter(countries=frozenset({"Niger"})))) == 0
