@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -29,7 +30,7 @@ from geomap.geocode import default_resolver
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_events, export_html
 from geomap.mapping.image import export_image
-from geomap.pipeline import ImportReport, import_files
+from geomap.pipeline import ImportReport, expand_inputs, import_files, read_article_file
 from geomap.store import Store
 
 app = typer.Typer(
@@ -73,13 +74,18 @@ def _progress_bar() -> Progress | None:
 
 @app.command("import")
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="Event tables (.csv, .geojson, .gpkg) or folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Event tables (.csv, .geojson, .gpkg), articles (.txt, .md, .html, .json) or folders."
+        ),
+    ],
     merge: Annotated[
         bool, typer.Option(help="Merge reports of the same event (new and stored) into one event.")
     ] = True,
     store: StoreOption = None,
 ) -> None:
-    """Import event tables (native, ACLED, UCDP GED) into the store."""
+    """Import event tables (native, ACLED, UCDP GED) and articles into the store."""
     target = _store(store)
     bar = _progress_bar()
     if bar is None:
@@ -112,6 +118,64 @@ def _print_report(report: ImportReport, store: Store) -> None:
             f"{summary.events_added} new, {summary.events_updated} updated; "
             f"{len(report.problems)} row(s) rejected; store {store.path}"
         )
+
+
+@app.command("extract")
+def extract_command(
+    paths: Annotated[list[Path], typer.Argument(help="Articles (.txt, .md, .html, .json) or folders.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per event and line.")] = False,
+) -> None:
+    """Print the events found in articles, with the sentences that report them (nothing is stored)."""
+    failed = found = 0
+    for path in expand_inputs(paths):
+        try:
+            table = read_article_file(path)
+        except GeomapError as err:
+            say(f"error: {err}", err=True)
+            failed += 1
+            continue
+        for problem in table.problems:
+            say(f"rejected {problem}", err=True)
+        for record in extracted_records(table):
+            found += 1
+            if as_json:
+                typer.echo(json.dumps(record, ensure_ascii=False, default=str))
+            else:
+                say(_extracted_line(record))
+    if not as_json:
+        say(f"{found} event(s) found; {failed} file(s) could not be read", err=True)
+    if failed and not found:
+        raise InputError("no article could be read")
+
+
+def extracted_records(table) -> list[dict]:
+    """The events of an article table as JSON-ready dicts: the §3 columns (no geometry) plus evidence."""
+    records = []
+    evidence = table.evidence.to_dict("records")
+    for row in table.events.drop(columns="geometry").to_dict("records"):
+        record = {k: (None if _missing(v) else v) for k, v in row.items()}
+        record["evidence"] = [
+            {k: e[k] for k in ("source_id", "sentence", "start", "end", "claim_status", "claimant")}
+            for e in evidence
+            if e["event_id"] == row["event_id"]
+        ]
+        records.append(record)
+    return records
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _extracted_line(record: dict) -> str:
+    actors = " vs ".join(a for a in (record.get("actor1"), record.get("actor2")) if a)
+    return (
+        f"{record['event_date']}  {record['event_type']} / {record['sub_event_type']}  "
+        f"{record.get('location') or '?'}  [{record['claim_status']}]  {actors}"
+    )
 
 
 @app.command("map")

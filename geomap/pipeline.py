@@ -16,12 +16,27 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geomap.errors import GeomapError, InputError, RowProblem
+from geomap.errors import GeomapError, RowProblem
+from geomap.extract.actors import ActorDictionary, default_actors
+from geomap.extract.events import Document, EventDraft, extract_events
+from geomap.extract.places import find_places
 from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
-from geomap.ingest.tables import read_table
-from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, point
+from geomap.geocode.context import PlaceNameIndex
+from geomap.geocode.resolve import country_place
+from geomap.ingest.articles import ARTICLE_SUFFIXES, Article, is_article_json, read_articles
+from geomap.ingest.tables import TableImport, read_table
+from geomap.model import Extraction, GeoPrecision
+from geomap.schema import (
+    EVIDENCE_COLUMNS,
+    SOURCE_COLUMNS,
+    WGS84,
+    empty_table,
+    make_event_id,
+    point,
+    validate,
+)
 from geomap.sourcing.corroborate import grade_events, merge_reports
 from geomap.sourcing.registry import SourceRegistry, annotate_sources
 from geomap.store import Store, WriteSummary
@@ -30,7 +45,7 @@ log = logging.getLogger(__name__)
 
 RECOUNTED_FORMATS = ("acled", "acled-hdx", "ucdp-ged")
 TABLE_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+INPUT_SUFFIXES = tuple(sorted(set(TABLE_SUFFIXES) | set(ARTICLE_SUFFIXES)))
 
 #: progress callback: (files done, files in all, the file just finished)
 Progress = Callable[[int, int, str], None]
@@ -62,7 +77,9 @@ def expand_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith(".")
             )
         else:
             found.append(path)
@@ -78,13 +95,14 @@ def import_files(
     harvest: bool = True,
     registry: SourceRegistry | None = None,
     merge: bool = True,
+    actors: ActorDictionary | None = None,
 ) -> ImportReport:
-    """Import tables into ``store``; see the module docstring for the error policy.
+    """Import tables and articles into ``store``; see the module docstring for the error policy.
 
     Parameters
     ----------
     paths
-        Files or folders (folders are searched for supported tables).
+        Files or folders (folders are searched for supported tables and articles).
     store
         The GeoPackage store to merge the events into.
     resolver
@@ -97,6 +115,8 @@ def import_files(
     merge
         Merge reports of the same event, new and stored, into one event with every
         source (see :mod:`geomap.sourcing.corroborate`).
+    actors
+        The actor dictionary for articles; ``data/actors.yaml`` plus the user's file when omitted.
     harvest
         Teach the gazetteer the places of rows that have a name and coordinates
         (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
@@ -109,7 +129,7 @@ def import_files(
     formats: dict[str, str] = {}
     for done, path in enumerate(files, start=1):
         try:
-            table = _read_input(path)
+            table = _read_input(path, resolver=resolver, actors=actors)
         except GeomapError as err:
             file_errors.append(str(err))
             log.warning("%s", err)
@@ -177,13 +197,161 @@ def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, 
     return gazetteer.harvest(rows)
 
 
-def _read_input(path: Path):
-    if path.suffix.lower() in ARTICLE_SUFFIXES:
-        raise InputError(
-            f"{path}: articles cannot be imported yet (event extraction from text is not built); "
-            "import an event table (.csv, .geojson, .gpkg)"
-        )
+def _read_input(path: Path, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None):
+    suffix = path.suffix.lower()
+    if suffix in ARTICLE_SUFFIXES and (suffix != ".json" or is_article_json(path)):
+        return read_article_file(path, resolver=resolver, actors=actors)
     return read_table(path)
+
+
+def read_article_file(
+    path: str | os.PathLike, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
+) -> TableImport:
+    """The events of the articles in one file, geocoded, with their sources and evidence."""
+    articles = read_articles(path)
+    tables = [article_events(a, resolver=resolver, actors=actors) for a in articles]
+    events = _concat_events([t.events for t in tables])
+    if events.empty:
+        events = validate(pd.DataFrame(), file=str(path))[0]
+    sources = _concat([t.sources for t in tables])
+    evidence = _concat([t.evidence for t in tables])
+    return TableImport(
+        str(path),
+        "article",
+        events,
+        sources if sources is not None else empty_table(SOURCE_COLUMNS),
+        evidence if evidence is not None else _empty_evidence(),
+        [p for t in tables for p in t.problems],
+    )
+
+
+def article_events(
+    article: Article, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
+) -> TableImport:
+    """Extract the events of one article and locate them (DESIGN.md §1: extract → geocode)."""
+    resolver = resolver or default_resolver()
+    actors = actors or default_actors()
+    context = resolver.context(article.text)
+    if context.main_country:
+        country = find_country(context.main_country)
+    else:
+        country = _country_of_places(article, resolver)
+    document = Document(
+        article.text,
+        published=article.published,
+        language=article.source.language or "en",
+        country=country.name if country else None,
+        country_iso3=country.iso3 if country else None,
+    )
+    drafts = extract_events(document, actors=actors, places=PlaceNameIndex(resolver.gazetteer, context))
+    source = article.source
+    rows, evidence = [], []
+    for number, draft in enumerate(drafts, start=1):
+        place = resolver.resolve(draft.place_mention, context=context) if draft.place_mention else None
+        if place is None and country is not None:
+            place = country_place(
+                country,
+                mention=draft.place_mention or country.name,
+                reason="the text names no place: placed at the country",
+            )
+        row = _event_row(draft, document, source, place, number)
+        rows.append(row)
+        for span in draft.evidence:
+            evidence.append(
+                {
+                    "event_id": row["event_id"],
+                    "source_id": source.source_id,
+                    "sentence": span.sentence,
+                    "start": span.start,
+                    "end": span.end,
+                    "claim_status": span.claim_status,
+                    "claimant": span.claimant,
+                }
+            )
+    events, problems = validate(pd.DataFrame(rows), file=article.where, rows=range(1, len(rows) + 1))
+    sources = pd.DataFrame([{k: getattr(source, k) for k in SOURCE_COLUMNS}], columns=list(SOURCE_COLUMNS))
+    return TableImport(
+        article.where,
+        "article",
+        events,
+        sources,
+        pd.DataFrame(evidence, columns=list(EVIDENCE_COLUMNS)),
+        problems,
+    )
+
+
+def _country_of_places(article: Article, resolver: Resolver):
+    """The country of the first place a text names, for a text that names no country."""
+    index = PlaceNameIndex(resolver.gazetteer, resolver.context(""))
+    for mention in find_places(article.text, index):
+        place = resolver.resolve(mention.text)
+        if place is not None and place.country:
+            return find_country(place.country)
+    return None
+
+
+def _event_row(draft: EventDraft, document: Document, source, place, number: int) -> dict:
+    actor1, assoc1, actor2, assoc2, inter1, inter2 = draft.names(document.country)
+    precision = int(draft.geo_precision)
+    if place is not None:
+        precision = max(precision, int(place.geo_precision))
+    figures = draft.fatalities
+    location = place.name if place is not None else ""
+    event_date = draft.event_date.isoformat()
+    notes = "; ".join(
+        n
+        for n in (
+            draft.place_note,
+            place.reason if place is not None and place.needs_review else "",
+            f"claimed by {draft.claim.claimant}" if draft.claim.claimant else "",
+            "rests on documents whose origin the source does not establish" if draft.documents else "",
+        )
+        if n
+    )
+    key = f"{source.source_id}|{number}|{actor1}"
+    return {
+        "event_id": make_event_id(
+            source=key,
+            event_date=event_date,
+            place=location or draft.place_mention,
+            event_type=draft.event_type,
+        ),
+        "event_date": event_date,
+        "event_date_end": draft.event_date_end.isoformat() if draft.event_date_end else None,
+        "time_precision": int(draft.time_precision),
+        "event_type": draft.event_type,
+        "sub_event_type": draft.sub_event_type,
+        "actor1": actor1 or None,
+        "assoc_actor_1": "; ".join(assoc1) or None,
+        "actor2": actor2 or None,
+        "assoc_actor_2": "; ".join(assoc2) or None,
+        "inter1": inter1,
+        "inter2": inter2,
+        "country": (
+            find_country(place.country).name if place is not None and find_country(place.country) else None
+        )
+        or document.country,
+        "iso3": place.iso3 if place is not None and place.iso3 else document.country_iso3,
+        "admin1": (place.admin1 or None) if place is not None else None,
+        "location": location or None,
+        "place_mention": draft.place_mention or None,
+        "geonameid": place.geonameid if place is not None else None,
+        "latitude": place.lat if place is not None else None,
+        "longitude": place.lon if place is not None else None,
+        "geo_precision": precision if place is not None else int(GeoPrecision.COUNTRY),
+        "geocode_confidence": place.confidence if place is not None else None,
+        "fatalities": min(figures) if figures else 0,
+        "fatalities_low": min(figures) if figures else None,
+        "fatalities_high": max([*figures, draft.fatalities_high or 0]) if figures else None,
+        "notes": notes or None,
+        "source": source.outlet,
+        "source_url": source.url or None,
+        "source_date": source.published or None,
+        "n_sources": 1,
+        "claim_status": draft.claim_status.value,
+        "quote": draft.evidence[0].sentence if draft.evidence else None,
+        "extraction": Extraction.RULES.value,
+    }
 
 
 def _concat_events(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

@@ -53,21 +53,40 @@ def test_a_bad_file_does_not_stop_the_others(events_csv, tmp_path) -> None:
     assert len(store.read_events()) == 5
 
 
-def test_articles_are_refused_with_a_reason_until_extraction_exists(tmp_path) -> None:
+def test_articles_are_imported_with_their_evidence_beside_tables(tmp_path, events_csv) -> None:
     article = tmp_path / "kidal.md"
-    article.write_text("# Kidal\n\nThe army entered Kidal on 14 November 2023.\n", encoding="utf-8")
-    report = import_files([article], store=Store(tmp_path / "s.gpkg"))
-    assert report.events_read == 0
-    assert "kidal.md" in report.file_errors[0]
-    assert "event table" in report.file_errors[0]
+    article.write_text(
+        "---\noutlet: Sahel Desk (sample)\npublished: 2023-11-15\n---\n\n"
+        "The Malian army entered Kidal on 14 November 2023, residents said.\n",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    store = Store(tmp_path / "s.gpkg")
+    report = import_files([article, empty, events_csv], store=store, merge=False)
+    assert len(report.file_errors) == 1
+    assert "empty.txt" in report.file_errors[0]
+    assert report.formats[str(article)] == "article"
+    stored = store.read()
+    kidal = stored.events[stored.events["source"] == "Sahel Desk (sample)"]
+    assert len(kidal) == 1
+    row = kidal.iloc[0]
+    assert (row["event_date"], row["location"]) == ("2023-11-14", "Kidal")
+    assert row["actor1"] == "Malian Armed Forces"
+    assert row["extraction"] == "rules"
+    cited = stored.evidence[stored.evidence["event_id"] == row["event_id"]]
+    assert cited.iloc[0]["sentence"].startswith("The Malian army entered Kidal")
+    assert len(stored.events) == 6  # the table's five rows are still there
 
 
-def test_folders_expand_to_their_tables(tmp_path, events_csv) -> None:
+def test_folders_expand_to_their_tables_and_articles(tmp_path, events_csv) -> None:
     sub = tmp_path / "more"
     sub.mkdir()
-    (sub / "notes.txt").write_text("not a table", encoding="utf-8")
+    (sub / "notes.txt").write_text("an article", encoding="utf-8")
     (sub / "b.csv").write_text(textwrap.dedent(HEADER), encoding="utf-8")
-    assert expand_inputs([tmp_path]) == [events_csv, sub / "b.csv"]
+    (sub / "image.png").write_bytes(b"\x89PNG")
+    (sub / ".hidden.md").write_text("editor backup", encoding="utf-8")
+    assert expand_inputs([tmp_path]) == [events_csv, sub / "b.csv", sub / "notes.txt"]
 
 
 def test_progress_is_reported_per_file(events_csv, tmp_path) -> None:

@@ -116,3 +116,37 @@ def _spans(text: str) -> list[str]:
         for size in range(len(words), 0, -1):
             spans += [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
     return spans
+
+
+class PlaceNameIndex:
+    """What a capitalised name is, for the extractor (:class:`geomap.extract.places.PlaceNames`).
+
+    Countries are known worldwide; places and regions only in the document's
+    countries, so that "Soon" or "Tuesday", which are villages somewhere,
+    are not places in a text about Mali (a text that names no country is
+    looked up worldwide).
+    """
+
+    def __init__(self, gazetteer: Gazetteer, context: DocumentContext) -> None:
+        self.gazetteer = gazetteer
+        self.countries = set(context.countries)
+        self._known: dict[str, str | None] = {}
+
+    def kind(self, name: str) -> str | None:
+        if name not in self._known:
+            self._known[name] = self._kind(name)
+        return self._known[name]
+
+    def _kind(self, name: str) -> str | None:
+        if len(name) > 3 and find_country(name) is not None and not name.isupper():
+            return "country"
+        entries = self.gazetteer.lookup(name)
+        if self.countries:  # a text that names no country may be about any
+            entries = [e for e in entries if e.country in self.countries]
+        if not entries:
+            return None
+        if any(e.feature_code == "PPLC" for e in entries):
+            return "capital"
+        if all(e.is_region for e in entries):
+            return "region"
+        return "place"

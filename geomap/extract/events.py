@@ -1,0 +1,560 @@
+"""What happened: events from a document's sentences, with actors, date, place, fatalities and evidence.
+
+The document is read sentence by sentence.  A sentence with an event word
+("seized", "ambush", "frappe de drone") either opens a new event or adds to the
+event the text is talking about, which it does when it names no new date, no
+new place and no new party, or when it only goes on to describe the content of
+the same documents.  A sentence without an event word can still add to the
+current event: its death toll, a claim of responsibility, or a denial (which
+makes the event *disputed*).
+
+Rules that keep non-events out: a trigger inside an infinitive or a future or
+obligation ("to take control", "must leave by", "will withdraw", "doit
+quitter") is not an event; neither is a trigger in a sentence with no date
+and no place when there is no event before it to belong to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention
+from geomap.extract.claims import Claim, classify, denies
+from geomap.extract.dates import DateMention, find_dates
+from geomap.extract.places import COUNTRY, REGION, PlaceMention, PlaceNames, event_location, find_places
+from geomap.extract.text import Sentence, fold, sentences
+from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
+
+B, E, V, P, R, S = (
+    EventType.BATTLES,
+    EventType.EXPLOSIONS,
+    EventType.VIOLENCE_AGAINST_CIVILIANS,
+    EventType.PROTESTS,
+    EventType.RIOTS,
+    EventType.STRATEGIC,
+)
+TERRITORY = "territory"  # decided by who takes it
+ATTACK = "attack"  # a battle or violence against civilians, decided by the target
+KILLING = "killing"
+
+#: (pattern on folded text, event type or rule, sub-event type); the first match in a sentence wins
+TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
+    (p, t, s)
+    for p, t, s in [
+        (
+            r"suicide (?:bomb\w*|attack\w*|car bomb\w*)|car bomb\w*|vehicle-borne|kamikaze|attentat-suicide|vehicule piege",
+            E,
+            "Suicide bomb",
+        ),
+        (
+            r"drone strikes?|air ?strikes?|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
+            E,
+            "Air/drone strike",
+        ),
+        (
+            r"improvised explosive devices?|\bied\b|landmines?|\bmines?\b(?! d'or| d'orpaill)|explosive devices?|roadside bomb\w*|engins? explosifs?|mines? artisanales?|a saute sur|sauté sur",
+            E,
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            r"shell(?:ing|ed)|mortars?|rockets?|artillery|obus|tirs? de mortiers?|roquettes?|tirs d'artillerie",
+            E,
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            r"kidnapp\w*|abduct\w*|taken hostage|held hostage|enlev\w*|pris en otage|otages?",
+            V,
+            "Abduction/forced disappearance",
+        ),
+        (r"\brap(?:ed|e)\b|sexual violence|violences? sexuelles?|viols?\b", V, "Sexual violence"),
+        (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
+        (
+            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b|(?:took|taken|take|seized) (?:back )?(?:control|over)\b|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            TERRITORY,
+            "",
+        ),
+        (
+            r"ambush\w*|clash\w*|fighting|fought|battles?\b(?! for)|gunfight|firefight|exchange of fire|assault\w*|offensive|embuscades?|affrontements?|accrochages?|combats?\b|se sont affrontes|ont affronte|repousse\w*|repelled|counter-?attack\w*",
+            B,
+            "Armed clash",
+        ),
+        (r"attack\w*|raid\w*|stormed|struck|attaqu\w*|attentats?|assailli", ATTACK, ""),
+        (
+            r"killed|killing|shot dead|gunned down|massacre|slain|tue(?:e?s?|r)\b|abattu\w*|assassin\w*|morts?\b|deaths?\b|died",
+            KILLING,
+            "",
+        ),
+        (
+            r"\bprotest\w*|demonstrat\w*|rall(?:y|ied)|marched|sit-in|manifest\w*|\bmarche\b|rassemblement",
+            P,
+            "Peaceful protest",
+        ),
+        (r"\briot\w*|lynch\w*|emeutes?|mob\b|foule en colere", R, "Violent demonstration"),
+        (r"arrest\w*|detained|detention|interpell\w*|arrete\w*|arrestation\w*", S, "Arrests"),
+        (
+            r"loot\w*|torched|set (?:on )?fire|burn(?:ed|t) down|burned|pille\w*|incendi\w*|razed|destroyed",
+            S,
+            "Looting/property destruction",
+        ),
+        (
+            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|handed over|evacuated|vacated)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
+            S,
+            "Non-violent transfer of territory",
+        ),
+        (
+            r"set up (?:a )?(?:base|camp|headquarters)|established (?:a )?(?:base|camp|headquarters)|install\w* (?:une |a )?(?:base|camp)|deployed to",
+            S,
+            "Headquarters or base established",
+        ),
+        (
+            r"ceasefire|cease-fire|peace (?:agreement|deal|accord)|signed (?:an? )?(?:agreement|accord|deal)|cessez-le-feu|accords? de paix|ont signe|a signe|signature (?:de l'|d'un )accord",
+            S,
+            "Agreement",
+        ),
+        (
+            r"approved|voted|adopted (?:a |the )?resolution|decided to (?:end|terminate|withdraw)|a approuve|a vote|a decide|resolution",
+            S,
+            "Other",
+        ),
+        (
+            r"(?:documents?|recordings?|reports?)\b[^.]{0,80}\b(?:were|was|have been|had been) (?:found|discovered)|discovered documents|documents (?:retrouves|decouverts)",
+            S,
+            "Other",
+        ),
+        (
+            r"dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
+            S,
+            "Change to group/activity",
+        ),
+    ]
+    for p in [re.compile(p)]
+]
+_STRICT_MODAL = re.compile(
+    r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
+    r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
+)
+_VICTIMS = re.compile(
+    r"\b(?:civilians?|villagers?|traders?|herders?|farmers?|women|children|worshippers?|passengers?|"
+    r"residents?|displaced|market|village|mosque|church|school|wedding|civils?|villageois|femmes|enfants|"
+    r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population)\b"
+)
+_MILITARY_TARGETS = re.compile(
+    r"\b(?:soldiers?|troops?|military|army|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
+    r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base)\b"
+)
+_PASSIVE_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l')?$")
+_ALLY = re.compile(
+    r"\b(?:supported by|backed by|with(?: the help of)?|alongside|accompanied by|together with|and its|"
+    r"aided by|appuy\w* par|soutenu\w* par|aux cotes d\w*|avec|accompagn\w* de)\s+(?:the\s+|its\s+|their\s+|les?\s+|la\s+|l'|ses\s+|leurs?\s+)?(?:\w+\s+){0,2}$"
+)
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8,
+    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
+    # ACLED's conventions for vague figures (the issue's table)
+    "dozens": 12, "a dozen": 12, "dozen": 12, "une dizaine": 10, "des dizaines": 12, "dizaines": 12,
+    "several": 3, "a few": 3, "some": 3, "plusieurs": 3, "quelques": 3, "hundreds": 100, "des centaines": 100,
+    "scores": 12, "many": 10, "numerous": 10, "nombreux": 10, "a number of": 3,
+}  # fmt: skip
+_NUMBER = (
+    r"(?P<n>\d[\d,. ]*\d|\d|"
+    + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
+    + r")"
+)
+_RANGE = r"(?:(?:between|entre)\s+(?P<lo>\d+)\s+(?:and|et)\s+)?"
+_KILL_AFTER = re.compile(
+    r"\b(?:at least\s+|au moins\s+|some\s+|about\s+|around\s+|nearly\s+|almost\s+|more than\s+|plus de\s+|"
+    r"pres de\s+|environ\s+|une\s+|up to\s+|jusqu'a\s+)?" + _RANGE + _NUMBER + r"(?:\s+to\s+(?P<hi>\d+))?"
+    r"\s+(?:(?!and\b|et\b)[\w'-]+\s+){0,4}?(?:were\s+|have been\s+|had been\s+|was\s+|ont ete\s+|sont\s+|"
+    r"a ete\s+|ont\s+|been\s+)?(?:killed|dead|died|lost their lives|slain|tue(?:e?s?|r)\b|morts?|perished|"
+    r"ont peri|ont trouve la mort|executed|massacred|abattu\w*|victimes|deaths)\b"
+)
+_KILL_BEFORE = re.compile(
+    r"\b(?:killing|killed|left|leaving|death toll (?:of|at|rose to|stood at|reached)|toll (?:of|rose to)|"
+    r"bilan (?:de|d'au moins|provisoire de|s'eleve a)|faisant|fait|tuant|ont tue|a tue)\s+"
+    r"(?:at least\s+|au moins\s+|some\s+|about\s+|around\s+|nearly\s+|more than\s+|plus de\s+|environ\s+|"
+    r"pres de\s+)?" + _RANGE + _NUMBER + r"(?:\s+(?:to|a)\s+(?P<hi>\d+))?\b"
+)
+_NATIONAL_ARMY = re.compile(
+    r"\b(?:the army|army|the military|soldiers|troops|the armed forces|l'armee|armee|les militaires|"
+    r"militaires|soldats|les forces armees|forces armees|forces de defense et de securite|\bfds\b)\b"
+)
+_NATIONAL_GOVERNMENT = re.compile(
+    r"\b(?:the government|government|the junta|junta|the authorities|authorities|le gouvernement|"
+    r"gouvernement|la junte|junte|les autorites|autorites)\b"
+)
+
+
+@dataclass
+class EvidenceSpan:
+    sentence: str
+    start: int
+    end: int
+    claim_status: str
+    claimant: str
+
+
+@dataclass
+class EventDraft:
+    """An event found in one document, before geocoding."""
+
+    event_date: dt.date
+    event_date_end: dt.date | None
+    time_precision: TimePrecision
+    event_type: str
+    sub_event_type: str
+    actors: list[ActorEntry] = field(default_factory=list)
+    side2: list[ActorEntry] = field(default_factory=list)
+    place_mention: str = ""
+    place_kind: str = ""
+    geo_precision: GeoPrecision = GeoPrecision.PLACE
+    place_note: str = ""
+    fatalities: list[int] = field(default_factory=list)  # one figure per sentence that gives one
+    fatalities_high: int | None = None
+    evidence: list[EvidenceSpan] = field(default_factory=list)
+    claim: Claim = field(default_factory=lambda: Claim(ClaimStatus.REPORTED))
+    disputed: bool = False
+    documents: bool = False
+    paragraph: int = 0
+    first_seen: dict[str, int] = field(default_factory=dict)  # actor name → offset of its first mention
+
+    @property
+    def claim_status(self) -> ClaimStatus:
+        if self.disputed:
+            return ClaimStatus.DISPUTED
+        return self.claim.status
+
+    def names(self, country: str | None) -> tuple[str, list[str], str, list[str], int | None, int | None]:
+        """actor1, assoc_actor_1, actor2, assoc_actor_2, inter1, inter2 (canonical names)."""
+        actors, others = self.actors, self.side2
+        if self.documents:  # who the documents implicate: named parties, not the forces that found them
+            everyone = sorted(self.actors + self.side2, key=lambda a: self.first_seen.get(a.name, 0))
+            actors = [a for a in everyone if not a.generic and a.inter != 1 and not a.affiliations_state]
+            others = [a for a in everyone if a not in actors]
+        actors = sorted(actors, key=lambda a: a.generic)  # a named party before "gunmen"
+        side1 = _unique([a.named(country) for a in actors])
+        side2 = _unique([a.named(country) for a in others if a.named(country) not in side1])
+        first = actors[0].inter if actors else None
+        second = next((a.inter for a in others if a.named(country) in side2), None)
+        return (
+            side1[0] if side1 else "",
+            side1[1:],
+            side2[0] if side2 else "",
+            side2[1:],
+            first,
+            second,
+        )
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text and what is known about it."""
+
+    text: str
+    published: dt.date | None = None
+    language: str = "en"
+    country: str | None = None  # the country name generic actors take ("Civilians (Mali)")
+    country_iso3: str | None = None  # whose army "the army" is
+
+
+def extract_events(document: Document, *, actors: ActorDictionary, places: PlaceNames) -> list[EventDraft]:
+    """The events ``document`` reports, in the order it first reports them."""
+    text = document.text
+    all_dates = find_dates(text, published=document.published, language=document.language)
+    all_actors = actors.find(text) + _national(text, document, actors)
+    all_actors.sort(key=lambda m: m.start)
+    all_places = find_places(text, places, taken=[(m.start, m.end) for m in all_actors])
+    drafts: list[EventDraft] = []
+    current: EventDraft | None = None
+    for sentence in sentences(text):
+        dates = [d for d in all_dates if sentence.start <= d.start < sentence.end]
+        named = [m for m in all_actors if sentence.start <= m.start < sentence.end]
+        where = [p for p in all_places if sentence.start <= p.start < sentence.end]
+        local = [_shift(m, sentence.start) for m in named]
+        claim = classify(text[sentence.start : sentence.end], local, country=document.country)
+        trigger = _trigger(text, sentence)
+        if trigger is None:
+            if current is not None and sentence.paragraph - current.paragraph <= 1:
+                _annotate(current, text, sentence, named, claim)
+            continue
+        position, kind, sub = trigger
+        date = _date_for(dates, position)
+        place, place_why = event_location(where, position)
+        if claim.documents and current is not None and current.documents and date is None and place is None:
+            _add_sentence(current, text, sentence, named, claim, position)
+            continue
+        if current is not None and _continues(current, date, place, named, kind, sub, claim):
+            _add_sentence(current, text, sentence, named, claim, position)
+            continue
+        draft = _new_event(
+            text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current
+        )
+        if draft is None:
+            continue
+        drafts.append(draft)
+        current = draft
+    return [d for d in drafts if d.event_type]
+
+
+def _trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | None:
+    folded = fold(text[sentence.start : sentence.end])
+    found: list[tuple[bool, int, object, str]] = []
+    for pattern, kind, sub in TRIGGERS:
+        for match in pattern.finditer(folded):
+            begin = match.start()
+            if begin > 0 and folded[begin - 1].isalnum():
+                continue
+            if _STRICT_MODAL.search(folded[:begin]):
+                continue
+            generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
+            found.append((generic, begin, kind, sub))
+            break
+    if not found:
+        return None
+    _, begin, kind, sub = min(found, key=lambda f: (f[0], f[1]))
+    return sentence.start + begin, kind, sub
+
+
+def _date_for(dates: list[DateMention], position: int) -> DateMention | None:
+    if not dates:
+        return None
+    exact = [d for d in dates if d.precision <= TimePrecision.MONTH] or dates
+    return min(exact, key=lambda d: (d.precision, abs(d.start - position)))
+
+
+def _continues(current, date, place, named, kind, sub, claim) -> bool:
+    """Does a sentence with a trigger describe the current event?"""
+    if date is not None and not _same_time(current, date):
+        return False
+    moved = place is not None and place.text != current.place_mention and not place.excluded
+    if moved and (current.place_kind not in (COUNTRY, REGION) or place.kind in (COUNTRY, REGION)):
+        return False
+    if date is not None or place is not None:
+        return True
+    known = {a.name for a in current.actors + current.side2}
+    new_parties = [m for m in named if m.actor.name not in known and not m.actor.generic]
+    kind_type = kind if isinstance(kind, EventType) else None
+    if new_parties and kind_type is not None and kind_type != current.event_type:
+        return False
+    return not (claim.documents and not current.documents)
+
+
+def _same_time(current: EventDraft, date: DateMention) -> bool:
+    end = current.event_date_end or current.event_date
+    return current.event_date - dt.timedelta(days=1) <= date.date <= end + dt.timedelta(days=1)
+
+
+def _new_event(text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current):
+    inherited = date is None
+    if date is not None:
+        start, end, precision = date.date, date.end_date, date.precision
+    elif current is not None:
+        start, end = current.event_date, current.event_date_end
+        precision = max(current.time_precision, TimePrecision.WEEK)
+    elif document.published is not None:
+        start, end, precision = document.published, None, TimePrecision.WEEK
+    else:
+        return None
+    if date is not None and date.end_date and precision == TimePrecision.DAY and date.end_date != date.date:
+        precision = TimePrecision.DAY  # a range of days keeps day precision, with an end date
+    draft = EventDraft(start, end, precision, "", sub, paragraph=sentence.paragraph)
+    if place is not None:
+        draft.place_mention, draft.place_kind = place.text, place.kind
+        draft.geo_precision = _precision(place)
+        if place_why == "route":
+            draft.geo_precision = GeoPrecision.NEAR
+            draft.place_note = "on a route; located at one of its ends"
+    elif current is not None and current.place_mention and (inherited or _same_time(current, date)):
+        draft.place_mention, draft.place_kind = current.place_mention, current.place_kind
+        draft.geo_precision = current.geo_precision
+        draft.place_note = "place carried over from the previous event"
+    draft.documents = claim.documents
+    _add_sentence(draft, text, sentence, named, claim, position, kind=kind, sub=sub)
+    if inherited:
+        draft.place_note = (draft.place_note + "; " if draft.place_note else "") + "date carried over"
+    return draft
+
+
+def _precision(place: PlaceMention) -> GeoPrecision:
+    if place.kind == COUNTRY:
+        return GeoPrecision.COUNTRY
+    if place.kind == REGION:
+        return GeoPrecision.ADMIN1
+    return GeoPrecision.NEAR if place.near else GeoPrecision.PLACE
+
+
+def _add_sentence(draft, text, sentence, named, claim, position, *, kind=None, sub=""):
+    folded = fold(text[sentence.start : sentence.end])
+    offset = position - sentence.start
+    side1, side2 = _sides(folded, named, sentence.start, offset)
+    for mention in named:
+        draft.first_seen.setdefault(mention.actor.name, mention.start)
+    for actor in side1:
+        if actor not in draft.actors:
+            draft.actors.append(actor)
+    for actor in side2:
+        if actor not in draft.side2 and actor not in draft.actors:
+            draft.side2.append(actor)
+    if kind is not None and not draft.event_type:
+        draft.event_type, draft.sub_event_type = _decide_type(kind, sub, folded, offset, draft)
+    _annotate(draft, text, sentence, named, claim)
+
+
+def _annotate(draft: EventDraft, text: str, sentence: Sentence, named, claim: Claim) -> None:
+    folded = fold(text[sentence.start : sentence.end])
+    figure = fatalities(folded)
+    if figure is not None:
+        draft.fatalities.append(figure[0])
+        if figure[1] is not None:
+            draft.fatalities_high = max(draft.fatalities_high or 0, figure[1])
+    has_evidence = any(e.start == sentence.start for e in draft.evidence)
+    if (denies(sentence.text) and draft.evidence and not has_evidence) or (
+        denies(sentence.text) and draft.evidence and has_evidence and claim.status == ClaimStatus.CLAIMED
+    ):
+        draft.disputed = True
+    responsibility = (claim.status == ClaimStatus.CLAIMED and "responsib" in folded) or "revendiqu" in folded
+    if responsibility and claim.claimant:
+        actor = next(
+            (
+                m.actor
+                for m in named
+                if m.actor.named(None) == claim.claimant or m.actor.name == claim.claimant
+            ),
+            None,
+        )
+        if actor is not None and actor not in draft.actors:
+            draft.actors.insert(0, actor)
+    if not has_evidence and (
+        draft.evidence == []
+        or figure is not None
+        or responsibility
+        or denies(sentence.text)
+        or _trigger(text, sentence) is not None
+    ):
+        draft.evidence.append(
+            EvidenceSpan(sentence.text, sentence.start, sentence.end, claim.status.value, claim.claimant)
+        )
+        draft.claim = _stronger(draft.claim, claim) if len(draft.evidence) > 1 else claim
+
+
+def _stronger(a: Claim, b: Claim) -> Claim:
+    """The event rests on its most direct support: reported over claimed over alleged."""
+    order = {ClaimStatus.REPORTED: 0, ClaimStatus.CLAIMED: 1, ClaimStatus.ALLEGED: 2, ClaimStatus.DISPUTED: 3}
+    if a.documents or b.documents:
+        return a if a.documents else b
+    return a if order[a.status] <= order[b.status] else b
+
+
+def _sides(folded: str, named: list[ActorMention], sentence_start: int, trigger: int):
+    side1: list[ActorEntry] = []
+    side2: list[ActorEntry] = []
+    for mention in named:
+        start = mention.start - sentence_start
+        before = folded[:start]
+        if mention.actor.inter == 7:
+            side2.append(mention.actor)
+        elif start < trigger or (_PASSIVE_AGENT.search(before) and start < trigger + 30):
+            if _PASSIVE_AGENT.search(before) and trigger < start < trigger + 30:
+                side1.insert(0, mention.actor)
+            else:
+                side1.append(mention.actor)
+        else:
+            side2.append(mention.actor)
+    return side1, side2
+
+
+def _decide_type(kind, sub, folded: str, offset: int, draft: EventDraft) -> tuple[str, str]:
+    state = any(a.inter == 1 or "Armed Forces" in " ".join(a.affiliations) for a in draft.actors)
+    if kind == TERRITORY:
+        if state or not draft.actors:
+            return B.value, "Government regains territory"
+        return B.value, "Non-state actor overtakes territory"
+    target = folded[offset : offset + 120]
+    civilians = any(a.inter == 7 for a in draft.side2) or _VICTIMS.search(target)
+    military = _MILITARY_TARGETS.search(target) or any(a.inter in (1, 2, 3, 8) for a in draft.side2)
+    if kind in (ATTACK, KILLING):
+        if civilians and not military:
+            return V.value, "Attack"
+        if kind == KILLING and not military and not draft.side2 and not draft.actors:
+            return V.value, "Attack"
+        return B.value, "Armed clash"
+    return kind.value, sub
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _shift(mention: ActorMention, offset: int) -> ActorMention:
+    return ActorMention(mention.start - offset, mention.end - offset, mention.text, mention.actor)
+
+
+def _national(text: str, document: Document, actors: ActorDictionary) -> list[ActorMention]:
+    """ "The army", "l'armée", "the government": the forces and government of the document's country."""
+    if not document.country_iso3:
+        return []
+    army = next(
+        (
+            a
+            for a in actors.actors.values()
+            if a.inter == 1 and a.country == document.country_iso3 and "Armed Forces" in a.name
+        ),
+        None,
+    )
+    government = next(
+        (
+            a
+            for a in actors.actors.values()
+            if a.country == document.country_iso3 and a.name.startswith("Government of")
+        ),
+        None,
+    )
+    found = []
+    folded = fold(text)
+    for pattern, actor in ((_NATIONAL_ARMY, army), (_NATIONAL_GOVERNMENT, government)):
+        if actor is None:
+            continue
+        for match in pattern.finditer(folded):
+            found.append(ActorMention(match.start(), match.end(), text[match.start() : match.end()], actor))
+    named = actors.find(text)
+    return [m for m in found if not any(m.start < n.end and n.start < m.end for n in named)]
+
+
+def fatalities(folded: str) -> tuple[int, int | None] | None:
+    """The lowest death toll a sentence gives, and the highest of a range; None when it gives none."""
+    best: tuple[int, int | None] | None = None
+    for pattern in (_KILL_AFTER, _KILL_BEFORE):
+        for match in pattern.finditer(folded):
+            low = _number(match.group("lo") or match.group("n"))
+            if low is None:
+                continue
+            high = (
+                _number(match.group("hi"))
+                if match.group("hi")
+                else (_number(match.group("n")) if match.group("lo") else None)
+            )
+            if best is None or low < best[0]:
+                best = (low, high)
+    return best
+
+
+def _number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    word = word.strip()
+    digits = re.sub(r"[,. ]", "", word)
+    if digits.isdigit():
+        value = int(digits)
+        return value if value < 100_000 else None
+    return NUMBER_WORDS.get(word)

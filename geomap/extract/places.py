@@ -1,0 +1,314 @@
+"""Place mentions in text, and which of them is where an event happened.
+
+Candidate names are runs of capitalised words looked up in a place-name index
+the caller injects (:class:`PlaceNames`: the pipeline gives the gazetteer,
+restricted to the document's countries, plus the countries of the world).
+A name that is not an event location is kept with the reason it is not:
+
+* ``government``: a capital or country standing for its government
+  ("Paris condemned", "Moscow denied", "Bamako accused Algiers");
+* ``venue``: where a report was presented or reporters were told
+  ("a report presented in Geneva", "told reporters in Dakar");
+* ``route``: the origin or destination of a journey ("from Gao to Ansongo",
+  "heading for Kidal"), used only when nothing else locates the event;
+* ``thing``: the name of an operation, an accord, a boat ("Operation Barkhane",
+  "the Algiers agreement", "the boat Tombouctou");
+* ``actor``: part of an actor's name ("the UN mission in Mali").
+
+Nationality adjectives (Malian, French, Ukrainian) are not names of places and
+are never looked up as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from geomap.extract.text import fold
+
+PLACE, REGION, COUNTRY, CAPITAL = "place", "region", "country", "capital"
+
+
+class PlaceNames(Protocol):
+    """What a name is: ``"place"``, ``"capital"`` (of a country), ``"region"``, ``"country"`` or None."""
+
+    def kind(self, name: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    kind: str  # place | region | country
+    excluded: str = ""  # why it is not an event location ("" when it may be one)
+    near: bool = False  # "near X", "20 km from X", "outside X"
+    locative: bool = False  # introduced by "in", "at", "à", "près de" …
+
+
+_WORD = r"[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*"
+_CAPITALISED = re.compile(rf"{_WORD}(?:\s+(?:de\s+|el\s+|al\s+|du\s+)?{_WORD}){{0,3}}")
+#: capitalised words that are never place names in our texts, whatever the gazetteer says
+_NOT_NAMES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "on",
+        "in",
+        "at",
+        "of",
+        "and",
+        "but",
+        "for",
+        "from",
+        "to",
+        "by",
+        "as",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "we",
+        "he",
+        "she",
+        "they",
+        "there",
+        "then",
+        "when",
+        "while",
+        "after",
+        "before",
+        "during",
+        "since",
+        "soon",
+        "later",
+        "meanwhile",
+        "however",
+        "also",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "au",
+        "aux",
+        "en",
+        "et",
+        "ou",
+        "mais",
+        "pour",
+        "par",
+        "dans",
+        "sur",
+        "sous",
+        "avec",
+        "selon",
+        "ce",
+        "cette",
+        "ces",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "on",
+        "lors",
+        "depuis",
+        "puis",
+        "alors",
+        "ainsi",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+        "un",
+        "nations",
+        "united",
+        "president",
+        "colonel",
+        "general",
+        "minister",
+        "ministre",
+        "army",
+        "armee",
+        "state",
+        "etat",
+    ]
+)
+_GOVERNMENT_VERBS = (
+    r"condemn\w*|den(?:y|ied|ies)|accus\w*|reject\w*|respond\w*|welcom\w*|demand\w*|insist\w*|warn\w*|"
+    r"protest\w*|recall\w*|summon\w*|expel\w*|sever\w*|suspend\w*|announc\w*|said|says|claim\w*|"
+    r"blam\w*|call(?:ed|s)|urg\w*|vow\w*|threaten\w*|retort\w*|wants|"
+    r"condamn\w*|dement\w*|accus\w*|rejett\w*|repond\w*|exig\w*|denonc\w*|rappel\w*|affirm\w*|a (?:accuse|condamne|dementi|denonce|rappele|exige|annonce|rompu)"
+)
+_GOVERNMENT_AFTER = re.compile(rf"^\s*(?:,[^,]{{0,40}},\s*)?(?:{_GOVERNMENT_VERBS})\b")
+_VENUE_BEFORE = re.compile(
+    r"(?:presented|published|released|launched|unveiled|issued|told reporters|told journalists|"
+    r"press conference|news conference|speaking|spoke|briefing|based|headquartered|meeting|summit|"
+    r"presente|publie|rendu public|conference de presse|s'exprimant|reunis?|basee?|siege)"
+    r"(?:\s+\w+){0,3}\s+(?:in|at|a|au|from|depuis)\s*$"
+)
+_ROUTE_BEFORE = re.compile(
+    r"(?:\bfrom|\bto|\btowards?|\bheading (?:to|for)|\bbound for|\ben route to|\bback to|\breturning to|"
+    r"\bdestination of|\bprovenance de|\bdestination de|\bvers|\bfled to|\bfled from|\bmoved to|"
+    r"\bde|\bd'|\ba|\bjusqu'a)\s*$"
+)
+_ROUTE_AFTER = re.compile(r"^\s*(?:to|a|et|and|vers|jusqu'a)\s+[A-ZÀ-Ý]")
+_FROM_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\bdepuis)\s*$")
+_JOURNEY = re.compile(
+    r"\b(?:convoy|column|travell?ing|travell?ed|drove|driving|heading|moving|road|route|axis|axe|"
+    r"convoi|colonne|en route|fled|fuyant|returning|marched|deplac\w*|reliant|linking|between)\b"
+)
+_THING_BEFORE = re.compile(
+    r"(?:\boperation|\bop\.|\bthe boat|\bthe ship|\bthe vessel|\bthe ferry|\ble bateau|\ble navire|"
+    r"\bla pinasse|\bnamed|\bcalled|\bbaptise|\bnomme|\baccords? d'|\baccord de|\bprocessus d')\s*$"
+)
+_THING_AFTER = re.compile(
+    r"^\s*(?:agreement|accords?|peace deal|peace process|process|declaration|charter|conference|"
+    r"talks|summit|format)\b"
+)
+_NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\boutside|\baround|\bclose to|\bnot far from|\bon the outskirts of|\bin the vicinity of|"
+    r"\bkm (?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|"
+    r"southeast|southwest)? ?(?:of|from)|\bkilometres? (?:\w+ )?(?:of|from)|\bkilometers? (?:\w+ )?(?:of|from)|"
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|\bpres de|\bnon loin de|"
+    r"\baux abords de|\ba proximite de|\baux environs de|\bdans les environs de|\ba la sortie de|"
+    r"\bkm (?:au )?(?:nord|sud|est|ouest|nord-est|nord-ouest|sud-est|sud-ouest)? ?(?:de|d')|\ben peripherie de|"
+    r"\ba l'(?:est|ouest) de|\bau (?:nord|sud)(?:-est|-ouest)? de)\s*$"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\bin|\bat|\binto|\bon|\binside|\bwithin|\bseized|\btook|\bcaptured|\bretook|\brecaptured|\bentered|"
+    r"\battacked|\bstormed|\boverran|\bstruck|\bhit|\bshelled|\bbombed|\btook control of|\bcontrol of|"
+    r"\bcamp in|\bbase in|\ba|\bau|\bdans|\ben|\bsur|\bpris|\brepris|\battaque|\bpris le controle de|"
+    r"\bcontrole de|\bentres? dans|\bentree dans)\s*$"
+)
+
+
+def find_places(text: str, names: PlaceNames, *, taken: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+    """Every place mention in ``text`` (spans in ``taken``, such as actor names, are skipped)."""
+    folded = fold(text)
+    mentions: list[PlaceMention] = []
+    for match in _CAPITALISED.finditer(text):
+        for start, end in _sub_spans(text, match.start(), match.end()):
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if any(start < m.end and m.start < end for m in mentions):
+                continue
+            name = text[start:end]
+            if fold(name) in _NOT_NAMES:
+                continue
+            kind = names.kind(name)
+            if kind is None:
+                continue
+            mentions.append(_classify(text, folded, start, end, kind))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _sub_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The run itself, then ever shorter runs inside it, longest first."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    spans = []
+    for size in range(len(words), 0, -1):
+        for first in range(len(words) - size + 1):
+            spans.append((words[first][0], words[first + size - 1][1]))
+    return spans
+
+
+def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceMention:
+    before = folded[max(0, start - 60) : start]
+    after = folded[end : end + 60]
+    name = text[start:end]
+    excluded = ""
+    if _THING_BEFORE.search(before) or _THING_AFTER.match(after):
+        excluded = "thing"
+    elif (
+        kind in (CAPITAL, COUNTRY)
+        and _GOVERNMENT_AFTER.match(after)
+        and not re.search(r"\b(?:in|at|a|dans)\s*$", before)
+    ):
+        excluded = "government"
+    elif _VENUE_BEFORE.search(before):
+        excluded = "venue"
+    elif _is_route(before, after, folded, start):
+        excluded = "route"
+    near = bool(_NEAR_BEFORE.search(before))
+    locative = near or bool(_LOCATIVE_BEFORE.search(before))
+    return PlaceMention(start, end, name, kind, excluded, near, locative)
+
+
+def _is_route(before: str, after: str, folded: str, start: int) -> bool:
+    sentence_start = max(folded.rfind(". ", 0, start), 0)
+    journey = _JOURNEY.search(folded[sentence_start : start + 80]) is not None
+    if _FROM_BEFORE.search(before) and (_ROUTE_AFTER.match(after) or journey):
+        return True
+    if re.search(r"(?:\bto|\ba|\bjusqu'a|\bvers)\s*$", before) and re.search(
+        r"(?:\bfrom|\bde|\bd')\s+[a-z]", before[-40:]
+    ):
+        return True
+    return journey and bool(_ROUTE_BEFORE.search(before)) and not _NEAR_BEFORE.search(before)
+
+
+def event_location(mentions: list[PlaceMention], trigger: int) -> tuple[PlaceMention | None, str]:
+    """The mention where the event at character ``trigger`` happened, and how sure that is.
+
+    Prefers places over regions over countries, mentions introduced as a
+    location ("in", "near", "seized X") and then the one closest to the
+    trigger.  Route ends count only when nothing else is named.  Returns
+    ``(None, "")`` when the sentence names no usable place.
+    """
+    usable = [m for m in mentions if not m.excluded]
+    why = "named"
+    if not usable:
+        usable = [m for m in mentions if m.excluded == "route"]
+        why = "route"
+    if not usable:
+        return None, ""
+    rank = {PLACE: 0, CAPITAL: 0, REGION: 1, COUNTRY: 2}
+    best = min(usable, key=lambda m: (rank[m.kind], not m.locative, abs(m.start - trigger)))
+    return best, why
