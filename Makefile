@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.app-installed
 
 sample: $(VENV)/.app-installed
-	$(BIN)/geomap import data/sample/events.csv --store $(STORE)
+	$(BIN)/geomap import data/sample/events.csv data/sample/articles --store $(STORE)
 	$(BIN)/geomap map --store $(STORE) --offline --out sample-map.html
 
 run: sample

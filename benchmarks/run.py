@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import geocode_accuracy, map_scale
+from benchmarks import extract_accuracy, geocode_accuracy, map_scale
+from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import Gazetteer
+from geomap.geocode import Resolver
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_html
 from geomap.model import EventType
@@ -145,7 +147,9 @@ def bench_map(n: int, *, repeat: int, work: Path) -> list[Result]:
     ]
 
 
-def render(results: list[Result], *, quick: bool, scale: str = "", geocoding: str = "") -> str:
+def render(
+    results: list[Result], *, quick: bool, scale: str = "", geocoding: str = "", extraction: str = ""
+) -> str:
     lines = [
         BEGIN,
         f"Machine: {platform.machine()}, Python {platform.python_version()}, "
@@ -161,6 +165,8 @@ def render(results: list[Result], *, quick: bool, scale: str = "", geocoding: st
         lines += ["", "### The map at scale, against plain folium", "", scale]
     if geocoding:
         lines += ["", "### The offline geocoder", "", geocoding]
+    if extraction:
+        lines += ["", extraction]
     lines.append(END)
     return "\n".join(lines)
 
@@ -195,7 +201,18 @@ def main() -> None:
     geocoding = geocode_accuracy.render(
         geocode_accuracy.measure_accuracy(gazetteer), geocode_accuracy.measure_speed(gazetteer, repeat=repeat)
     )
-    section = render(results, quick=args.quick, scale=map_scale.render_rows(scale_rows), geocoding=geocoding)
+    resolver, actors = Resolver(gazetteer), ActorDictionary.load()
+    extraction = extract_accuracy.render(
+        extract_accuracy.measure_accuracy(resolver, actors),
+        extract_accuracy.measure_speed(resolver, actors, repeat=repeat),
+    )
+    section = render(
+        results,
+        quick=args.quick,
+        scale=map_scale.render_rows(scale_rows),
+        geocoding=geocoding,
+        extraction=extraction,
+    )
     print(section)
     write_results(section)
 
