@@ -138,6 +138,8 @@ def test_seed_evidence_offsets_point_at_the_sentence(seed_events) -> None:
         ("en mars 2021", "fr", None, ("2021-03-01", "2021-03-31", TimePrecision.MONTH)),
         ("in June 2023", "en", None, ("2023-06-01", "2023-06-30", TimePrecision.MONTH)),
         ("le 1er août", "fr", dt.date(2024, 8, 3), ("2024-08-01", None, TimePrecision.DAY)),
+        ("voted in June to end", "en", dt.date(2023, 10, 31), ("2023-06-01", "2023-06-30", TimePrecision.MONTH)),
+        ("in December", "en", dt.date(2024, 2, 1), ("2023-12-01", "2023-12-31", TimePrecision.MONTH)),
     ],
 )
 def test_dates(text, language, published, expected) -> None:
@@ -365,3 +367,10 @@ def test_extract_cli_prints_one_json_object_per_event_and_goes_past_bad_files(tm
         "claimant",
     }
     assert "empty.md" in err
+
+
+def test_a_deadline_in_the_same_sentence_does_not_date_the_event(resolver, actors) -> None:
+    table = read_article_file(SAMPLES / "2023-10-31-minusma-withdrawal.md", resolver=resolver, actors=actors)
+    vote = table.events[table.events["actor1"] == "UN Security Council"].iloc[0]
+    assert vote["event_date"] == "2023-06-01"  # "voted in June …, due to leave … by 31 December"
+    assert vote["time_precision"] == TimePrecision.MONTH

@@ -90,6 +90,7 @@ _ABSOLUTE = [
         "month",
         _p(r"(?:(?:early|mid|late|end of|the end of|debut|mi|fin|courant)[\s-]+)?M1\s+(?:de\s+|of\s+)?Y1"),
     ),
+    ("month", _p(r"(?:in|en|during|durant|early|late|mid|debut|fin|courant|since|depuis)[\s-]+(?:de\s+|of\s+)?M1")),
     ("year", _p(r"(?:in|en|during|durant|early|late|mid|debut|fin|courant)[\s-]+Y1")),
 ]
 _RELATIVE = [
@@ -237,6 +238,9 @@ def _absolute(span_text, start, end, kind, groups, published, language, previous
     month1 = MONTHS[groups["m1"]] if groups.get("m1") else None
     month2 = MONTHS[groups["m2"]] if groups.get("m2") else None
     if kind == "month":
+        year1 = year1 or _year_of_month(month1, published, previous)
+        if year1 is None:
+            return None
         first = dt.date(year1, month1, 1)
         return DateMention(start, end, span_text, first, _month_end(first), TimePrecision.MONTH)
     year = year1 or year2
@@ -284,6 +288,14 @@ def _day(span_text, day, month, year, weekday, published, language, previous) ->
     if not candidates or not _valid(candidates[0], month, day):
         return None
     return dt.date(candidates[0], month, day)
+
+
+def _year_of_month(month: int, published: dt.date | None, previous: list[DateMention]) -> int | None:
+    """The year of a month named without one ("in June"): the last such month up to publication."""
+    if published is not None:
+        return published.year if month <= published.month else published.year - 1
+    years = [m.date.year for m in previous if not m.relative]
+    return years[-1] if years else None
 
 
 def _valid(year: int, month: int, day: int) -> bool:

@@ -131,6 +131,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     ]
     for p in [re.compile(p)]
 ]
+_DEADLINE = re.compile(r"\b(?:by|until|before|no later than|d'ici|avant|jusqu'au|au plus tard)\s+(?:the\s+|le\s+)?$")
 _STRICT_MODAL = re.compile(
     r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
     r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
@@ -285,7 +286,7 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
                 _annotate(current, text, sentence, named, claim)
             continue
         position, kind, sub = trigger
-        date = _date_for(dates, position)
+        date = _date_for(text, dates, position)
         place, place_why = event_location(where, position)
         if claim.documents and current is not None and current.documents and date is None and place is None:
             _add_sentence(current, text, sentence, named, claim, position)
@@ -322,11 +323,12 @@ def _trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | None:
     return sentence.start + begin, kind, sub
 
 
-def _date_for(dates: list[DateMention], position: int) -> DateMention | None:
-    if not dates:
+def _date_for(text: str, dates: list[DateMention], position: int) -> DateMention | None:
+    """The date of the event at ``position``: the nearest one that is not a deadline ("by 31 December")."""
+    usable = [d for d in dates if not _DEADLINE.search(fold(text[max(0, d.start - 12) : d.start]))]
+    if not usable:
         return None
-    exact = [d for d in dates if d.precision <= TimePrecision.MONTH] or dates
-    return min(exact, key=lambda d: (d.precision, abs(d.start - position)))
+    return min(usable, key=lambda d: (abs(d.start - position), d.precision))
 
 
 def _continues(current, date, place, named, kind, sub, claim) -> bool:
