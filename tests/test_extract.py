@@ -138,7 +138,7 @@ def test_seed_evidence_offsets_point_at_the_sentence(seed_events) -> None:
         ("en mars 2021", "fr", None, ("2021-03-01", "2021-03-31", TimePrecision.MONTH)),
         ("in June 2023", "en", None, ("2023-06-01", "2023-06-30", TimePrecision.MONTH)),
         ("le 1er août", "fr", dt.date(2024, 8, 3), ("2024-08-01", None, TimePrecision.DAY)),
-        ("voted in June to end", "en", dt.date(2023, 10, 31), ("2023-06-01", "2023-06-30", TimePrecision.MONTH)),
+        ("voted in June to", "en", dt.date(2023, 10, 31), ("2023-06-01", "2023-06-30", TimePrecision.MONTH)),
         ("in December", "en", dt.date(2024, 2, 1), ("2023-12-01", "2023-12-31", TimePrecision.MONTH)),
     ],
 )

@@ -90,7 +90,10 @@ _ABSOLUTE = [
         "month",
         _p(r"(?:(?:early|mid|late|end of|the end of|debut|mi|fin|courant)[\s-]+)?M1\s+(?:de\s+|of\s+)?Y1"),
     ),
-    ("month", _p(r"(?:in|en|during|durant|early|late|mid|debut|fin|courant|since|depuis)[\s-]+(?:de\s+|of\s+)?M1")),
+    (
+        "month",
+        _p(r"(?:in|en|during|durant|early|late|mid|debut|fin|courant|since|depuis)[\s-]+(?:de\s+|of\s+)?M1"),
+    ),
     ("year", _p(r"(?:in|en|during|durant|early|late|mid|debut|fin|courant)[\s-]+Y1")),
 ]
 _RELATIVE = [

@@ -131,7 +131,9 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     ]
     for p in [re.compile(p)]
 ]
-_DEADLINE = re.compile(r"\b(?:by|until|before|no later than|d'ici|avant|jusqu'au|au plus tard)\s+(?:the\s+|le\s+)?$")
+_DEADLINE = re.compile(
+    r"\b(?:by|until|before|no later than|d'ici|avant|jusqu'au|au plus tard)\s+(?:the\s+|le\s+)?$"
+)
 _STRICT_MODAL = re.compile(
     r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
     r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
