@@ -24,7 +24,10 @@ from geomap.model import ClaimStatus, TimePrecision
 from geomap.pipeline import read_article_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+#: the seed article when it is beside this checkout, and always our own retelling of it (same facts,
+#: same traps: a yearless "Tuesday, October 31", a Ukrainian flag, documents said to be intelligence reports)
+PARAPHRASE = ROOT / "tests" / "data" / "articles" / "seed_paraphrase.txt"
+SEEDS = [*sorted((ROOT.parent / "shared" / "seeds").glob("*.txt")), PARAPHRASE]
 SAMPLES = ROOT / "data" / "sample" / "articles"
 
 
@@ -38,11 +41,14 @@ def resolver() -> Resolver:
     return Resolver(Gazetteer.embedded())
 
 
+@pytest.fixture(scope="module", params=SEEDS, ids=lambda p: p.stem)
+def seed_path(request) -> Path:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def seed_events(resolver, actors) -> list[dict]:
-    if not SEEDS:
-        pytest.skip("the seed article (../shared/seeds) is not beside this checkout")
-    table = read_article_file(SEEDS[0], resolver=resolver, actors=actors)
+def seed_events(seed_path, resolver, actors) -> list[dict]:
+    table = read_article_file(seed_path, resolver=resolver, actors=actors)
     rows = table.events.drop(columns="geometry").to_dict("records")
     for row in rows:
         row["evidence"] = table.evidence[table.evidence["event_id"] == row["event_id"]].to_dict("records")
@@ -83,6 +89,7 @@ def test_seed_army_and_wagner_take_kidal_from_the_rebels(seed_events) -> None:
     assert event["actor2"] == "CSP-PSD"
     assert event["claim_status"] == "reported"
     assert event["evidence"][0]["sentence"].startswith("On November 14, 2023, the Malian army")
+    assert "Kidal" in event["evidence"][0]["sentence"]
 
 
 def test_seed_security_council_decision_is_a_country_level_month(seed_events) -> None:
@@ -112,8 +119,8 @@ def test_seed_places_nothing_in_ukraine_france_or_russia(seed_events) -> None:
     assert all(14 < e["latitude"] < 21 or e["geo_precision"] == 4 for e in seed_events)
 
 
-def test_seed_evidence_offsets_point_at_the_sentence(seed_events) -> None:
-    text = read_articles(SEEDS[0])[0].text
+def test_seed_evidence_offsets_point_at_the_sentence(seed_path, seed_events) -> None:
+    text = read_articles(seed_path)[0].text
     for event in seed_events:
         for cited in event["evidence"]:
             assert " ".join(text[cited["start"] : cited["end"]].split()) == cited["sentence"]
@@ -348,11 +355,9 @@ def test_html_article_gives_text_and_metadata(tmp_path) -> None:
 
 
 def test_extract_cli_prints_one_json_object_per_event_and_goes_past_bad_files(tmp_path, capsys) -> None:
-    if not SEEDS:
-        pytest.skip("no seed article")
     bad = tmp_path / "empty.md"
     bad.write_text("", encoding="utf-8")
-    assert main(["extract", "--json", str(SEEDS[0]), str(bad)]) == 0
+    assert main(["extract", "--json", str(PARAPHRASE), str(bad)]) == 0
     out, err = capsys.readouterr()
     records = [json.loads(line) for line in out.splitlines()]
     assert len(records) >= 4

@@ -284,7 +284,10 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         claim = classify(text[sentence.start : sentence.end], local, country=document.country)
         trigger = _trigger(text, sentence)
         if trigger is None:
-            if current is not None and sentence.paragraph - current.paragraph <= 1:
+            if current is not None and current.documents and claim.documents:
+                # what the same documents say: their content names the parties they implicate
+                _add_sentence(current, text, sentence, named, claim, sentence.start)
+            elif current is not None and sentence.paragraph - current.paragraph <= 1:
                 _annotate(current, text, sentence, named, claim)
             continue
         position, kind, sub = trigger
