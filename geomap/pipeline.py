@@ -340,7 +340,7 @@ def _event_row(draft: EventDraft, document: Document, source, place, number: int
         "longitude": place.lon if place is not None else None,
         "geo_precision": precision if place is not None else int(GeoPrecision.COUNTRY),
         "geocode_confidence": place.confidence if place is not None else None,
-        "fatalities": min(figures) if figures else 0,
+        "fatalities": min(figures) if figures else None,  # no figure given: unknown, not zero
         "fatalities_low": min(figures) if figures else None,
         "fatalities_high": max([*figures, draft.fatalities_high or 0]) if figures else None,
         "notes": notes or None,

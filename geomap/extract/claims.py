@@ -94,13 +94,31 @@ def _claimant(folded: str, actors: list[ActorMention], country: str | None) -> s
             continue
         after = folded[mention.end :]
         before = folded[: mention.start]
-        if _ATTRIBUTION_AFTER.match(after) or _ATTRIBUTION_BEFORE.search(before):
+        spoken = _ATTRIBUTION_AFTER.match(after)
+        if spoken and _NON_PARTIES.search(spoken.group(0)):
+            spoken = None  # "… the Malian army inside the town, the official said": the official speaks
+        if spoken or _ATTRIBUTION_BEFORE.search(before):
             if _NON_PARTIES.search(fold(mention.text)) or mention.actor.inter == 7:
                 continue
             return mention.actor.named(country)
         if responsibility and responsibility.start() >= mention.end - 1:
             return mention.actor.named(country)
     return ""
+
+
+_REFERS_BACK = re.compile(
+    r"\b(?:it|they|he|she|the group|the movement|the army|the militants|le groupe|il|elle|ils|elles)\s+"
+    r"(?:said|says|claimed|claims|added|insisted|maintained|dit|disait|a dit|affirme|affirmait|a ajoute|"
+    r"ajoute|assure)\b"
+)
+
+
+def refers_back(sentence: str) -> bool:
+    """True when a pronoun or "the group" speaks ("photographs it said were taken after the ambush").
+
+    Such a sentence speaks in the voice of whoever spoke before it, not the source's own.
+    """
+    return _REFERS_BACK.search(fold(sentence)) is not None
 
 
 def denies(sentence: str) -> bool:

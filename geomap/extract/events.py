@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention
-from geomap.extract.claims import Claim, classify, denies
+from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.places import COUNTRY, REGION, PlaceMention, PlaceNames, event_location, find_places
 from geomap.extract.text import Sentence, fold, sentences
@@ -71,7 +71,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         (r"\brap(?:ed|e)\b|sexual violence|violences? sexuelles?|viols?\b", V, "Sexual violence"),
         (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
         (
-            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b|(?:took|taken|take|seized) (?:back )?(?:control|over)\b|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|take|seized) (?:back )?(?:control|over)\b|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
             TERRITORY,
             "",
         ),
@@ -416,14 +416,20 @@ def _add_sentence(draft, text, sentence, named, claim, position, *, kind=None, s
 
 def _annotate(draft: EventDraft, text: str, sentence: Sentence, named, claim: Claim) -> None:
     folded = fold(text[sentence.start : sentence.end])
+    if claim.status == ClaimStatus.REPORTED and draft.claim.claimant and refers_back(sentence.text):
+        claim = draft.claim  # "… it said": the party that spoke before is still speaking
     figure = fatalities(folded)
     if figure is not None:
         draft.fatalities.append(figure[0])
         if figure[1] is not None:
             draft.fatalities_high = max(draft.fatalities_high or 0, figure[1])
     has_evidence = any(e.start == sentence.start for e in draft.evidence)
-    if (denies(sentence.text) and draft.evidence and not has_evidence) or (
-        denies(sentence.text) and draft.evidence and has_evidence and claim.status == ClaimStatus.CLAIMED
+    if (
+        (denies(sentence.text) and not draft.evidence)
+        or (  # the sentence that opens it denies it
+            denies(sentence.text) and draft.evidence and not has_evidence
+        )
+        or (denies(sentence.text) and draft.evidence and has_evidence and claim.status == ClaimStatus.CLAIMED)
     ):
         draft.disputed = True
     responsibility = (claim.status == ClaimStatus.CLAIMED and "responsib" in folded) or "revendiqu" in folded

@@ -265,6 +265,8 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
     after = folded[end : end + 60]
     name = text[start:end]
     excluded = ""
+    if kind == PLACE and (_REGION_WORD_BEFORE.search(before) or _REGION_WORD_AFTER.match(after)):
+        kind = REGION  # "la région de Gao", "the Gao region": the region named after its town
     if _THING_BEFORE.search(before) or _THING_AFTER.match(after):
         excluded = "thing"
     elif (
@@ -275,22 +277,29 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
         excluded = "government"
     elif _VENUE_BEFORE.search(before):
         excluded = "venue"
-    elif _is_route(before, after, folded, start):
+    elif _is_route(text, before, after, folded, start):
         excluded = "route"
     near = bool(_NEAR_BEFORE.search(before))
     locative = near or bool(_LOCATIVE_BEFORE.search(before))
     return PlaceMention(start, end, name, kind, excluded, near, locative)
 
 
-def _is_route(before: str, after: str, folded: str, start: int) -> bool:
+_REGION_WORD_BEFORE = re.compile(r"\b(?:region|province|cercle)\s+(?:de |du |des |d'|of (?:the )?)?$")
+_REGION_WORD_AFTER = re.compile(r"\s+(?:region|province)\b")
+
+
+_FROM_TO = re.compile(
+    r"(?:\b[Ff]rom|\bde|\bd['’])\s*[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*)?\s+(?:to|à|a|jusqu['’]à|vers)\s*$"
+)
+
+
+def _is_route(text: str, before: str, after: str, folded: str, start: int) -> bool:
     sentence_start = max(folded.rfind(". ", 0, start), 0)
     journey = _JOURNEY.search(folded[sentence_start : start + 80]) is not None
     if _FROM_BEFORE.search(before) and (_ROUTE_AFTER.match(after) or journey):
         return True
-    if re.search(r"(?:\bto|\ba|\bjusqu'a|\bvers)\s*$", before) and re.search(
-        r"(?:\bfrom|\bde|\bd')\s+[a-z]", before[-40:]
-    ):
-        return True
+    if _FROM_TO.search(text[max(0, start - 50) : start]):
+        return True  # "from Gao to Kidal", "de Gao à Kidal" (not "le camp de l'armée à Bourem")
     return journey and bool(_ROUTE_BEFORE.search(before)) and not _NEAR_BEFORE.search(before)
 
 
