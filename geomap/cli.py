@@ -234,6 +234,36 @@ def export_command(
     say(f"wrote {path} ({len(contents.events)} events)")
 
 
+@app.command("correct")
+def correct_command(
+    event_id: Annotated[
+        str, typer.Argument(help="The event's event_id (see the app's table or the CSV export).")
+    ],
+    field: Annotated[
+        str,
+        typer.Argument(
+            help="place, event_type, sub_event_type, actor1, assoc_actor_1, actor2, assoc_actor_2, notes, "
+            "claim_status, credibility, fatalities, event_date or not_an_event."
+        ),
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="The new value; a place as JSON: "
+            '\'{"location": "Anefis", "latitude": 18.05, "longitude": 0.6}\'.'
+        ),
+    ],
+    who: Annotated[str, typer.Option("--who", help="Who makes the correction (kept with it).")] = "",
+    note: Annotated[str, typer.Option(help="Why.")] = "",
+    store: StoreOption = None,
+) -> None:
+    """Correct one field of one event; the correction is kept with who/when and survives re-imports."""
+    from geomap.corrections import correct
+
+    row = correct(_store(store), event_id, field, value, who=who or os.environ.get("USER", ""), note=note)
+    say(f"corrected {field} of {event_id}: {row['previous']} → {row['value']} (by {row['who']}, {row['at']})")
+
+
 @app.command("info")
 def info_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -254,12 +284,24 @@ def info_command(
         "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
         "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
         "without_coordinates": int(events["latitude"].isna().sum()),
+        "corrections": len(contents.corrections) if contents.corrections is not None else 0,
+        "orphaned_corrections": _orphans(target, contents),
     }
     if as_json:
         out_console.print_json(json.dumps(facts))
         return
     for key, value in facts.items():
         say(f"{key}: {value}")
+
+
+def _orphans(target: Store, contents) -> int:
+    """Corrections whose event is gone from the store."""
+    from geomap.corrections import orphaned
+
+    if contents.corrections is None or contents.corrections.empty:
+        return 0
+    shown = target.read(rejected=True)
+    return len(orphaned(contents.corrections, shown.events, shown.evidence))
 
 
 gazetteer_app = typer.Typer(

@@ -155,6 +155,14 @@ def import_files(
         summary = _merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
     elif not all_events.empty:
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
+        # the unmerged events are reports too: a later merged import starts from them
+        store.replace(
+            store.read_events(corrected=False),
+            evidence=store.read(corrected=False).evidence,
+            reports=_concat_events([store.read_reports(), all_events]).drop_duplicates(
+                "event_id", keep="last"
+            ),
+        )
     return ImportReport(
         files=tuple(str(p) for p in files),
         events_read=len(all_events),
@@ -168,16 +176,47 @@ def import_files(
 
 
 def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistry) -> WriteSummary:
-    stored = store.read()
-    combined = _concat_events([stored.events, events]).drop_duplicates("event_id", keep="last")
-    cited = _concat([stored.evidence, evidence])
-    merged, moved = merge_reports(combined, cited if cited is not None else _empty_evidence(), registry)
+    """Add the new reports to the stored ones and merge them all again into events.
+
+    Merging always starts from every report as imported (the store's
+    ``reports`` layer), never from merged events, so the result does not
+    depend on the order of imports and a re-imported report replaces only
+    itself.
+    """
+    stored = store.read(corrected=False)
+    old_reports = store.read_reports()
+    new_evidence = None
+    old_evidence = stored.evidence
+    if evidence is not None:
+        new_evidence = evidence.assign(report_id=evidence["event_id"])
+        renewed = set(evidence["event_id"].astype(str))  # a re-imported report brings all its evidence again
+        # an article read again replaces everything extracted from it before (extraction may have changed)
+        extracted = set(events.loc[events["extraction"] == Extraction.RULES.value, "event_id"].astype(str))
+        articles = set(
+            evidence.loc[evidence["event_id"].astype(str).isin(extracted), "source_id"].astype(str)
+        )
+        from_articles = old_evidence["source_id"].astype(str).isin(articles)
+        stale = set(old_evidence.loc[from_articles, "report_id"].astype(str))
+        stale &= set(
+            old_reports.loc[old_reports["extraction"] == Extraction.RULES.value, "event_id"].astype(str)
+        )
+        old_reports = old_reports[~old_reports["event_id"].astype(str).isin(stale)]
+        old_evidence = old_evidence[~old_evidence["report_id"].astype(str).isin(renewed | stale)]
+    reports = _concat_events([old_reports, events]).drop_duplicates("event_id", keep="last")
+    cited = _concat([old_evidence, new_evidence])
+    if cited is None:
+        cited = _empty_evidence()
+    # merging works on reports: each evidence row goes back to the report it came with
+    cited = cited.assign(event_id=cited["report_id"].fillna(cited["event_id"]))
+    cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
+    known = _concat([stored.sources, sources])
+    merged, moved = merge_reports(reports, cited, registry, sources=known)
     geometry = [
         point(lat, lon) if pd.notna(lat) else None
         for lat, lon in zip(merged["latitude"], merged["longitude"], strict=True)
     ]
     placed = gpd.GeoDataFrame(merged, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
-    return store.replace(placed, evidence=moved, sources=sources)
+    return store.replace(placed, evidence=moved, sources=sources, reports=reports)
 
 
 def _empty_evidence() -> pd.DataFrame:

@@ -60,6 +60,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "quote": "str",
     "extraction": "str",
     "origin_id": "str",  # the row's id in the dataset it came from (ACLED event_id_cnty, UCDP id)
+    "reviewed": "str",  # the researcher's corrections of this event: "claim_status by anna, 2026-12-02; …"
 }
 
 SOURCE_COLUMNS: dict[str, str] = {
@@ -82,6 +83,21 @@ EVIDENCE_COLUMNS: dict[str, str] = {
     "end": "int",
     "claim_status": "str",
     "claimant": "str",
+    "report_id": "str",  # the event_id of the report this row supports, before reports were merged
+}
+
+#: a researcher's correction of one field of one event (geomap.corrections)
+CORRECTION_COLUMNS: dict[str, str] = {
+    "correction_id": "str",
+    "event_id": "str",
+    "field": "str",
+    "value": "str",  # JSON
+    "previous": "str",  # JSON: the value before the correction, for the record
+    "who": "str",
+    "at": "str",  # ISO 8601 UTC timestamp
+    "note": "str",
+    "anchor_source_id": "str",  # finds the event again when its id changes on re-extraction
+    "anchor_sentence": "str",
 }
 
 EVENT_TYPES = frozenset(t.value for t in EventType)

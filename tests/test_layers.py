@@ -27,6 +27,7 @@ RANKS = {
     "gazetteer": 1,
     "geocode": 2,
     "sourcing": 3,
+    "corrections": 3.5,  # laid over the events when the store is read
     "store": 4,
     "filters": 4,
     "mapping": 5,

@@ -1,11 +1,26 @@
-"""Event-level sourcing: how many independent outlets carry an event, and the best grade among them.
+"""Event-level sourcing: how many independent outlets carry an event, how far to trust it, and merging.
 
 ``n_sources`` counts independent outlets: outlets with one owner count once
 (RFI and France 24 are both France Médias Monde), and a party repeating its
 own claim counts once.  ``reliability`` is the best grade among those
-outlets.  Merging reports of the same event from several rows or tables is
-the next step (see the sourcing issue); this module already gives every
-imported event the counts and grades that merging will build on.
+outlets.  ``credibility`` grades the information itself, 1 to 6, by these
+rules (a researcher's correction of an event overrides them, see
+:mod:`geomap.corrections`).  An outlet speaks "in its own voice" when its
+report is *reported* and it is not a party's own statement:
+
+1. confirmed: in their own voice by at least two independent outlets graded A–C;
+2. probably true: in its own voice by one outlet graded A–C, or by two
+   independent outlets of any known grade;
+3. possibly true: in its own voice only by outlets graded D–E, or a party's
+   claim carried by an outlet graded A–C;
+4. doubtful: hedged (*alleged*) or *disputed* (a claim and its denial);
+5. improbable: never given by these rules, which cannot tell a refutation from
+   a party's denial: a researcher sets it by correcting the event;
+6. cannot be judged: every outlet is unknown to the registry (grade F) or is
+   the party making the claim.
+
+Disputed and alleged events never rise above 4, however many outlets carry
+them: repetition is not confirmation.
 """
 
 from __future__ import annotations
@@ -39,8 +54,50 @@ def best_grade(outlets: list[str], registry: SourceRegistry, *, url: str = "") -
     return min(grades, key=_ORDER.index) if grades else Reliability.F.value
 
 
+_GOOD = frozenset("ABC")
+
+
+def credibility(reports: list[tuple[list[str], str, str]], status: str, registry: SourceRegistry) -> int:
+    """The credibility (1–6) of an event from its reports: (outlets, URL of the first, claim status) each.
+
+    ``status`` is the event's claim status after merging; the rules are in this module's docstring.
+    """
+    own_voice: dict[str, str] = {}  # independence key → best grade among own-voice outlets
+    carried: set[str] = set()  # grades of outlets that carry a party's claim without being the party
+    judged = False
+    for outlets, url, report_status in reports:
+        for i, name in enumerate(outlets):
+            link = url if i == 0 else ""
+            known = registry.match(outlet=name, url=link)
+            grade = known.reliability if known else Reliability.F.value
+            party = known is not None and known.kind == "party-statement"
+            if grade != Reliability.F.value and not party:
+                judged = True
+            if party or grade == Reliability.F.value:
+                continue
+            if report_status == "reported":
+                key = registry.independence_key(outlet=name, url=link)
+                own_voice[key] = min(own_voice.get(key, "F"), grade)
+            else:
+                carried.add(grade)
+    good = [k for k, g in own_voice.items() if g in _GOOD]
+    if status == "disputed":
+        return 4
+    if not judged:
+        return 6
+    if status == "alleged":
+        return 4
+    if len(good) >= 2:
+        return 1
+    if good or len(own_voice) >= 2:
+        return 2
+    if own_voice or carried & _GOOD:
+        return 3
+    return 6
+
+
 def grade_events(events: pd.DataFrame, registry: SourceRegistry, *, recount: bool) -> pd.DataFrame:
-    """Fill ``reliability`` (where it is F) and, with ``recount``, ``n_sources`` from the registry.
+    """Fill ``reliability`` (where F), ``credibility`` (where 6) and, with ``recount``, ``n_sources``.
 
     ``recount`` is for tables that do not count independent outlets themselves
     (ACLED, UCDP GED); a researcher's own count in a native table is kept.
@@ -54,6 +111,11 @@ def grade_events(events: pd.DataFrame, registry: SourceRegistry, *, recount: boo
     if recount:
         counts = [max(independent_outlets(o, registry, url=u), 1) for o, u in zip(outlets, urls, strict=True)]
         events["n_sources"] = pd.array(counts, dtype="Int64")
+    statuses = events["claim_status"].fillna("reported").astype(str)
+    graded = [credibility([(o, u, s)], s, registry) for o, u, s in zip(outlets, urls, statuses, strict=True)]
+    unjudged = pd.to_numeric(events["credibility"], errors="coerce").fillna(6) == 6
+    events.loc[unjudged, "credibility"] = pd.Series(graded, index=events.index)[unjudged]
+    events["credibility"] = pd.to_numeric(events["credibility"], errors="coerce").astype("Int64")
     return events
 
 
@@ -192,7 +254,11 @@ def _candidate_pairs(rows: list[dict]):
 
 
 def merge_reports(
-    events: pd.DataFrame, evidence: pd.DataFrame, registry: SourceRegistry
+    events: pd.DataFrame,
+    evidence: pd.DataFrame,
+    registry: SourceRegistry,
+    *,
+    sources: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge reports of the same event; returns (events, evidence re-pointed to the merged ids).
 
@@ -201,25 +267,63 @@ def merge_reports(
     across reports with the lowest figure as ``fatalities``, the best grade, and
     a claim status that stays *claimed* or *alleged* until an independent outlet
     reports it in its own voice, and becomes *disputed* when any report is.
+    ``credibility`` follows the rules of this module from the voice of each
+    evidence row (its source's outlet from ``sources``), or from the reports'
+    own columns when the evidence does not name its outlets.
     """
     target = merge_groups(events)
     rows = events.drop(columns="geometry", errors="ignore").to_dict("records")
     groups: dict[str, list[dict]] = {}
     for row in sorted(rows, key=lambda r: r["event_id"]):
         groups.setdefault(target[row["event_id"]], []).append(row)
-    merged = [_merge_one(event_id, members, registry) for event_id, members in sorted(groups.items())]
-    table = pd.DataFrame(merged, columns=[c for c in events.columns if c != "geometry"])
     moved = evidence.assign(event_id=evidence["event_id"].map(target).fillna(evidence["event_id"]))
     moved = moved.drop_duplicates().reset_index(drop=True)
+    voices = _voices(moved, sources)
+    merged = [
+        _merge_one(event_id, members, registry, voices.get(event_id))
+        for event_id, members in sorted(groups.items())
+    ]
+    table = pd.DataFrame(merged, columns=[c for c in events.columns if c != "geometry"])
     return table, moved
 
 
-def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry) -> dict:
+def _voices(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, list[tuple]]:
+    """event_id → the (outlets, url, claim status) of each source behind it, from the evidence rows."""
+    if sources is None or sources.empty or evidence.empty:
+        return {}
+    known = {
+        str(r["source_id"]): (str(r["outlet"] or ""), str(r["url"] or ""))
+        for r in sources.drop_duplicates("source_id", keep="last").to_dict("records")
+        if isinstance(r.get("outlet"), str) and r["outlet"]
+    }
+    out: dict[str, set[tuple]] = {}
+    for event_id, source_id, status in zip(
+        evidence["event_id"].astype(str),
+        evidence["source_id"].astype(str),
+        evidence["claim_status"].fillna("reported").astype(str),
+        strict=True,
+    ):
+        if source_id in known:
+            outlet, url = known[source_id]
+            out.setdefault(event_id, set()).add(((outlet,), url, status or "reported"))
+    return {k: [(list(o), u, st) for o, u, st in sorted(v)] for k, v in out.items()}
+
+
+def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry, voices=None) -> dict:
     by_time = min(members, key=lambda r: (int(r["time_precision"] or 1), r["event_date"], r["event_id"]))
     by_place = min(members, key=lambda r: (int(r["geo_precision"] or 1), r["event_id"]))
     outlets = list(dict.fromkeys(o for r in members for o in outlets_of(r.get("source"))))
     low = [r["fatalities_low"] for r in members if pd.notna(r.get("fatalities_low"))]
     high = [r["fatalities_high"] for r in members if pd.notna(r.get("fatalities_high"))]
+    status = _claim_status(members, registry)
+    reports = [
+        (
+            outlets_of(r.get("source")),
+            str(r.get("source_url") or ""),
+            str(r.get("claim_status") or "reported"),
+        )
+        for r in members
+    ]
     out = dict(by_place)
     out.update(
         event_id=event_id,
@@ -230,13 +334,23 @@ def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry) -> 
         source_url=next((r["source_url"] for r in members if r.get("source_url")), None),
         source_date=min(str(r["source_date"]) for r in members if r.get("source_date")),
         n_sources=max(independent_outlets(outlets, registry), 1),
-        claim_status=_claim_status(members, registry),
+        claim_status=status,
+        credibility=_merged_credibility(members, reports, status, registry),
         reliability=best_grade(outlets, registry) if outlets else by_place.get("reliability"),
         fatalities=min(low) if low else None,
         fatalities_low=min(low) if low else None,
         fatalities_high=max(high) if high else None,
     )
     return out
+
+
+def _merged_credibility(members: list[dict], reports, status: str, registry: SourceRegistry) -> int:
+    """The rules' credibility; a lone report keeps a grade its table gave (other than 6)."""
+    if len(members) == 1:
+        given = pd.to_numeric(members[0].get("credibility"), errors="coerce")
+        if pd.notna(given) and int(given) != 6:
+            return int(given)
+    return credibility(reports, status, registry)
 
 
 def _claim_status(members: list[dict], registry: SourceRegistry) -> str:

@@ -1,0 +1,294 @@
+"""A researcher's corrections: change an event's place, type, actors, claim status or credibility, or
+mark it not-an-event, with who and when, so that the change survives re-imports and re-extraction.
+
+Corrections live in the store's ``corrections`` layer, one row per field
+changed, and are applied whenever the store is read (:meth:`geomap.store.Store.read`):
+the imported data itself is never edited, so a correction can be reviewed and
+every import recomputes the events before the corrections are laid over them.
+
+An event is found again by its ``event_id``; when re-extraction gives it
+another id, by its anchor: the source and the sentence of its first evidence
+row.  A correction whose event cannot be found is kept and reported by
+:func:`orphaned`, never dropped.
+
+Correctable fields (:data:`FIELDS`):
+
+* ``place``: JSON ``{"location", "latitude", "longitude", ...}`` (also
+  ``admin1``, ``country``, ``iso3``, ``geonameid``, ``geo_precision``);
+* ``event_type``, ``sub_event_type``, ``actor1``, ``assoc_actor_1``,
+  ``actor2``, ``assoc_actor_2``, ``notes``: text (``event_type`` one of ACLED's);
+* ``claim_status``: reported | claimed | alleged | disputed;
+* ``credibility``: 1–6 (overrides the rules of geomap.sourcing.corroborate);
+* ``fatalities``: a whole number ≥ 0;
+* ``event_date``: YYYY-MM-DD;
+* ``not_an_event``: true or false (true hides the event from the map, the
+  table and the exports; false undoes it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap.errors import InputError
+from geomap.schema import CLAIM_STATUSES, CORRECTION_COLUMNS, EVENT_TYPES, WGS84, point
+
+TEXT_FIELDS = frozenset(
+    ["event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "notes"]
+)
+FIELDS = frozenset(
+    [*TEXT_FIELDS, "place", "claim_status", "credibility", "fatalities", "event_date", "not_an_event"]
+)
+PLACE_KEYS = ("location", "latitude", "longitude", "admin1", "country", "iso3", "geonameid", "geo_precision")
+
+
+def check_value(field: str, value: object) -> object:
+    """The value a correction of ``field`` stores, checked; InputError naming the field when it is wrong."""
+    if field not in FIELDS:
+        raise InputError(
+            f"correction: field: {field!r} cannot be corrected; choose one of {', '.join(sorted(FIELDS))}"
+        )
+    if field == "place":
+        return _check_place(value)
+    if field == "event_type":
+        if value not in EVENT_TYPES:
+            raise InputError(
+                f"correction: event_type: {value!r} is not one of {', '.join(sorted(EVENT_TYPES))}"
+            )
+        return value
+    if field in TEXT_FIELDS:
+        return None if value in (None, "") else str(value)
+    if field == "claim_status":
+        if value not in CLAIM_STATUSES:
+            raise InputError(
+                f"correction: claim_status: {value!r} is not one of {', '.join(sorted(CLAIM_STATUSES))}"
+            )
+        return value
+    if field in ("credibility", "fatalities"):
+        number = _whole(value, field)
+        if field == "credibility" and not 1 <= number <= 6:
+            raise InputError(f"correction: credibility: {number} is not a grade 1–6")
+        if number < 0:
+            raise InputError(f"correction: fatalities: {number} is negative")
+        return number
+    if field == "event_date":
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError as err:
+            raise InputError(f"correction: event_date: {value!r} is not a date YYYY-MM-DD") from err
+    if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
+        return value.lower() in ("true", "yes", "1")
+    if isinstance(value, bool):
+        return value
+    raise InputError(f"correction: not_an_event: {value!r} is not true or false")
+
+
+def _whole(value: object, field: str) -> int:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as err:
+        raise InputError(f"correction: {field}: {value!r} is not a whole number") from err
+    if number != int(number):
+        raise InputError(f"correction: {field}: {value!r} is not a whole number")
+    return int(number)
+
+
+def _check_place(value: object) -> dict:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as err:
+            raise InputError(f"correction: place: not JSON: {err}") from err
+    if not isinstance(value, Mapping):
+        raise InputError("correction: place: give location, latitude and longitude")
+    unknown = set(value) - set(PLACE_KEYS)
+    if unknown:
+        raise InputError(f"correction: place: unknown keys {', '.join(sorted(unknown))}")
+    try:
+        lat, lon = float(value["latitude"]), float(value["longitude"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise InputError("correction: place: latitude and longitude must be numbers") from err
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(f"correction: place: ({lat}, {lon}) is not a WGS84 latitude/longitude")
+    place = {k: value.get(k) for k in PLACE_KEYS if value.get(k) not in (None, "")}
+    place.update(latitude=lat, longitude=lon)
+    place.setdefault("location", f"{lat:.5f}, {lon:.5f}")
+    place["geo_precision"] = int(place.get("geo_precision") or 1)
+    if place["geo_precision"] not in (1, 2, 3, 4):
+        raise InputError("correction: place: geo_precision must be 1–4")
+    return place
+
+
+def make_correction(
+    event: Mapping,
+    field: str,
+    value: object,
+    *,
+    who: str,
+    note: str = "",
+    evidence: pd.DataFrame | None = None,
+    at: dt.datetime | None = None,
+) -> dict:
+    """One correction row for ``event`` (a row of the event table as shown), checked."""
+    if not str(who or "").strip():
+        raise InputError("correction: who: say who makes the correction")
+    checked = check_value(field, value)
+    when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
+    previous = (
+        {k: _plain(event.get(k)) for k in PLACE_KEYS}
+        if field == "place"
+        else (False if field == "not_an_event" else _plain(event.get(field)))
+    )
+    anchor_source, anchor_sentence = _anchor(str(event["event_id"]), evidence)
+    key = f"{event['event_id']}|{field}|{when}|{who}|{json.dumps(checked, sort_keys=True)}"
+    return {
+        "correction_id": "cor-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16],
+        "event_id": str(event["event_id"]),
+        "field": field,
+        "value": json.dumps(checked, ensure_ascii=False, sort_keys=True),
+        "previous": json.dumps(previous, ensure_ascii=False, sort_keys=True, default=str),
+        "who": str(who).strip(),
+        "at": when,
+        "note": note or None,
+        "anchor_source_id": anchor_source,
+        "anchor_sentence": anchor_sentence,
+    }
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _anchor(event_id: str, evidence: pd.DataFrame | None) -> tuple[str | None, str | None]:
+    if evidence is None or evidence.empty:
+        return None, None
+    mine = evidence[(evidence["event_id"].astype(str) == event_id) & evidence["sentence"].notna()]
+    if mine.empty:
+        return None, None
+    first = mine.sort_values(["source_id", "start"], na_position="last").iloc[0]
+    return str(first["source_id"]), str(first["sentence"])
+
+
+def corrections_frame(rows: list[dict]) -> pd.DataFrame:
+    """Correction rows as a table with the corrections layer's columns."""
+    return pd.DataFrame(rows, columns=list(CORRECTION_COLUMNS))
+
+
+def locate(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFrame | None) -> pd.Series:
+    """The event each correction applies to now (its id, or found by its anchor); NaN when none."""
+    ids = set(events["event_id"].astype(str))
+    by_anchor: dict[tuple[str, str], str] = {}
+    if evidence is not None and not evidence.empty:
+        for event_id, source_id, sentence in zip(
+            evidence["event_id"].astype(str),
+            evidence["source_id"].astype(str),
+            evidence["sentence"],
+            strict=True,
+        ):
+            if isinstance(sentence, str) and event_id in ids:
+                by_anchor.setdefault((source_id, sentence), event_id)
+    found = []
+    for event_id, source_id, sentence in zip(
+        corrections["event_id"].astype(str),
+        corrections["anchor_source_id"],
+        corrections["anchor_sentence"],
+        strict=True,
+    ):
+        if event_id in ids:
+            found.append(event_id)
+        else:
+            found.append(
+                by_anchor.get((str(source_id), str(sentence))) if isinstance(sentence, str) else None
+            )
+    return pd.Series(found, index=corrections.index, dtype="object")
+
+
+def orphaned(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFrame | None) -> pd.DataFrame:
+    """Corrections whose event is no longer in the store (kept, shown so the researcher can redo them)."""
+    if corrections.empty:
+        return corrections
+    return corrections[locate(corrections, events, evidence).isna().to_numpy()]
+
+
+def apply_corrections(
+    events: gpd.GeoDataFrame,
+    corrections: pd.DataFrame,
+    *,
+    evidence: pd.DataFrame | None = None,
+    keep_rejected: bool = False,
+) -> gpd.GeoDataFrame:
+    """The events with the corrections laid over them, in the order they were made (the last one wins).
+
+    Each corrected event lists what was corrected, by whom and when, in
+    ``reviewed``; events marked not-an-event are left out unless ``keep_rejected``.
+    """
+    if corrections.empty or events.empty:
+        return events
+    table = events.copy()
+    targets = locate(corrections, table, evidence)
+    ordered = (
+        corrections.assign(_target=targets).dropna(subset=["_target"]).sort_values(["at", "correction_id"])
+    )
+    if ordered.empty:
+        return events
+    row_of = {event_id: i for i, event_id in zip(table.index, table["event_id"].astype(str), strict=True)}
+    rejected: dict[str, bool] = {}
+    reviewed: dict[str, list[str]] = {}
+    for correction in ordered.to_dict("records"):
+        event_id, field = correction["_target"], correction["field"]
+        value = json.loads(correction["value"])
+        i = row_of[event_id]
+        if field == "place":
+            for key in PLACE_KEYS:
+                table.at[i, key] = value.get(key)
+            table.at[i, "place_mention"] = table.at[i, "place_mention"] or value.get("location")
+            table.at[i, "geocode_confidence"] = 1.0
+        elif field == "not_an_event":
+            rejected[event_id] = bool(value)
+        else:
+            table.at[i, field] = value
+        day = str(correction["at"])[:10]
+        label = "not an event" if field == "not_an_event" and value else field
+        reviewed.setdefault(event_id, []).append(f"{label} by {correction['who']}, {day}")
+    for event_id, notes in reviewed.items():
+        table.at[row_of[event_id], "reviewed"] = "; ".join(dict.fromkeys(notes))
+    geometry = [
+        point(lat, lon) if pd.notna(lat) and pd.notna(lon) else None
+        for lat, lon in zip(table["latitude"], table["longitude"], strict=True)
+    ]
+    table = gpd.GeoDataFrame(
+        table.drop(columns="geometry", errors="ignore"),
+        geometry=gpd.GeoSeries(geometry, index=table.index, crs=WGS84),
+    )
+    table = table.set_crs(WGS84, allow_override=True)
+    if not keep_rejected:
+        gone = {e for e, r in rejected.items() if r}
+        table = table[~table["event_id"].astype(str).isin(gone)]
+    return table.reset_index(drop=True)
+
+
+def correct(store, event_id: str, field: str, value: object, *, who: str, note: str = "") -> dict:
+    """Record one correction of one stored event; returns the correction row.
+
+    The event is looked up as the store shows it (corrections applied, events
+    marked not-an-event included, so that mark can be undone).
+    """
+    contents = store.read(rejected=True)
+    events = contents.events
+    match = events[events["event_id"].astype(str) == str(event_id)]
+    if match.empty:
+        raise InputError(f"{store.path}: event_id: no event {event_id!r} in the store")
+    row = make_correction(
+        match.iloc[0].to_dict(), field, value, who=who, note=note, evidence=contents.evidence
+    )
+    store.add_corrections(corrections_frame([row]))
+    return row
