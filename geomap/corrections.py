@@ -138,7 +138,7 @@ def make_correction(
     if not str(who or "").strip():
         raise InputError("correction: who: say who makes the correction")
     checked = check_value(field, value)
-    when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
+    when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
     previous = (
         {k: _plain(event.get(k)) for k in PLACE_KEYS}
         if field == "place"
@@ -235,9 +235,7 @@ def apply_corrections(
         return events
     table = events.copy()
     targets = locate(corrections, table, evidence)
-    ordered = (
-        corrections.assign(_target=targets).dropna(subset=["_target"]).sort_values(["at", "correction_id"])
-    )
+    ordered = corrections.assign(_target=targets).dropna(subset=["_target"]).sort_values("at", kind="stable")
     if ordered.empty:
         return events
     row_of = {event_id: i for i, event_id in zip(table.index, table["event_id"].astype(str), strict=True)}

@@ -84,6 +84,12 @@ def test_evidence_rows_list_every_source_with_its_quote() -> None:
     assert text.index("Reuters") < text.index("ORTM")
 
 
+def test_corrections_are_shown_with_who_and_when() -> None:
+    text = _text(event_annotation({**SEED_ALLEGATION, "reviewed": "claim_status by anna, 2026-12-02"}))
+    assert "Corrected: claim_status by anna, 2026-12-02" in text
+    assert "Corrected" not in _text(event_annotation(SEED_ALLEGATION))
+
+
 def test_fatality_ranges_and_precision_words() -> None:
     event = {**SEED_ALLEGATION, "fatalities": 12, "fatalities_low": 12, "fatalities_high": 40,
              "geo_precision": 3, "time_precision": 3, "event_date_end": "2023-11-30"}  # fmt: skip
@@ -95,7 +101,7 @@ def test_fatality_ranges_and_precision_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "field", ["quote", "notes", "source", "actor1", "actor2", "location", "sub_event_type"]
+    "field", ["quote", "notes", "source", "actor1", "actor2", "location", "sub_event_type", "reviewed"]
 )
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_strings_are_inert_in_every_field(field: str, hostile: str) -> None:

@@ -316,6 +316,10 @@ def _sourcing(event: Mapping, entries: Sequence[Mapping], *, n_evidence: int) ->
         f"<div><b>{n}</b> independent outlet{'s' if n != 1 else ''} · grade {grade} "
         "<small>(source reliability A–F, information credibility 1–6)</small></div>"
     )
+    reviewed = _field(event, "reviewed")
+    if reviewed:
+        head += f'<div class="gm-reviewed"><small>Corrected: {escape_text(reviewed)}</small></div>'
+
     items = "".join(source_item(**entry) for entry in entries)
     return head + '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">' + items + "</ol></div>"
 

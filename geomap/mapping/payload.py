@@ -29,7 +29,7 @@ from geomap.mapping.style import AREA_RADIUS_M, event_style
 TEXT_COLUMNS = [
     "event_type", "sub_event_type", "notes", "location", "admin1", "country", "place_mention",
     "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "event_date", "event_date_end",
-    "claim_status", "reliability",
+    "claim_status", "reliability", "reviewed",
 ]  # fmt: skip
 NUMBER_COLUMNS = [
     "time_precision", "geo_precision", "fatalities", "fatalities_low", "fatalities_high",

@@ -99,6 +99,8 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
     h += "<div>" + badge(t("claim_status", i)) + "</div>";
     h += "<div><b>" + n + "</b> independent outlet" + (n !== 1 ? "s" : "") + " · grade " + grade
       + " <small>(source reliability A–F, information credibility 1–6)</small></div>";
+    var reviewed = t("reviewed", i);
+    if (reviewed) { h += '<div class="gm-reviewed"><small>Corrected: ' + reviewed + "</small></div>"; }
     h += '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">';
     for (var k = E.start[i]; k < E.start[i + 1]; k++) { h += sourceItem(k); }
     return h + "</ol></div></div>";
