@@ -17,6 +17,7 @@ import pytest
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver
 from geomap.mapping.annotate import event_annotations
+from geomap.mapping.export import export_events
 from geomap.pipeline import import_files
 from geomap.sourcing.registry import SourceRegistry
 from geomap.store import Store
@@ -165,3 +166,19 @@ def test_a_copy_of_the_articles_folder_imports_to_the_same_events(tmp_path, reso
     contents = _import([folder], Store(tmp_path / "s.gpkg"), resolver)
     assert set(contents.events["location"]) >= {"Bourem", "Léré", "Douentza"}
     assert len(contents.events[contents.events["location"] == "Bourem"]) == 1
+
+
+def test_the_csv_export_keeps_acleds_source_columns_filled(tmp_path, resolver):
+    names = ["bourem_reuters.md", "bourem_rfi.md", "bourem_france24.md", "lere_claim.md"]
+    contents = _import([ARTICLES / n for n in names], Store(tmp_path / "s.gpkg"), resolver)
+    path = export_events(
+        contents.events, tmp_path / "out.csv", fmt="csv", sources=contents.sources, evidence=contents.evidence
+    )
+    table = pd.read_csv(path).set_index("location")
+    assert set(table.loc["Bourem", "source"].split("; ")) == {"Reuters", "RFI", "France 24"}
+    assert table.loc["Bourem", "source_scale"] == "International"
+    assert table.loc["Léré", "source_scale"] == "New media"
+    assert table.loc["Bourem", "fatalities"] == 0  # ACLED's "no figure given" …
+    assert pd.isna(table.loc["Bourem", "fatalities_high"])  # … while our range stays unknown
+    assert table.loc["Bourem", "n_sources"] == 2
+    assert table.loc["Bourem", "credibility"] == 1

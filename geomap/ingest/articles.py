@@ -177,7 +177,7 @@ def _source(path: Path, meta: dict, text: str) -> Source:
         title=title,
         published=published,
         language=language,
-        kind="article",
+        kind=str(meta.get("kind") or ""),  # the outlet's kind; the source registry fills it when empty
         origin=str(path),
     )
 

@@ -151,6 +151,8 @@ def export_events(
         # RFC 7946: WGS84 longitude/latitude and no "crs" member (GDAL writes one otherwise)
         return _atomic(path, lambda tmp: placed.to_file(tmp, driver="GeoJSON", layer="events", RFC7946="YES"))
     table = pd.DataFrame(events.drop(columns="geometry", errors="ignore"))
+    # ACLED's fatalities is always a number (0 when no source gives one); our range stays empty then
+    table["fatalities"] = pd.to_numeric(table["fatalities"], errors="coerce").fillna(0).astype("Int64")
     table.insert(
         table.columns.get_loc("source") + 1, "source_scale", _source_scale(events, sources, evidence)
     )
@@ -163,13 +165,22 @@ def _write_gpkg(tmp: Path, events, sources, evidence) -> None:
     Store(tmp).write(events, sources=sources, evidence=evidence)
 
 
+#: ACLED's source_scale words for the kinds of the source registry
+ACLED_SCALE = {
+    "wire": "International", "international": "International", "national": "National",
+    "local": "Subnational", "state-affiliated": "National", "un-ngo": "Other",
+    "party-statement": "Other", "social-media": "New media", "research": "Other",
+}  # fmt: skip
+
+
 def _source_scale(events, sources, evidence) -> list[str]:
+    """ACLED's source_scale ("National-International", "New media") from the kinds of each event's sources."""
     if sources is None or evidence is None or sources.empty or evidence.empty or "kind" not in sources:
         return [""] * len(events)
     kinds = dict(zip(sources["source_id"], sources["kind"].fillna(""), strict=True))
     per_event: dict[str, list[str]] = {}
     for event_id, source_id in zip(evidence["event_id"], evidence["source_id"], strict=True):
-        kind = kinds.get(source_id) or ""
+        kind = ACLED_SCALE.get(kinds.get(source_id) or "", "")
         if kind and kind not in per_event.setdefault(event_id, []):
             per_event[event_id].append(kind)
     return ["-".join(per_event.get(e, [])) for e in events["event_id"]]
