@@ -7,7 +7,7 @@ import pytest
 
 from geomap.pipeline import import_files
 from geomap.schema import validate
-from geomap.sourcing.corroborate import best_grade, grade_events, independent_outlets
+from geomap.sourcing.corroborate import best_grade, credibility, grade_events, independent_outlets
 from geomap.sourcing.registry import SourceRegistry
 from geomap.store import Store
 from tests.test_tables import TABLES
@@ -22,6 +22,27 @@ def test_independent_outlets_count_owners_once(registry) -> None:
     assert independent_outlets(["AFP", "Reuters", "RFI", "France 24"], registry) == 3
     assert independent_outlets(["FAMa", "ORTM"], registry) == 1  # the Malian state, twice
     assert independent_outlets(["Unknown FM", "unknown fm"], registry) == 1
+
+
+@pytest.mark.parametrize(
+    ("reports", "status", "grade"),
+    [
+        ([(["Reuters"], "reported"), (["AFP"], "reported")], "reported", 1),  # two independent, A–C
+        ([(["RFI"], "reported"), (["France 24"], "reported")], "reported", 2),  # one owner: one outlet
+        ([(["Reuters"], "reported")], "reported", 2),
+        ([(["Malijet"], "reported"), (["Maliweb"], "reported")], "reported", 2),  # two known, D
+        ([(["Malijet"], "reported")], "reported", 3),
+        ([(["Reuters"], "claimed")], "claimed", 3),  # a party's claim carried by a good outlet
+        ([(["FAMa"], "reported")], "reported", 6),  # the party speaking of itself
+        ([(["Az-Zallaqa"], "claimed")], "claimed", 6),
+        ([(["Some Blog"], "reported"), (["Another Blog"], "reported")], "reported", 6),  # unknown: F
+        ([(["Reuters"], "alleged"), (["AFP"], "alleged")], "alleged", 4),  # repetition is no confirmation
+        ([(["Reuters"], "reported"), (["ORTM"], "disputed")], "disputed", 4),
+        ([(["Some Blog"], "alleged")], "alleged", 6),
+    ],
+)
+def test_credibility_rules(registry, reports, status, grade) -> None:
+    assert credibility([(o, "", s) for o, s in reports], status, registry) == grade
 
 
 def test_best_grade(registry) -> None:
@@ -181,6 +202,7 @@ def test_merging_is_order_independent_idempotent_and_loses_no_evidence(reports, 
         "claim_status",
         "fatalities_low",
         "fatalities_high",
+        "credibility",
     ]
     assert merged[key].astype(str).values.tolist() == again[key].astype(str).values.tolist()
     twice, _ = merge_reports(merged, moved, registry)
