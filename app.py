@@ -1,26 +1,37 @@
-"""geomap's Streamlit app: the layered map, filters, the event table and the sources behind each event.
+"""geomap's Streamlit app: explore, filter, read the sources, add documents, correct, export.
 
 Run it with `geomap serve` (or `make run`); it reads the store named by $GEOMAP_STORE.
 Everything it shows comes from geomap's public API; every piece of source text is
-escaped by geomap.mapping.annotate before it reaches the page.
+escaped by geomap.mapping.annotate before it reaches HTML, and anything else from a
+source (file names, error messages, place candidates) is shown as plain text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geomap.corrections import correct
+from geomap.errors import GeomapError
 from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter_events
-from geomap.mapping.annotate import event_annotation
+from geomap.geocode.resolve import default_resolver
+from geomap.mapping.annotate import GEO_PRECISION_WORDS, event_annotation
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_events, export_html
-from geomap.model import ClaimStatus
+from geomap.mapping.style import TYPE_COLOURS
+from geomap.model import ClaimStatus, EventType
+from geomap.pipeline import INPUT_SUFFIXES, import_files
 from geomap.store import Store
 
 PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
@@ -34,16 +45,52 @@ TABLE_COLUMNS = [
     "claim_status",
     "n_sources",
     "reliability",
+    "credibility",
     "geo_precision",
     "source",
+    "event_id",
 ]
+CREDIBILITY_WORDS = {
+    1: "1 confirmed",
+    2: "2 probably true",
+    3: "3 possibly true",
+    4: "4 doubtful",
+    5: "5 improbable",
+    6: "6 cannot be judged",
+}
 
 
-@st.cache_data(show_spinner="Reading the store…")
-def load_store(path: str, modified: float) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
-    """The store's tables; ``modified`` (the file's mtime) makes a new import show up."""
-    contents = Store(path).read()
-    return contents.events, contents.sources, contents.evidence
+# --- data ---------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Reading the store…", max_entries=4)
+def load_store(path: str, modified: float) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """The store's tables (corrections applied) and the ids of events marked not-an-event.
+
+    ``modified`` (the file's mtime) makes an import or a correction show up.
+    """
+    store = Store(path)
+    every = store.read(rejected=True)
+    shown = set(store.read().events["event_id"])
+    rejected = sorted(set(every.events["event_id"]) - shown)
+    return every.events, every.sources, every.evidence, rejected
+
+
+@st.cache_resource(show_spinner="Opening the gazetteer…")
+def resolver():
+    """The offline resolver (gazetteer index), opened once per server."""
+    return default_resolver()
+
+
+@st.cache_data(max_entries=4)
+def quotes_by_event(evidence: pd.DataFrame) -> pd.Series:
+    """Every evidence sentence of each event, joined, for the text search."""
+    if evidence.empty:
+        return pd.Series(dtype="object")
+    return evidence.dropna(subset=["sentence"]).groupby("event_id")["sentence"].agg(" ".join)
+
+
+# --- sidebar: filters, documents, exports --------------------------------------------------------
 
 
 def sidebar_filter(events: gpd.GeoDataFrame) -> EventFilter:
@@ -81,15 +128,215 @@ def sidebar_filter(events: gpd.GeoDataFrame) -> EventFilter:
     )
 
 
-def show_map(events: gpd.GeoDataFrame, sources: pd.DataFrame, evidence: pd.DataFrame) -> None:
-    m = build_map(events, evidence=evidence, sources=sources, time=False)  # the sidebar filters
-    # returned_objects=[]: panning and zooming do not rerun the script
-    st_folium(m, key="map", height=560, use_container_width=True, returned_objects=[])
+def upload_folder(store: Store) -> Path:
+    """Where uploaded documents are kept, beside the store (the sources cite them)."""
+    return store.path.parent / f"{store.path.stem}-uploads"
 
 
-def show_table(events: gpd.GeoDataFrame) -> pd.Series | None:
-    """The filtered events; returns the selected row (or None)."""
-    table = pd.DataFrame(events[TABLE_COLUMNS]).reset_index(drop=True)
+def safe_name(name: str, data: bytes) -> str:
+    """A file name for an upload: no folders, no odd characters, a content hash against collisions."""
+    base = Path(name.replace("\\", "/")).name
+    stem, suffix = Path(base).stem, Path(base).suffix.lower()
+    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.ASCII).strip("._")[:80] or "upload"
+    digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()[:8]
+    return f"{stem}-{digest}{suffix}"
+
+
+def add_documents(store: Store) -> None:
+    """Upload articles or tables; the pipeline runs with a progress bar; errors are shown per file."""
+    with st.sidebar.expander("Add documents", expanded=not store.exists()):
+        files = st.file_uploader(
+            "Articles (.txt .md .html .json) or tables (.csv .geojson .gpkg)",
+            type=[s.lstrip(".") for s in INPUT_SUFFIXES],
+            accept_multiple_files=True,
+            key="uploads",
+        )
+        if st.button("Import", disabled=not files, key="import"):
+            st.session_state["import_report"] = run_import(store, [(f.name, f.getvalue()) for f in files])
+            st.rerun()
+        report = st.session_state.get("import_report")
+        if report:
+            show_import_report(report)
+
+
+def run_import(store: Store, uploads: list[tuple[str, bytes]]) -> dict:
+    """Save the uploads beside the store and import them; returns what to show (plain data)."""
+    folder = upload_folder(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, names = [], {}
+    for name, data in uploads:
+        path = folder / safe_name(name, data)
+        if not path.exists():
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        paths.append(path)
+        names[str(path)] = name
+    bar = st.progress(0.0, text="Importing…")
+
+    def progress(done: int, total: int, current: str) -> None:
+        bar.progress(
+            done / max(total, 1), text=f"{done} of {total}: {names.get(current, Path(current).name)}"
+        )
+
+    try:
+        report = import_files(paths, store=store, resolver=resolver(), progress=progress)
+    except GeomapError as err:
+        return {"files": len(paths), "events": 0, "errors": [str(err)], "problems": [], "summary": ""}
+    finally:
+        bar.empty()
+    summary = report.summary
+    return {
+        "files": len(paths),
+        "events": report.events_read,
+        "errors": [_plain_names(e, names) for e in report.file_errors],
+        "problems": [_plain_names(str(p), names) for p in report.problems[:50]],
+        "more_problems": max(len(report.problems) - 50, 0),
+        "summary": (
+            f"{summary.events_added} new, {summary.events_updated} updated" if summary is not None else ""
+        ),
+    }
+
+
+def _plain_names(message: str, names: dict[str, str]) -> str:
+    for path, name in names.items():
+        message = message.replace(path, name)
+    return message
+
+
+def show_import_report(report: dict) -> None:
+    """The last import: counts, then each file's error as plain text (never markdown or HTML)."""
+    st.write(f"Imported {report['events']} events from {report['files']} file(s); {report['summary']}")
+    if report["errors"]:
+        st.error(f"{len(report['errors'])} file(s) could not be read; the others were imported.")
+        for error in report["errors"]:
+            st.text(error)
+    if report["problems"]:
+        st.warning(f"{len(report['problems']) + report.get('more_problems', 0)} row(s) rejected:")
+        st.text("\n".join(report["problems"]))
+
+
+def downloads(events: gpd.GeoDataFrame, sources: pd.DataFrame, evidence: pd.DataFrame) -> None:
+    """Export buttons for the current view; each file is made only when its button is pressed."""
+    st.sidebar.header("Export the current view")
+
+    def made(kind: str, name: str):
+        def make() -> bytes:
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(tmp) / name
+                if kind == "html":
+                    m = build_map(events, evidence=evidence, sources=sources)
+                    path = export_html(m, target, offline=True)
+                else:
+                    path = export_events(events, target, fmt=kind, sources=sources, evidence=evidence)
+                return path.read_bytes()
+
+        return make
+
+    files = [
+        ("HTML map (offline)", "html", "geomap-map.html", "text/html"),
+        ("CSV (ACLED columns)", "csv", "geomap-events.csv", "text/csv"),
+        ("GeoJSON", "geojson", "geomap-events.geojson", "application/geo+json"),
+        ("GeoPackage", "gpkg", "geomap-events.gpkg", "application/geopackage+sqlite3"),
+    ]
+    for label, kind, name, mime in files:
+        st.sidebar.download_button(label, made(kind, name), file_name=name, mime=mime, key=f"dl-{kind}")
+
+
+# --- timeline ------------------------------------------------------------------------------------
+
+
+def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per week (weeks start on Monday) and event type."""
+    days = pd.to_datetime(events["event_date"], errors="coerce")
+    weeks = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.normalize()
+    table = pd.DataFrame({"week": weeks, "event_type": events["event_type"]}).dropna()
+    return table.groupby(["week", "event_type"]).size().rename("events").reset_index()
+
+
+def show_timeline(events: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """Events per week by type; brushing a period returns it (first and last day), else None."""
+    counts = weekly_counts(events)
+    if counts.empty:
+        return None
+    types = sorted(counts["event_type"].unique())
+    brush = alt.selection_interval(encodings=["x"], name="period")
+    chart = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="Week"),
+            y=alt.Y("sum(events):Q", title="Events"),
+            color=alt.Color(
+                "event_type:N",
+                title="Event type",
+                scale=alt.Scale(domain=types, range=[TYPE_COLOURS.get(t, "#666666") for t in types]),
+            ),
+            tooltip=[alt.Tooltip("week:T", title="Week of"), "event_type:N", "events:Q"],
+        )
+        .add_params(brush)
+        .properties(height=140)
+    )
+    state = st.altair_chart(chart, on_select="rerun", key="timeline", width="stretch")
+    return brushed_period(state)
+
+
+def brushed_period(state) -> tuple[dt.date, dt.date] | None:
+    """The period a timeline brush covers, from the chart's selection state (ms since 1970 or dates)."""
+    try:
+        period = state.selection["period"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    values = next(iter(period.values()), None) if isinstance(period, dict) else None
+    if not values or len(values) != 2:
+        return None
+    days = []
+    for value in values:
+        stamp = pd.Timestamp(value, unit="ms") if isinstance(value, int | float) else pd.Timestamp(value)
+        days.append(stamp.date())
+    return min(days), max(days)
+
+
+def in_period(events: gpd.GeoDataFrame, period: tuple[dt.date, dt.date]) -> gpd.GeoDataFrame:
+    """Events whose own date range overlaps the period."""
+    start, end = period[0].isoformat(), period[1].isoformat()
+    ends = events["event_date_end"].fillna(events["event_date"])
+    return events[(ends >= start) & (events["event_date"] <= end)]
+
+
+# --- map, table, selection -----------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=2, show_spinner="Drawing the map…")
+def cached_map(key: str, _events: gpd.GeoDataFrame, _sources: pd.DataFrame, _evidence: pd.DataFrame):
+    """The folium map of a view, built once per view (``key`` names the view)."""
+    return build_map(_events, evidence=_evidence, sources=_sources, time=False, select_on_click=True)
+
+
+def view_key(events: pd.DataFrame, modified: float) -> str:
+    ids = "\n".join(events["event_id"].astype(str))
+    return hashlib.sha1(f"{modified}|{ids}".encode(), usedforsecurity=False).hexdigest()
+
+
+def show_map(view, sources, evidence, modified: float) -> dict | None:
+    """The map of the view; returns the point last clicked ({"lat", "lng"}) or None."""
+    m = cached_map(view_key(view, modified), view, sources, evidence)
+    # only clicks come back: panning and zooming do not rerun the script
+    state = st_folium(m, key="map", height=520, use_container_width=True, returned_objects=["last_clicked"])
+    return (state or {}).get("last_clicked")
+
+
+def events_at(events: pd.DataFrame, point: dict, *, tolerance: float = 1e-5) -> list[str]:
+    """The ids of the events drawn at a clicked point (markers send their own coordinates)."""
+    lat, lng = float(point["lat"]), float(point["lng"])
+    near = (events["latitude"] - lat).abs().le(tolerance) & (events["longitude"] - lng).abs().le(tolerance)
+    return events.loc[near, "event_id"].astype(str).tolist()
+
+
+def show_table(view: gpd.GeoDataFrame) -> str | None:
+    """The events of the view; returns the id of the selected row (or None)."""
+    table = pd.DataFrame(view[TABLE_COLUMNS]).reset_index(drop=True)
     choice = st.dataframe(
         table,
         width="stretch",
@@ -97,34 +344,209 @@ def show_table(events: gpd.GeoDataFrame) -> pd.Series | None:
         on_select="rerun",
         selection_mode="single-row",
         key="table",
+        height=300,
     )
     rows = choice.selection.rows if choice is not None else []
-    return events.iloc[rows[0]] if rows else None
+    return str(table.iloc[rows[0]]["event_id"]) if rows else None
 
 
-def show_detail(event: pd.Series, sources: pd.DataFrame, evidence: pd.DataFrame) -> None:
-    st.subheader("Sources behind the selected event")
-    own = evidence[evidence["event_id"] == event["event_id"]].to_dict("records")
+def label(event: pd.Series) -> str:
+    parts = [event["event_date"], event["event_type"], event["location"] or event["country"] or ""]
+    return " · ".join(str(p) for p in parts if isinstance(p, str) and p)
+
+
+def remember_selection(clicked: dict | None, row: str | None, view: pd.DataFrame) -> None:
+    """A new click on a marker or a newly selected row selects that event (the latest wins)."""
+    state = st.session_state
+    if clicked is not None and clicked != state.get("_clicked"):
+        state["_clicked"] = clicked
+        state["clicked_point"] = clicked
+        here = events_at(view, clicked)
+        if here:
+            state["pick"] = here[0]
+            state["here"] = here
+    if row != state.get("_row"):
+        state["_row"] = row
+        if row is not None:
+            state["pick"] = row
+            state["here"] = []
+
+
+# --- detail panel and review ---------------------------------------------------------------------
+
+
+def show_detail(view: gpd.GeoDataFrame, events, sources, evidence, rejected: list[str], store: Store) -> None:
+    st.subheader("Sources behind an event")
+    ids = view["event_id"].astype(str).tolist()
+    extra = [e for e in st.session_state.get("here", []) if e in ids]
+    if len(extra) > 1:
+        st.caption(f"{len(extra)} events at the point clicked; choose one below.")
+    if st.session_state.get("pick") not in ids:
+        st.session_state["pick"] = None
+    labels = dict(zip(ids, (label(r) for _, r in view.iterrows()), strict=True))
+    chosen = st.selectbox(
+        "Event",
+        [None, *ids],
+        format_func=lambda e: "— click a marker or a table row —" if e is None else labels[e],
+        key="pick",
+    )
+    if chosen is None:
+        return
+    event = view[view["event_id"].astype(str) == chosen].iloc[0]
+    own = evidence[evidence["event_id"] == chosen].to_dict("records")
     by_id = {str(r["source_id"]): r for r in sources.to_dict("records")}
-    st.html(event_annotation(event.to_dict(), evidence=own, sources=by_id))
+    left, right = st.columns([3, 2])
+    with left:
+        st.html(event_annotation(event.to_dict(), evidence=own, sources=by_id))
+    with right:
+        show_place(event)
+    review(event, evidence, store, rejected=chosen in rejected)
 
 
-def downloads(events: gpd.GeoDataFrame, sources: pd.DataFrame, evidence: pd.DataFrame) -> None:
-    st.sidebar.header("Export the current view")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        html = export_html(
-            build_map(events, evidence=evidence, sources=sources), folder / "map.html", offline=True
-        )
-        csv = export_events(events, folder / "events.csv", fmt="csv", sources=sources, evidence=evidence)
-        geojson = export_events(events, folder / "events.geojson", fmt="geojson")
-        files = [
-            ("HTML map (offline)", html, "text/html"),
-            ("CSV (ACLED columns)", csv, "text/csv"),
-            ("GeoJSON", geojson, "application/geo+json"),
-        ]
-        for label, path, mime in files:
-            st.sidebar.download_button(label, path.read_bytes(), file_name=path.name, mime=mime)
+def show_place(event: pd.Series) -> None:
+    """The place with its precision and the geocoder's other candidates (as plain text)."""
+    precision = int(event["geo_precision"]) if pd.notna(event["geo_precision"]) else 1
+    st.markdown("**Place**")
+    lat, lon = event["latitude"], event["longitude"]
+    where = f"{lat:.4f}, {lon:.4f}" if pd.notna(lat) else "no coordinates"
+    st.text(f"{event['location'] or '—'} ({where})\nlocation: {GEO_PRECISION_WORDS.get(precision, '')}")
+    if isinstance(event["place_mention"], str) and event["place_mention"]:
+        st.text(f"written as: {event['place_mention']}")
+    candidates = place_candidates(str(event["place_mention"] or ""), str(event["iso3"] or ""))
+    if candidates:
+        st.caption("Other places the geocoder considered")
+        st.dataframe(pd.DataFrame(candidates, columns=["place", "why not"]), hide_index=True, width="stretch")
+
+
+@st.cache_data(max_entries=256)
+def place_candidates(mention: str, iso3: str) -> list[tuple[str, str]]:
+    if not mention:
+        return []
+    place = resolver().resolve(mention, country=iso3 or None)
+    return list(place.candidates) if place is not None else []
+
+
+@st.cache_data(max_entries=256)
+def namesakes(mention: str) -> list[dict]:
+    """Gazetteer entries named like the mention, to move an event to another one."""
+    if not mention:
+        return []
+    found = resolver().gazetteer.lookup(mention)
+    return [
+        {"name": e.name, "lat": e.lat, "lon": e.lon, "country": e.country, "admin1": e.admin1,
+         "geonameid": e.geonameid, "region": e.is_region}
+        for e in found[:30]
+    ]  # fmt: skip
+
+
+def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: bool) -> None:
+    """Correct the event; every changed field is saved as a correction with who and when."""
+    with st.expander("Review and correct this event", expanded=bool(st.session_state.get("reviewing"))):
+        if rejected:
+            st.warning("Marked not-an-event: hidden from the map, the table and the exports.")
+        if isinstance(event.get("reviewed"), str) and event["reviewed"]:
+            st.caption("Corrected before:")
+            st.text(event["reviewed"])
+        types = [t.value for t in EventType]
+        statuses = [c.value for c in ClaimStatus]
+        mention = str(event["place_mention"] or event["location"] or "")
+        options = namesakes(mention)
+        clicked = st.session_state.get("clicked_point")
+        places = ["keep"] + [f"gazetteer {i}" for i in range(len(options))]
+        if clicked:
+            places.append("clicked")
+        places.append("coordinates")
+
+        def place_words(key: str) -> str:
+            if key == "keep":
+                return f"keep: {event['location'] or '—'}"
+            if key == "clicked":
+                return f"the point last clicked on the map ({clicked['lat']:.4f}, {clicked['lng']:.4f})"
+            if key == "coordinates":
+                return "these coordinates:"
+            o = options[int(key.split()[1])]
+            kind = "region" if o["region"] else "place"
+            return f"{o['name']} ({kind}, {o['country']} {o['admin1']}, {o['lat']:.3f}, {o['lon']:.3f})"
+
+        with st.form("review-form"):
+            who = st.text_input("Your name (kept with the correction)", value=st.session_state.get("who", ""))
+            event_type = st.selectbox(
+                "Event type",
+                types,
+                index=types.index(event["event_type"]) if event["event_type"] in types else 0,
+            )
+            sub_type = st.text_input("Sub-event type", value=event["sub_event_type"] or "")
+            actor1 = st.text_input("Actor 1", value=event["actor1"] or "")
+            actor2 = st.text_input("Actor 2", value=event["actor2"] or "")
+            status = st.selectbox(
+                "Claim status",
+                statuses,
+                index=statuses.index(event["claim_status"]) if event["claim_status"] in statuses else 0,
+            )
+            cred = int(event["credibility"]) if pd.notna(event["credibility"]) else 6
+            credibility = st.selectbox(
+                "Credibility", list(CREDIBILITY_WORDS), index=cred - 1, format_func=CREDIBILITY_WORDS.get
+            )
+            place = st.radio("Place", places, format_func=place_words)
+            c1, c2, c3 = st.columns(3)
+            lat = c1.number_input("Latitude", -90.0, 90.0, float(event["latitude"] or 0.0), format="%.5f")
+            lon = c2.number_input("Longitude", -180.0, 180.0, float(event["longitude"] or 0.0), format="%.5f")
+            name = c3.text_input("Place name", value=event["location"] or "")
+            not_event = st.checkbox("Not an event (hide it everywhere)", value=rejected)
+            note = st.text_input("Why (optional)")
+            saved = st.form_submit_button("Save corrections")
+        if not saved:
+            return
+        st.session_state["who"] = who
+        changes: list[tuple[str, object]] = []
+        for field, new, old in [
+            ("event_type", event_type, event["event_type"]),
+            ("sub_event_type", sub_type, event["sub_event_type"] or ""),
+            ("actor1", actor1, event["actor1"] or ""),
+            ("actor2", actor2, event["actor2"] or ""),
+            ("claim_status", status, event["claim_status"]),
+            ("credibility", credibility, cred),
+        ]:
+            if new != old:
+                changes.append((field, new))
+        new_place = chosen_place(place, options, clicked, lat, lon, name)
+        if new_place is not None:
+            changes.append(("place", json.dumps(new_place)))
+        if not_event != rejected:
+            changes.append(("not_an_event", not_event))
+        if not changes:
+            st.info("Nothing changed.")
+            return
+        try:
+            for field, value in changes:
+                correct(store, str(event["event_id"]), field, value, who=who, note=note)
+        except GeomapError as err:
+            st.error("The correction was not saved:")
+            st.text(str(err))
+            return
+        st.session_state["saved"] = [f for f, _ in changes]
+        st.rerun()
+
+
+def chosen_place(key: str, options: list[dict], clicked, lat: float, lon: float, name: str) -> dict | None:
+    if key == "keep":
+        return None
+    if key == "clicked":
+        return {"location": name or f"{clicked['lat']:.4f}, {clicked['lng']:.4f}",
+                "latitude": clicked["lat"], "longitude": clicked["lng"], "geo_precision": 1}  # fmt: skip
+    if key == "coordinates":
+        return {
+            "location": name or f"{lat:.4f}, {lon:.4f}",
+            "latitude": lat,
+            "longitude": lon,
+            "geo_precision": 1,
+        }
+    o = options[int(key.split()[1])]
+    return {"location": o["name"], "latitude": o["lat"], "longitude": o["lon"], "geonameid": o["geonameid"],
+            "geo_precision": 3 if o["region"] else 1}  # fmt: skip
+
+
+# --- the page ------------------------------------------------------------------------------------
 
 
 def main() -> None:
@@ -132,23 +554,36 @@ def main() -> None:
     st.title("geomap")
     store_path = os.environ.get("GEOMAP_STORE", "geomap.gpkg")
     store = Store(store_path)
+    add_documents(store)
     if not store.exists():
         st.info(
-            f"No store at {store_path}. Import events first: "
+            f"No store at {store_path}. Add documents in the sidebar, or import events first: "
             "`geomap import data/sample/events.csv` (or run `make run`)."
         )
         return
-    events, sources, evidence = load_store(str(store.path), store.path.stat().st_mtime)
-    if events.empty:
+    modified = store.path.stat().st_mtime
+    every, sources, evidence, rejected = load_store(str(store.path), modified)
+    shown = every[~every["event_id"].isin(rejected)]
+    if shown.empty and not rejected:
         st.info(f"The store {store_path} holds no events yet. Import some with `geomap import FILE`.")
         return
-    chosen = filter_events(events, sidebar_filter(events))
-    st.caption(f"{len(chosen)} of {len(events)} events")
-    show_map(chosen, sources, evidence)
-    selected = show_table(chosen)
-    if selected is not None:
-        show_detail(selected, sources, evidence)
-    downloads(chosen, sources, evidence)
+    saved = st.session_state.pop("saved", None)
+    if saved:
+        st.success(f"Saved corrections: {', '.join(saved)}")
+    flt = sidebar_filter(shown)
+    chosen = filter_events(shown, flt, quotes=quotes_by_event(evidence))
+    period = show_timeline(chosen)
+    view = in_period(chosen, period) if period is not None else chosen
+    when = f" in {period[0]} – {period[1]}" if period is not None else ""
+    st.caption(f"{len(view)} of {len(shown)} events{when}")
+    clicked = show_map(view, sources, evidence, modified)
+    row = show_table(view)
+    remember_selection(clicked, row, view)
+    if rejected and st.sidebar.checkbox(f"Review the {len(rejected)} event(s) marked not-an-event"):
+        view = pd.concat([view, every[every["event_id"].isin(rejected)]])
+    show_detail(view, every, sources, evidence, rejected, store)
+    downloads(view[~view["event_id"].isin(rejected)], sources, evidence)
 
 
-main()
+if __name__ == "__main__":  # streamlit runs the script as __main__; tests may import its helpers
+    main()

@@ -30,8 +30,14 @@ class EventFilter:
     geo_precisions: frozenset[int] = frozenset()  # 1 place … 4 country
 
 
-def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFrame:
-    """The events ``flt`` selects; an event matches a date range when its own range overlaps it."""
+def filter_events(
+    events: gpd.GeoDataFrame, flt: EventFilter, *, quotes: pd.Series | None = None
+) -> gpd.GeoDataFrame:
+    """The events ``flt`` selects; an event matches a date range when its own range overlaps it.
+
+    ``quotes`` (event_id → the text of all its evidence sentences) widens the
+    text search to every quote, not only the event's first.
+    """
     keep = pd.Series(True, index=events.index)
     if flt.date_from is not None:
         keep &= events["event_date_end"].fillna(events["event_date"]) >= flt.date_from.isoformat()
@@ -54,7 +60,7 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
     if flt.geo_precisions:
         keep &= events["geo_precision"].fillna(1).astype(int).isin(flt.geo_precisions)
     if flt.text.strip():
-        keep &= _text_mask(events, flt.text.strip().casefold())
+        keep &= _text_mask(events, flt.text.strip().casefold(), quotes)
     return events[keep]
 
 
@@ -72,8 +78,11 @@ def _actor_mask(events: pd.DataFrame, actors: frozenset[str]) -> pd.Series:
     return pd.Series([matches(r) for r in rows], index=events.index, dtype=bool)
 
 
-def _text_mask(events: pd.DataFrame, needle: str) -> pd.Series:
+def _text_mask(events: pd.DataFrame, needle: str, quotes: pd.Series | None = None) -> pd.Series:
     mask = pd.Series(False, index=events.index)
+    if quotes is not None and not quotes.empty:
+        cited = events["event_id"].map(quotes).fillna("").astype(str)
+        mask |= cited.str.casefold().str.contains(needle, regex=False)
     for column in TEXT_COLUMNS:
         mask |= events[column].fillna("").astype(str).str.casefold().str.contains(needle, regex=False)
     return mask

@@ -48,6 +48,7 @@ def build_map(
     base: str = "offline",
     title: str | None = None,
     cluster: bool | None = None,
+    select_on_click: bool = False,
 ) -> folium.Map:
     """A layered folium map of ``events``; it also displays in a notebook.
 
@@ -72,6 +73,10 @@ def build_map(
     cluster
         Cluster the points in the browser; by default when there are more than
         ``CLUSTER_ABOVE`` events.
+    select_on_click
+        A click on an event also tells the map where the event is (a map
+        ``click`` at the event's own coordinates), which is how the app learns
+        which event was chosen through streamlit-folium.
     """
     unknown = set(layers) - set(LAYERS)
     if unknown:
@@ -96,7 +101,16 @@ def build_map(
         placed["event_type"].unique(), key=lambda t: (_TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99, t)
     )
     if "events" in layers:
-        _add_events(m, placed, types, evidence=evidence, sources=sources, cluster=cluster, time=time)
+        _add_events(
+            m,
+            placed,
+            types,
+            evidence=evidence,
+            sources=sources,
+            cluster=cluster,
+            time=time,
+            select=select_on_click,
+        )
     folium.LayerControl(collapsed=False).add_to(m)
     m.add_child(MapControl(legend_html(types=types, title=title), position="bottomright"))
     m.add_child(Attribution(ATTRIBUTION))
@@ -120,7 +134,7 @@ def _add_base(m: folium.Map, placed: pd.DataFrame, base: str) -> None:
         folium.TileLayer(base, max_zoom=MAX_ZOOM).add_to(m)  # folium's own names, e.g. "OpenStreetMap"
 
 
-def _add_events(m, placed, types, *, evidence, sources, cluster, time) -> None:
+def _add_events(m, placed, types, *, evidence, sources, cluster, time, select=False) -> None:
     counts = placed["event_type"].value_counts()
     # Leaflet's layer control sets names as innerHTML; types are validated, but any table may come here
     groups = [folium.FeatureGroup(name=f"{escape_text(t)} ({counts[t]})", show=True).add_to(m) for t in types]
@@ -135,6 +149,7 @@ def _add_events(m, placed, types, *, evidence, sources, cluster, time) -> None:
             cluster=many,
             canvas=len(placed) > CANVAS_ABOVE,
             filter_control=time,
+            select_on_click=select,
         )
     )
 

@@ -95,6 +95,7 @@ class EventMap(JSCSSMixin):
         cluster: bool,
         canvas: bool,
         filter_control: bool = True,
+        select_on_click: bool = False,
     ) -> None:
         super().__init__()
         self._name = "EventMap"
@@ -108,7 +109,8 @@ class EventMap(JSCSSMixin):
         actor_types = sorted({code for bits in set(data["actors"]) for code in range(9) if bits >> code & 1})
         self.options_json = script_json(
             {"cluster": cluster, "canvas": canvas, "day0": day0, "day1": day1, "total": data["n"],
-             "actorTypes": actor_types, "packed": packed, "groupColours": colours}
+             "actorTypes": actor_types, "packed": packed, "groupColours": colours,
+             "selectOnClick": select_on_click}
         )  # fmt: skip
         self.filter_control = filter_control
         self.default_js = [MARKERCLUSTER_JS] if cluster else []

@@ -151,6 +151,11 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
       if (renderer) { style.renderer = renderer; }
       made = L.circleMarker([data.lat[i], data.lon[i]], style);
     }
+    if (options.selectOnClick) {
+      // the map hears the event's own coordinates, not the point under the mouse (see build_map)
+      made.options.bubblingMouseEvents = false;
+      made.on("click", function () { map.fire("click", {latlng: L.latLng(data.lat[i], data.lon[i])}); });
+    }
     made.bindPopup(function () { return popupHtml(i); }, {maxWidth: 380});
     made.bindTooltip(function () { return tooltipHtml(i); });
     made.geomapIndex = i;
