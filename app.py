@@ -8,6 +8,7 @@ source (file names, error messages, place candidates) is shown as plain text.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -241,7 +242,9 @@ def downloads(events: gpd.GeoDataFrame, sources: pd.DataFrame, evidence: pd.Data
         ("GeoPackage", "gpkg", "geomap-events.gpkg", "application/geopackage+sqlite3"),
     ]
     for label, kind, name, mime in files:
-        st.sidebar.download_button(label, made(kind, name), file_name=name, mime=mime, key=f"dl-{kind}")
+        st.sidebar.download_button(
+            label, made(kind, name), file_name=name, mime=mime, key=f"dl-{kind}", on_click="ignore"
+        )
 
 
 # --- timeline ------------------------------------------------------------------------------------
@@ -310,7 +313,11 @@ def in_period(events: gpd.GeoDataFrame, period: tuple[dt.date, dt.date]) -> gpd.
 
 @st.cache_resource(max_entries=2, show_spinner="Drawing the map…")
 def cached_map(key: str, _events: gpd.GeoDataFrame, _sources: pd.DataFrame, _evidence: pd.DataFrame):
-    """The folium map of a view, built once per view (``key`` names the view)."""
+    """The folium map of a view, built once per view (``key`` names the view) and never rendered.
+
+    Rendering a folium map changes it (a second render of the same object
+    draws an empty frame in streamlit-folium), so callers render a copy.
+    """
     return build_map(_events, evidence=_evidence, sources=_sources, time=False, select_on_click=True)
 
 
@@ -321,7 +328,7 @@ def view_key(events: pd.DataFrame, modified: float) -> str:
 
 def show_map(view, sources, evidence, modified: float) -> dict | None:
     """The map of the view; returns the point last clicked ({"lat", "lng"}) or None."""
-    m = cached_map(view_key(view, modified), view, sources, evidence)
+    m = copy.deepcopy(cached_map(view_key(view, modified), view, sources, evidence))
     # only clicks come back: panning and zooming do not rerun the script
     state = st_folium(m, key="map", height=520, use_container_width=True, returned_objects=["last_clicked"])
     return (state or {}).get("last_clicked")

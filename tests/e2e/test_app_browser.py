@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -87,3 +88,126 @@ def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None
         markers.nth(i).dispatch_event("click")
     assert guard.dialogs == []
     assert frame.locator(".leaflet-popup-content img").count() == 0
+
+
+def _map(page):
+    frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    return frame
+
+
+def _wait_for_markers(frame, count: int, *, timeout: float = 20.0) -> None:
+    markers = frame.locator("path.leaflet-interactive")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if markers.count() == count:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{markers.count()} markers on the map, expected {count}")
+
+
+def test_a_filter_change_updates_the_map_and_the_table(page, app_url) -> None:
+    guard = guard_page(page)
+    page.goto(app_url)
+    page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    frame = _map(page)
+    _wait_for_markers(frame, 39)
+    status = page.locator("[data-testid='stMultiSelect']").filter(has_text="Claim status")
+    status.locator("input").click()
+    page.get_by_role("option", name="alleged", exact=True).click()
+    page.keyboard.press("Escape")
+    caption = page.get_by_text(re.compile(r"^\d+ of 39 events"))
+    caption.wait_for(timeout=20_000)
+    deadline = time.monotonic() + 20
+    while caption.inner_text().startswith("39 of") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    shown = int(caption.inner_text().split()[0])
+    assert 0 < shown < 39
+    _wait_for_markers(_map(page), shown)
+    cells = page.locator("[data-testid='stDataFrame']").first
+    cells.wait_for(timeout=20_000)
+    assert guard.dialogs == []
+
+
+def test_clicking_a_marker_shows_the_detail_panel(page, app_url) -> None:
+    guard = guard_page(page)
+    page.goto(app_url)
+    page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    frame = _map(page)
+    _wait_for_markers(frame, 39)
+    assert page.locator(".gm-annotation").count() == 0  # nothing chosen yet
+    frame.locator("path.leaflet-interactive").first.dispatch_event("click")
+    panel = page.locator(".gm-annotation").first  # st.html puts the annotation in the page itself
+    panel.wait_for(timeout=20_000)
+    assert "independent outlet" in panel.inner_text()
+    page.get_by_text("Review and correct this event").first.wait_for(timeout=20_000)
+    assert guard.dialogs == []
+
+
+HOSTILE_ARTICLE = """---
+title: "<img src=x onerror=alert('title')> ${alert('tpl')}"
+outlet: "<script>alert('outlet')</script>"
+url: "javascript:alert('url')"
+published: 2024-02-05
+language: en
+---
+
+Fighters of JNIM attacked the army camp in Bourem on Sunday 4 February and clashed with the Malian army
+until midday <img src=x onerror=alert('body')> `${alert('backtick')}`, residents said.
+"""
+
+
+def test_an_uploaded_hostile_article_stays_inert_text(page, app_url, tmp_path) -> None:
+    guard = guard_page(page)
+    page.goto(app_url)
+    page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    article = tmp_path / "<img src=x onerror=alert('name')>.md"
+    article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    page.get_by_text("Add documents").click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(article))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("Imported 1 events from 1 file(s)").wait_for(timeout=60_000)
+    # importing merges the whole store again, so the total is read from the page
+    shown = int(page.get_by_text(re.compile(r"^\d+ of \d+ events")).inner_text().split()[0])
+    frame = _map(page)
+    _wait_for_markers(frame, shown)
+    bourem = page.locator("[data-testid='stSelectbox']").filter(has_text="Event")
+    bourem.locator("input").click()
+    bourem.locator("input").fill("2024-02-04 · Battles · Bourem")  # the list is long: type to narrow it
+    page.keyboard.press("Enter")
+    panel = page.locator(".gm-annotation").first
+    panel.wait_for(timeout=20_000)
+    text = panel.inner_text()
+    assert "<script>alert('outlet')</script>" in text  # shown as the text it is
+    assert "onerror=alert('body')" in text
+    assert panel.locator("img, script").count() == 0
+    assert panel.locator("a[href^='javascript']").count() == 0
+    for i in range(frame.locator("path.leaflet-interactive").count()):
+        frame.locator("path.leaflet-interactive").nth(i).dispatch_event("click")
+    assert guard.dialogs == []
+    assert guard.errors == []
+
+
+def test_a_download_returns_a_valid_file(page, app_url, tmp_path) -> None:
+    import json
+
+    import pandas as pd
+
+    guard_page(page)
+    page.goto(app_url)
+    page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    with page.expect_download(timeout=60_000) as csv_download:
+        page.get_by_role("button", name="CSV (ACLED columns)").click()
+    csv = pd.read_csv(csv_download.value.path())
+    assert len(csv) == 39
+    assert {"event_id", "source", "source_scale", "claim_status", "credibility"} <= set(csv.columns)
+    with page.expect_download(timeout=60_000) as geojson_download:
+        page.get_by_role("button", name="GeoJSON").click()
+    collection = json.loads(Path(geojson_download.value.path()).read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 39
+    with page.expect_download(timeout=60_000) as html_download:
+        page.get_by_role("button", name="HTML map (offline)").click()
+    html = Path(html_download.value.path()).read_text(encoding="utf-8")
+    assert "geomapEventMap" in html
+    assert '<script src="http' not in html  # offline: nothing loaded from the network
