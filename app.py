@@ -23,13 +23,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geomap.corrections import correct
+from geomap.corrections import correct, rejected_ids
 from geomap.errors import GeomapError
 from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter_events
 from geomap.geocode.resolve import default_resolver
 from geomap.mapping.annotate import GEO_PRECISION_WORDS, event_annotation
 from geomap.mapping.build import build_map
 from geomap.mapping.export import export_events, export_html
+from geomap.mapping.layers import view_filter
 from geomap.mapping.style import TYPE_COLOURS
 from geomap.model import ClaimStatus, EventType
 from geomap.pipeline import INPUT_SUFFIXES, import_files
@@ -51,6 +52,7 @@ TABLE_COLUMNS = [
     "source",
     "event_id",
 ]
+CHOOSER_LIMIT = 2_000  # events listed in the event chooser; longer views are chosen from the map or table
 CREDIBILITY_WORDS = {
     1: "1 confirmed",
     2: "2 probably true",
@@ -64,31 +66,35 @@ CREDIBILITY_WORDS = {
 # --- data ---------------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner="Reading the store…", max_entries=4)
-def load_store(path: str, modified: float) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
-    """The store's tables (corrections applied) and the ids of events marked not-an-event.
+@st.cache_resource(show_spinner="Reading the store…", max_entries=2)
+def load_store(path: str, modified: float) -> dict:
+    """The store's tables (corrections applied), the ids of events marked not-an-event, and each
+    event's quotes joined for the text search.
 
     ``modified`` (the file's mtime) makes an import or a correction show up.
+    Cached as a resource, not copied for each run: the tables are only read.
     """
-    store = Store(path)
-    every = store.read(rejected=True)
-    shown = set(store.read().events["event_id"])
-    rejected = sorted(set(every.events["event_id"]) - shown)
-    return every.events, every.sources, every.evidence, rejected
+    every = Store(path).read(rejected=True)
+    corrections = every.corrections if every.corrections is not None else pd.DataFrame()
+    evidence = every.evidence
+    quotes = (
+        evidence.dropna(subset=["sentence"]).groupby("event_id")["sentence"].agg(" ".join)
+        if not evidence.empty
+        else pd.Series(dtype="object")
+    )
+    return {
+        "events": every.events,
+        "sources": every.sources,
+        "evidence": evidence,
+        "rejected": sorted(rejected_ids(corrections, every.events, evidence)),
+        "quotes": quotes,
+    }
 
 
 @st.cache_resource(show_spinner="Opening the gazetteer…")
 def resolver():
     """The offline resolver (gazetteer index), opened once per server."""
     return default_resolver()
-
-
-@st.cache_data(max_entries=4)
-def quotes_by_event(evidence: pd.DataFrame) -> pd.Series:
-    """Every evidence sentence of each event, joined, for the text search."""
-    if evidence.empty:
-        return pd.Series(dtype="object")
-    return evidence.dropna(subset=["sentence"]).groupby("event_id")["sentence"].agg(" ".join)
 
 
 # --- sidebar: filters, documents, exports --------------------------------------------------------
@@ -313,24 +319,32 @@ def in_period(events: gpd.GeoDataFrame, period: tuple[dt.date, dt.date]) -> gpd.
 
 @st.cache_resource(max_entries=2, show_spinner="Drawing the map…")
 def cached_map(key: str, _events: gpd.GeoDataFrame, _sources: pd.DataFrame, _evidence: pd.DataFrame):
-    """The folium map of a view, built once per view (``key`` names the view) and never rendered.
+    """The folium map of every shown event, built once per store version (``key``) and never rendered.
 
-    Rendering a folium map changes it (a second render of the same object
-    draws an empty frame in streamlit-folium), so callers render a copy.
+    The filters do not rebuild it: each run adds a small layer that tells the
+    map which events to show (streamlit-folium adds such layers to the map
+    already drawn in the page).  Rendering a folium map changes it (a second
+    render of the same object draws an empty frame), so callers render a copy.
     """
     return build_map(_events, evidence=_evidence, sources=_sources, time=False, select_on_click=True)
 
 
-def view_key(events: pd.DataFrame, modified: float) -> str:
-    ids = "\n".join(events["event_id"].astype(str))
-    return hashlib.sha1(f"{modified}|{ids}".encode(), usedforsecurity=False).hexdigest()
-
-
-def show_map(view, sources, evidence, modified: float) -> dict | None:
-    """The map of the view; returns the point last clicked ({"lat", "lng"}) or None."""
-    m = copy.deepcopy(cached_map(view_key(view, modified), view, sources, evidence))
+def show_map(shown, view, sources, evidence, key: str) -> dict | None:
+    """The map of the store with the events of the view shown; returns the point last clicked or None."""
+    m = copy.deepcopy(cached_map(key, shown, sources, evidence))
+    positions = None
+    if len(view) < len(shown):
+        wanted = set(view["event_id"].astype(str))
+        positions = [i for i, event_id in enumerate(m.geomap_event_ids) if event_id in wanted]
     # only clicks come back: panning and zooming do not rerun the script
-    state = st_folium(m, key="map", height=520, use_container_width=True, returned_objects=["last_clicked"])
+    state = st_folium(
+        m,
+        key="map",
+        height=520,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=view_filter(positions),
+    )
     return (state or {}).get("last_clicked")
 
 
@@ -357,9 +371,11 @@ def show_table(view: gpd.GeoDataFrame) -> str | None:
     return str(table.iloc[rows[0]]["event_id"]) if rows else None
 
 
-def label(event: pd.Series) -> str:
-    parts = [event["event_date"], event["event_type"], event["location"] or event["country"] or ""]
-    return " · ".join(str(p) for p in parts if isinstance(p, str) and p)
+def labels(events: pd.DataFrame) -> pd.Series:
+    """ "date · type · place" for each event, by event_id."""
+    place = events["location"].fillna(events["country"]).fillna("")
+    text = events["event_date"].fillna("") + " · " + events["event_type"].fillna("") + " · " + place
+    return pd.Series(text.str.rstrip(" ·").to_numpy(), index=events["event_id"].astype(str).to_numpy())
 
 
 def remember_selection(clicked: dict | None, row: str | None, view: pd.DataFrame) -> None:
@@ -390,11 +406,17 @@ def show_detail(view: gpd.GeoDataFrame, events, sources, evidence, rejected: lis
         st.caption(f"{len(extra)} events at the point clicked; choose one below.")
     if st.session_state.get("pick") not in ids:
         st.session_state["pick"] = None
-    labels = dict(zip(ids, (label(r) for _, r in view.iterrows()), strict=True))
+    names = labels(view).to_dict()
+    # a long view is chosen from through the map and the table; the list offers what was picked there
+    offered = (
+        ids
+        if len(ids) <= CHOOSER_LIMIT
+        else list(dict.fromkeys([*extra, st.session_state["pick"]] if st.session_state["pick"] else extra))
+    )
     chosen = st.selectbox(
         "Event",
-        [None, *ids],
-        format_func=lambda e: "— click a marker or a table row —" if e is None else labels[e],
+        [None, *offered],
+        format_func=lambda e: "— click a marker or a table row —" if e is None else names[e],
         key="pick",
     )
     if chosen is None:
@@ -569,7 +591,8 @@ def main() -> None:
         )
         return
     modified = store.path.stat().st_mtime
-    every, sources, evidence, rejected = load_store(str(store.path), modified)
+    loaded = load_store(str(store.path), modified)
+    every, sources, evidence, rejected = (loaded[k] for k in ("events", "sources", "evidence", "rejected"))
     shown = every[~every["event_id"].isin(rejected)]
     if shown.empty and not rejected:
         st.info(f"The store {store_path} holds no events yet. Import some with `geomap import FILE`.")
@@ -578,12 +601,12 @@ def main() -> None:
     if saved:
         st.success(f"Saved corrections: {', '.join(saved)}")
     flt = sidebar_filter(shown)
-    chosen = filter_events(shown, flt, quotes=quotes_by_event(evidence))
+    chosen = filter_events(shown, flt, quotes=loaded["quotes"])
     period = show_timeline(chosen)
     view = in_period(chosen, period) if period is not None else chosen
     when = f" in {period[0]} – {period[1]}" if period is not None else ""
     st.caption(f"{len(view)} of {len(shown)} events{when}")
-    clicked = show_map(view, sources, evidence, modified)
+    clicked = show_map(shown, view, sources, evidence, f"{store.path}|{modified}")
     row = show_table(view)
     remember_selection(clicked, row, view)
     if rejected and st.sidebar.checkbox(f"Review the {len(rejected)} event(s) marked not-an-event"):

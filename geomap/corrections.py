@@ -219,6 +219,18 @@ def orphaned(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataF
     return corrections[locate(corrections, events, evidence).isna().to_numpy()]
 
 
+def rejected_ids(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFrame | None) -> set[str]:
+    """The ids of the events whose last ``not_an_event`` correction marks them not-an-event."""
+    if corrections.empty or events.empty:
+        return set()
+    marks = corrections.assign(_target=locate(corrections, events, evidence))
+    marks = marks[(marks["field"] == "not_an_event") & marks["_target"].notna()].sort_values(
+        "at", kind="stable"
+    )
+    last = marks.groupby("_target")["value"].last()
+    return {str(event_id) for event_id, value in last.items() if json.loads(value)}
+
+
 def apply_corrections(
     events: gpd.GeoDataFrame,
     corrections: pd.DataFrame,

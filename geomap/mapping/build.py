@@ -88,6 +88,7 @@ def build_map(
         log.warning("events with the same event_id are drawn once (the last of them)")
         placed = placed.drop_duplicates("event_id", keep="last")
     m = folium.Map(location=_centre(placed), zoom_start=5, tiles=None, max_zoom=MAX_ZOOM, control_scale=True)
+    m.geomap_event_ids = placed["event_id"].astype(str).tolist()  # the events drawn, in payload order
     m.options["max_zoom"] = MAX_ZOOM  # without tiles, Leaflet has no zoom limit and plugins fail
     m.default_js = [LEAFLET_JS]  # the map uses Leaflet alone: no jQuery, Bootstrap or icon fonts
     m.default_css = [LEAFLET_CSS]

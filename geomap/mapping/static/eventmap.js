@@ -163,11 +163,19 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
     return made;
   }
 
-  var state = {day0: options.day0, day1: options.day1, statuses: null, corroboratedOnly: false, actors: null};
+  var state = {day0: options.day0, day1: options.day1, statuses: null, corroboratedOnly: false, actors: null,
+               only: null};
   Object.assign(state, holder.pending);
   var shown = [];
 
+  var onlySet = null, onlyFrom = null;
+
   function visible(i) {
+    if (state.only !== onlyFrom) {  // positions in the payload shown from outside (the app's filters)
+      onlyFrom = state.only;
+      onlySet = Array.isArray(state.only) ? new Set(state.only) : null;
+    }
+    if (onlySet && !onlySet.has(i)) { return false; }
     if (data.day1[i] < state.day0 || data.day0[i] > state.day1) { return false; }
     if (state.statuses && state.statuses.indexOf(t("claim_status", i) || "reported") < 0) { return false; }
     if (state.corroboratedOnly && !((N.n_sources[i] || 1) >= 2)) { return false; }

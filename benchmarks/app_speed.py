@@ -1,0 +1,220 @@
+"""The app in a browser with a large store: launch to first map, and a filter change to the updated map.
+
+A store of ``n`` synthetic events is served by ``streamlit run app.py`` on
+127.0.0.1 and driven by headless Chromium (Playwright, Debian's
+/usr/bin/chromium; nothing is downloaded).  Times are wall-clock, as a
+researcher waits for them:
+
+* launch → first map: from starting the server to the map's markers (or
+  clusters) drawn in the page, the server's start-up and first script run
+  included, in a new browser page each time;
+* filter change → updated map: from choosing an event type in the sidebar to
+  the map in the page drawing exactly the events the app's caption counts;
+  the filter goes back and forth between event types, each change a new view.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from geomap.ingest.tables import read_table
+from geomap.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+TYPES = ["Battles", "Violence against civilians", "Explosions/Remote violence", "Protests"]
+FRAME = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
+COUNT_JS = "() => (window.geomapMaps || []).length ? window.geomapMaps[window.geomapMaps.length - 1].count() : -1"
+
+
+def make_store(n: int, work: Path) -> Store:
+    from benchmarks.run import synthetic_events
+
+    csv = work / f"app_{n}.csv"
+    synthetic_events(n).to_csv(csv, index=False)
+    table = read_table(csv)
+    store = Store(work / f"app_{n}.gpkg")
+    store.write(table.events, sources=table.sources, evidence=table.evidence)
+    return store
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(store: Store, port: int, work: Path) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = dict(os.environ, GEOMAP_STORE=str(store.path))
+    return subprocess.Popen(command, env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _up(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+def _offline(page) -> None:
+    """Leaflet's CDN assets come from the installed xstatic packages: the page needs no network."""
+    from geomap.mapping.export import local_asset
+
+    def route(route) -> None:
+        url = route.request.url
+        if url.startswith("http://127.0.0.1") or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+            return
+        try:
+            asset = local_asset(url)
+        except Exception:  # noqa: BLE001 — anything else from the network is refused
+            route.abort()
+            return
+        kind = "text/css" if asset.suffix == ".css" else "application/javascript"
+        if asset.suffix == ".png":
+            kind = "image/png"
+        route.fulfill(status=200, body=asset.read_bytes(), headers={"Content-Type": kind})
+
+    page.context.route("**/*", route)
+
+
+def _shown(page) -> int:
+    text = page.get_by_text(re.compile(r"^\d+ of \d+ events")).first.inner_text()
+    return int(text.split()[0])
+
+
+def _map_count(page) -> int:
+    frame = page.frame_locator(FRAME).first
+    try:
+        return int(frame.locator("body").evaluate(COUNT_JS, timeout=1_000))
+    except Exception:  # noqa: BLE001 — the frame is being replaced
+        return -1
+
+
+def _wait_for_map(page, expected: int | None, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            target = expected if expected is not None else _shown(page)
+        except Exception:  # noqa: BLE001 — the caption is being redrawn
+            target = -2
+        if target >= 0 and _map_count(page) == target:
+            return
+        time.sleep(0.02)
+    raise TimeoutError("the map did not show the filtered events")
+
+
+def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
+    """Launch → first map and filter change → updated map, ``repeat`` times each."""
+    from playwright.sync_api import sync_playwright
+
+    store = make_store(n, work)
+    events = store.read_events()
+    counts = events["event_type"].value_counts().to_dict()
+    launches, changes = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for run in range(repeat):
+            port = _port()
+            start = time.monotonic()
+            server = _serve(store, port, work)
+            try:
+                _up(f"http://127.0.0.1:{port}/_stcore/health", start + 60)
+                healthy = time.monotonic() - start
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                _offline(page)
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.get_by_text(re.compile(r"^\d+ of \d+ events")).first.wait_for(timeout=120_000)
+                captioned = time.monotonic() - start
+                _wait_for_map(page, len(events), start + 120)
+                launches.append(time.monotonic() - start)
+                if os.environ.get("GEOMAP_BENCH_VERBOSE"):
+                    print(f"launch: server up {healthy:.2f} s, caption {captioned:.2f} s, map {launches[-1]:.2f} s")
+                if run == 0 and not os.environ.get("GEOMAP_BENCH_LAUNCH_ONLY"):
+                    changes += _filter_changes(page, counts, repeat=repeat * 2)
+                page.close()
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
+        browser.close()
+    return {"launch": launches, "filter": changes or [float("nan")]}
+
+
+def _filter_changes(page, counts: dict[str, int], *, repeat: int) -> list[float]:
+    box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Event types")
+    times = []
+    for i in range(repeat):
+        kind = TYPES[i % len(TYPES)]
+        if i:  # take the previous type out first (not timed)
+            box.locator("input").click()
+            page.keyboard.press("Backspace")  # removes the last chosen type
+            page.keyboard.press("Escape")
+            _wait_for_map(page, sum(counts.values()), time.monotonic() + 60)
+        box.locator("input").click()
+        option = page.get_by_role("option", name=kind, exact=True)
+        option.wait_for(timeout=10_000)
+        start = time.monotonic()
+        option.click()
+        while time.monotonic() < start + 60:
+            try:
+                if _shown(page) == counts.get(kind, 0):
+                    break
+            except Exception:  # noqa: BLE001 — the caption is being redrawn
+                pass
+            time.sleep(0.01)
+        server = time.monotonic() - start
+        _wait_for_map(page, counts.get(kind, 0), start + 60)
+        times.append(time.monotonic() - start)
+        if os.environ.get("GEOMAP_BENCH_VERBOSE"):
+            print(f"filter {kind}: caption after {server:.2f} s, map after {times[-1]:.2f} s")
+        page.keyboard.press("Escape")
+    return times
+
+
+def render(n: int, found: dict[str, list[float]]) -> str:
+    def row(name: str, values: list[float], target: float) -> str:
+        median = statistics.median(values)
+        verdict = "meets" if median <= target else "misses"
+        return (
+            f"| {name} | {median:.2f} s | {min(values):.2f}–{max(values):.2f} s | {len(values)} | "
+            f"{verdict} the {target:g} s target |"
+        )
+
+    return "\n".join(
+        [
+            f"{n:,} events in the store, headless Chromium on this machine, wall-clock:",
+            "",
+            "| step | median | min–max | runs | target |",
+            "|---|---:|---:|---:|---|",
+            row("launch → first map (server start included)", found["launch"], 5.0),
+            row("filter change → updated map", found["filter"], 1.5),
+        ]
+    )
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    os.environ["GEOMAP_HOME"] = tempfile.mkdtemp(prefix="geomap-bench-")
+    with tempfile.TemporaryDirectory() as tmp:
+        print(render(10_000, measure(10_000, repeat=3, work=Path(tmp))))
