@@ -21,7 +21,6 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geomap.corrections import correct, rejected_ids
 from geomap.errors import GeomapError
@@ -331,6 +330,8 @@ def cached_map(key: str, _events: gpd.GeoDataFrame, _sources: pd.DataFrame, _evi
 
 def show_map(shown, view, sources, evidence, key: str) -> dict | None:
     """The map of the store with the events of the view shown; returns the point last clicked or None."""
+    from streamlit_folium import st_folium  # imported when first used: it registers a component
+
     m = copy.deepcopy(cached_map(key, shown, sources, evidence))
     positions = None
     if len(view) < len(shown):

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import extract_accuracy, geocode_accuracy, map_scale
+from benchmarks import app_speed, extract_accuracy, geocode_accuracy, map_scale
 from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver
@@ -148,7 +148,13 @@ def bench_map(n: int, *, repeat: int, work: Path) -> list[Result]:
 
 
 def render(
-    results: list[Result], *, quick: bool, scale: str = "", geocoding: str = "", extraction: str = ""
+    results: list[Result],
+    *,
+    quick: bool,
+    scale: str = "",
+    geocoding: str = "",
+    extraction: str = "",
+    app: str = "",
 ) -> str:
     lines = [
         BEGIN,
@@ -167,6 +173,8 @@ def render(
         lines += ["", "### The offline geocoder", "", geocoding]
     if extraction:
         lines += ["", extraction]
+    if app:
+        lines += ["", "### The app in a browser", "", app]
     lines.append(END)
     return "\n".join(lines)
 
@@ -197,6 +205,10 @@ def main() -> None:
         scale_rows = []
         for n in (1_000,) if args.quick else (1_000, 10_000, 100_000):
             scale_rows += map_scale.measure(n, repeat=repeat, work=work)
+        app = ""
+        if app_speed.CHROMIUM.exists():
+            n = 1_000 if args.quick else 10_000
+            app = app_speed.render(n, app_speed.measure(n, repeat=repeat, work=work))
     gazetteer = Gazetteer.embedded()
     geocoding = geocode_accuracy.render(
         geocode_accuracy.measure_accuracy(gazetteer), geocode_accuracy.measure_speed(gazetteer, repeat=repeat)
@@ -212,6 +224,7 @@ def main() -> None:
         scale=map_scale.render_rows(scale_rows),
         geocoding=geocoding,
         extraction=extraction,
+        app=app or "Not measured: Chromium is not installed (`apt-get install chromium`).",
     )
     print(section)
     write_results(section)

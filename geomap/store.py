@@ -222,7 +222,7 @@ class Store:
             layers = {name for name, _ in pyogrio.list_layers(self.path)}
             if layer not in layers:
                 return empty_events() if layer in (EVENTS, REPORTS) else pd.DataFrame()
-            return pyogrio.read_dataframe(self.path, layer=layer)
+            return pyogrio.read_dataframe(self.path, layer=layer, use_arrow=True)  # ~5x faster than rows
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
             raise StoreError(f"{self.path}: cannot read layer {layer!r}: {err}") from err
 
