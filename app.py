@@ -28,7 +28,7 @@ from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter
 from geomap.geocode.resolve import default_resolver
 from geomap.mapping.annotate import GEO_PRECISION_WORDS, event_annotation
 from geomap.mapping.build import build_map
-from geomap.mapping.export import export_events, export_html
+from geomap.mapping.export import embed_assets, export_events, export_html
 from geomap.mapping.layers import view_filter
 from geomap.mapping.style import TYPE_COLOURS
 from geomap.model import ClaimStatus, EventType
@@ -325,7 +325,8 @@ def cached_map(key: str, _events: gpd.GeoDataFrame, _sources: pd.DataFrame, _evi
     already drawn in the page).  Rendering a folium map changes it (a second
     render of the same object draws an empty frame), so callers render a copy.
     """
-    return build_map(_events, evidence=_evidence, sources=_sources, time=False, select_on_click=True)
+    m = build_map(_events, evidence=_evidence, sources=_sources, time=False, select_on_click=True)
+    return embed_assets(m)  # Leaflet from the installed packages: the app's map works offline
 
 
 def show_map(shown, view, sources, evidence, key: str) -> dict | None:

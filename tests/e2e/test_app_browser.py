@@ -70,7 +70,7 @@ def app_url(tmp_path, hostile_csv) -> Iterator[str]:
 
 
 def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None:
-    guard = guard_page(page)
+    guard = guard_page(page, allow_local_assets=False)  # the app serves Leaflet itself: no network at all
     page.goto(app_url)
     page.get_by_text("of 39 events").wait_for(timeout=30_000)
     frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
@@ -87,6 +87,7 @@ def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None
     for i in range(markers.count()):
         markers.nth(i).dispatch_event("click")
     assert guard.dialogs == []
+    assert guard.blocked == []  # nothing tried to leave the machine
     assert frame.locator(".leaflet-popup-content img").count() == 0
 
 
