@@ -334,9 +334,9 @@ def show_map(shown, view, sources, evidence, key: str) -> dict | None:
     from streamlit_folium import st_folium  # imported when first used: it registers a component
 
     m = copy.deepcopy(cached_map(key, shown, sources, evidence))
-    positions = None
-    if len(view) < len(shown):
-        wanted = set(view["event_id"].astype(str))
+    wanted = set(view["event_id"].astype(str))
+    positions = None  # every event drawn is in the view
+    if not wanted.issuperset(m.geomap_event_ids):
         positions = [i for i, event_id in enumerate(m.geomap_event_ids) if event_id in wanted]
     # only clicks come back: panning and zooming do not rerun the script
     state = st_folium(
@@ -440,10 +440,11 @@ def show_place(event: pd.Series) -> None:
     st.markdown("**Place**")
     lat, lon = event["latitude"], event["longitude"]
     where = f"{lat:.4f}, {lon:.4f}" if pd.notna(lat) else "no coordinates"
-    st.text(f"{event['location'] or '—'} ({where})\nlocation: {GEO_PRECISION_WORDS.get(precision, '')}")
+    place = _text(event["location"]) or "—"
+    st.text(f"{place} ({where})\nlocation: {GEO_PRECISION_WORDS.get(precision, '')}")
     if isinstance(event["place_mention"], str) and event["place_mention"]:
         st.text(f"written as: {event['place_mention']}")
-    candidates = place_candidates(str(event["place_mention"] or ""), str(event["iso3"] or ""))
+    candidates = place_candidates(_text(event["place_mention"]), _text(event["iso3"]))
     if candidates:
         st.caption("Other places the geocoder considered")
         st.dataframe(pd.DataFrame(candidates, columns=["place", "why not"]), hide_index=True, width="stretch")
@@ -480,7 +481,7 @@ def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: 
             st.text(event["reviewed"])
         types = [t.value for t in EventType]
         statuses = [c.value for c in ClaimStatus]
-        mention = str(event["place_mention"] or event["location"] or "")
+        mention = _text(event["place_mention"]) or _text(event["location"])
         options = namesakes(mention)
         clicked = st.session_state.get("clicked_point")
         places = ["keep"] + [f"gazetteer {i}" for i in range(len(options))]
@@ -490,7 +491,7 @@ def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: 
 
         def place_words(key: str) -> str:
             if key == "keep":
-                return f"keep: {event['location'] or '—'}"
+                return f"keep: {_text(event['location']) or '—'}"
             if key == "clicked":
                 return f"the point last clicked on the map ({clicked['lat']:.4f}, {clicked['lng']:.4f})"
             if key == "coordinates":
@@ -506,9 +507,9 @@ def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: 
                 types,
                 index=types.index(event["event_type"]) if event["event_type"] in types else 0,
             )
-            sub_type = st.text_input("Sub-event type", value=event["sub_event_type"] or "")
-            actor1 = st.text_input("Actor 1", value=event["actor1"] or "")
-            actor2 = st.text_input("Actor 2", value=event["actor2"] or "")
+            sub_type = st.text_input("Sub-event type", value=_text(event["sub_event_type"]))
+            actor1 = st.text_input("Actor 1", value=_text(event["actor1"]))
+            actor2 = st.text_input("Actor 2", value=_text(event["actor2"]))
             status = st.selectbox(
                 "Claim status",
                 statuses,
@@ -520,9 +521,9 @@ def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: 
             )
             place = st.radio("Place", places, format_func=place_words)
             c1, c2, c3 = st.columns(3)
-            lat = c1.number_input("Latitude", -90.0, 90.0, float(event["latitude"] or 0.0), format="%.5f")
-            lon = c2.number_input("Longitude", -180.0, 180.0, float(event["longitude"] or 0.0), format="%.5f")
-            name = c3.text_input("Place name", value=event["location"] or "")
+            lat = c1.number_input("Latitude", -90.0, 90.0, _number(event["latitude"]), format="%.5f")
+            lon = c2.number_input("Longitude", -180.0, 180.0, _number(event["longitude"]), format="%.5f")
+            name = c3.text_input("Place name", value=_text(event["location"]))
             not_event = st.checkbox("Not an event (hide it everywhere)", value=rejected)
             note = st.text_input("Why (optional)")
             saved = st.form_submit_button("Save corrections")
@@ -532,9 +533,9 @@ def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: 
         changes: list[tuple[str, object]] = []
         for field, new, old in [
             ("event_type", event_type, event["event_type"]),
-            ("sub_event_type", sub_type, event["sub_event_type"] or ""),
-            ("actor1", actor1, event["actor1"] or ""),
-            ("actor2", actor2, event["actor2"] or ""),
+            ("sub_event_type", sub_type, _text(event["sub_event_type"])),
+            ("actor1", actor1, _text(event["actor1"])),
+            ("actor2", actor2, _text(event["actor2"])),
             ("claim_status", status, event["claim_status"]),
             ("credibility", credibility, cred),
         ]:
@@ -557,6 +558,16 @@ def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: 
             return
         st.session_state["saved"] = [f for f, _ in changes]
         st.rerun()
+
+
+def _text(value: object) -> str:
+    """A table value as text for a widget ("" when missing)."""
+    return value if isinstance(value, str) else ""
+
+
+def _number(value: object) -> float:
+    """A coordinate for a widget (0 when missing)."""
+    return float(value) if pd.notna(value) else 0.0
 
 
 def chosen_place(key: str, options: list[dict], clicked, lat: float, lon: float, name: str) -> dict | None:
