@@ -293,7 +293,8 @@ def show_timeline(events: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
 def brushed_period(state) -> tuple[dt.date, dt.date] | None:
     """The period a timeline brush covers, from the chart's selection state (ms since 1970 or dates)."""
     try:
-        period = state.selection["period"]
+        selection = state["selection"] if isinstance(state, dict) else state.selection
+        period = selection["period"]
     except (AttributeError, KeyError, TypeError):
         return None
     values = next(iter(period.values()), None) if isinstance(period, dict) else None

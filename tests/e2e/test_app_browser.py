@@ -212,3 +212,25 @@ def test_a_download_returns_a_valid_file(page, app_url, tmp_path) -> None:
     html = Path(html_download.value.path()).read_text(encoding="utf-8")
     assert "geomapEventMap" in html
     assert '<script src="http' not in html  # offline: nothing loaded from the network
+
+
+def test_brushing_the_timeline_filters_the_map_and_the_table(page, app_url) -> None:
+    guard_page(page)
+    page.goto(app_url)
+    page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    _wait_for_markers(_map(page), 39)
+    chart = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
+    chart.wait_for(timeout=20_000)
+    box = chart.bounding_box()
+    # drag across the left half of the plot area: a period at the start of the sample
+    y = box["y"] + box["height"] * 0.4
+    page.mouse.move(box["x"] + box["width"] * 0.10, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.30, y, steps=8)
+    page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=8)
+    page.mouse.up()
+    caption = page.get_by_text(re.compile(r"^\d+ of 39 events in \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d"))
+    caption.wait_for(timeout=20_000)
+    shown = int(caption.inner_text().split()[0])
+    assert 0 < shown < 39
+    _wait_for_markers(_map(page), shown)
