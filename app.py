@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geomap.corrections import correct, rejected_ids
+from geomap.corrections import correct_fields, rejected_ids
 from geomap.errors import GeomapError
 from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter_events
 from geomap.geocode.resolve import default_resolver
@@ -401,7 +401,7 @@ def remember_selection(clicked: dict | None, row: str | None, view: pd.DataFrame
 # --- detail panel and review ---------------------------------------------------------------------
 
 
-def show_detail(view: gpd.GeoDataFrame, events, sources, evidence, rejected: list[str], store: Store) -> None:
+def show_detail(view: gpd.GeoDataFrame, sources, evidence, rejected: list[str], store: Store) -> None:
     st.subheader("Sources behind an event")
     ids = view["event_id"].astype(str).tolist()
     extra = [e for e in st.session_state.get("here", []) if e in ids]
@@ -425,14 +425,15 @@ def show_detail(view: gpd.GeoDataFrame, events, sources, evidence, rejected: lis
     if chosen is None:
         return
     event = view[view["event_id"].astype(str) == chosen].iloc[0]
-    own = evidence[evidence["event_id"] == chosen].to_dict("records")
-    by_id = {str(r["source_id"]): r for r in sources.to_dict("records")}
+    own = evidence[evidence["event_id"] == chosen]
+    cited = sources[sources["source_id"].isin(own["source_id"])]  # only this event's, not the whole store's
+    by_id = {str(r["source_id"]): r for r in cited.to_dict("records")}
     left, right = st.columns([3, 2])
     with left:
-        st.html(event_annotation(event.to_dict(), evidence=own, sources=by_id))
+        st.html(event_annotation(event.to_dict(), evidence=own.to_dict("records"), sources=by_id))
     with right:
         show_place(event)
-    review(event, evidence, store, rejected=chosen in rejected)
+    review(event, store, rejected=chosen in rejected)
 
 
 def show_place(event: pd.Series) -> None:
@@ -472,9 +473,9 @@ def namesakes(mention: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: bool) -> None:
+def review(event: pd.Series, store: Store, *, rejected: bool) -> None:
     """Correct the event; every changed field is saved as a correction with who and when."""
-    with st.expander("Review and correct this event", expanded=bool(st.session_state.get("reviewing"))):
+    with st.expander("Review and correct this event"):
         if rejected:
             st.warning("Marked not-an-event: hidden from the map, the table and the exports.")
         if isinstance(event.get("reviewed"), str) and event["reviewed"]:
@@ -550,9 +551,8 @@ def review(event: pd.Series, evidence: pd.DataFrame, store: Store, *, rejected: 
         if not changes:
             st.info("Nothing changed.")
             return
-        try:
-            for field, value in changes:
-                correct(store, str(event["event_id"]), field, value, who=who, note=note)
+        try:  # one write for every changed field; a bad value stores none
+            correct_fields(store, str(event["event_id"]), changes, who=who, note=note)
         except GeomapError as err:
             st.error("The correction was not saved:")
             st.text(str(err))
@@ -625,7 +625,7 @@ def main() -> None:
     remember_selection(clicked, row, view)
     if rejected and st.sidebar.checkbox(f"Review the {len(rejected)} event(s) marked not-an-event"):
         view = pd.concat([view, every[every["event_id"].isin(rejected)]])
-    show_detail(view, every, sources, evidence, rejected, store)
+    show_detail(view, sources, evidence, rejected, store)
     downloads(view[~view["event_id"].isin(rejected)], sources, evidence)
 
 

@@ -219,15 +219,18 @@ def orphaned(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataF
     return corrections[locate(corrections, events, evidence).isna().to_numpy()]
 
 
+def _in_order(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFrame | None) -> pd.DataFrame:
+    """The corrections whose event is found, with that event's id as ``_target``, oldest first."""
+    located = corrections.assign(_target=locate(corrections, events, evidence)).dropna(subset=["_target"])
+    return located.sort_values("at", kind="stable")
+
+
 def rejected_ids(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFrame | None) -> set[str]:
     """The ids of the events whose last ``not_an_event`` correction marks them not-an-event."""
     if corrections.empty or events.empty:
         return set()
-    marks = corrections.assign(_target=locate(corrections, events, evidence))
-    marks = marks[(marks["field"] == "not_an_event") & marks["_target"].notna()].sort_values(
-        "at", kind="stable"
-    )
-    last = marks.groupby("_target")["value"].last()
+    marks = _in_order(corrections, events, evidence)
+    last = marks[marks["field"] == "not_an_event"].groupby("_target")["value"].last()
     return {str(event_id) for event_id, value in last.items() if json.loads(value)}
 
 
@@ -246,8 +249,7 @@ def apply_corrections(
     if corrections.empty or events.empty:
         return events
     table = events.copy()
-    targets = locate(corrections, table, evidence)
-    ordered = corrections.assign(_target=targets).dropna(subset=["_target"]).sort_values("at", kind="stable")
+    ordered = _in_order(corrections, table, evidence)
     if ordered.empty:
         return events
     row_of = {event_id: i for i, event_id in zip(table.index, table["event_id"].astype(str), strict=True)}
@@ -287,18 +289,28 @@ def apply_corrections(
 
 
 def correct(store, event_id: str, field: str, value: object, *, who: str, note: str = "") -> dict:
-    """Record one correction of one stored event; returns the correction row.
+    """Record one correction of one stored event; returns the correction row."""
+    return correct_fields(store, event_id, [(field, value)], who=who, note=note)[0]
+
+
+def correct_fields(
+    store, event_id: str, changes: list[tuple[str, object]], *, who: str, note: str = ""
+) -> list[dict]:
+    """Record corrections of several fields of one stored event in one write; returns their rows.
 
     The event is looked up as the store shows it (corrections applied, events
-    marked not-an-event included, so that mark can be undone).
+    marked not-an-event included, so that mark can be undone).  Every change is
+    checked before any is stored: one bad value stores none.
     """
     contents = store.read(rejected=True)
     events = contents.events
     match = events[events["event_id"].astype(str) == str(event_id)]
     if match.empty:
         raise InputError(f"{store.path}: event_id: no event {event_id!r} in the store")
-    row = make_correction(
-        match.iloc[0].to_dict(), field, value, who=who, note=note, evidence=contents.evidence
-    )
-    store.add_corrections(corrections_frame([row]))
-    return row
+    event = match.iloc[0].to_dict()
+    rows = [
+        make_correction(event, field, value, who=who, note=note, evidence=contents.evidence)
+        for field, value in changes
+    ]
+    store.add_corrections(corrections_frame(rows))
+    return rows

@@ -154,15 +154,8 @@ def import_files(
     if not all_events.empty and merge:
         summary = _merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
     elif not all_events.empty:
+        # a later merged import starts from these too: Store.read_reports counts events stored without reports
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
-        # the unmerged events are reports too: a later merged import starts from them
-        store.replace(
-            store.read_events(corrected=False),
-            evidence=store.read(corrected=False).evidence,
-            reports=_concat_events([store.read_reports(), all_events]).drop_duplicates(
-                "event_id", keep="last"
-            ),
-        )
     return ImportReport(
         files=tuple(str(p) for p in files),
         events_read=len(all_events),

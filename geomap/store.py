@@ -116,7 +116,7 @@ class Store:
             return empty_events()
         if corrected:
             return self.read().events
-        return _as_events(self._read_layer(EVENTS))
+        return _conform_events(self._read_layer(EVENTS))
 
     def read_reports(self) -> gpd.GeoDataFrame:
         """Every report as imported, before merging (the events layer for stores older than reports)."""
@@ -124,7 +124,7 @@ class Store:
             return empty_events()
         if REPORTS not in self._layers():
             return self.read_events(corrected=False)
-        reports = _as_events(self._read_layer(REPORTS))
+        reports = _conform_events(self._read_layer(REPORTS))
         events = self.read_events(corrected=False)
         # events written without their reports (Store.write) are reports of their own
         alone = events[~events["event_id"].isin(reports["event_id"])]
@@ -153,7 +153,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot read the store: {err}") from err
 
     def _reports_layer(self) -> gpd.GeoDataFrame | None:
-        return _as_events(self._read_layer(REPORTS)) if REPORTS in self._layers() else None
+        return _conform_events(self._read_layer(REPORTS)) if REPORTS in self._layers() else None
 
     def write(
         self,
@@ -218,10 +218,9 @@ class Store:
         )
 
     def _read_layer(self, layer: str) -> pd.DataFrame:
+        if layer not in self._layers():
+            return empty_events() if layer in (EVENTS, REPORTS) else pd.DataFrame()
         try:
-            layers = {name for name, _ in pyogrio.list_layers(self.path)}
-            if layer not in layers:
-                return empty_events() if layer in (EVENTS, REPORTS) else pd.DataFrame()
             return pyogrio.read_dataframe(self.path, layer=layer, use_arrow=True)  # ~5x faster than rows
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
             raise StoreError(f"{self.path}: cannot read layer {layer!r}: {err}") from err
@@ -277,12 +276,6 @@ def _conform_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
     table = conform(pd.DataFrame(events.drop(columns="geometry", errors="ignore")), EVENT_COLUMNS)
     return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry.values, crs=WGS84), crs=WGS84)
-
-
-def _as_events(frame: pd.DataFrame) -> gpd.GeoDataFrame:
-    geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else None
-    table = conform(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), EVENT_COLUMNS)
-    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
 
 
 def _with_reports(evidence: pd.DataFrame | None) -> pd.DataFrame:

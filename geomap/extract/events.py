@@ -424,13 +424,10 @@ def _annotate(draft: EventDraft, text: str, sentence: Sentence, named, claim: Cl
         if figure[1] is not None:
             draft.fatalities_high = max(draft.fatalities_high or 0, figure[1])
     has_evidence = any(e.start == sentence.start for e in draft.evidence)
-    if (
-        (denies(sentence.text) and not draft.evidence)
-        or (  # the sentence that opens it denies it
-            denies(sentence.text) and draft.evidence and not has_evidence
-        )
-        or (denies(sentence.text) and draft.evidence and has_evidence and claim.status == ClaimStatus.CLAIMED)
-    ):
+    denial = denies(sentence.text)
+    # a sentence that opens the event or adds to it while denying it, or a party's claim denied in its
+    # own sentence, makes the event disputed
+    if denial and (not has_evidence or claim.status == ClaimStatus.CLAIMED):
         draft.disputed = True
     responsibility = (claim.status == ClaimStatus.CLAIMED and "responsib" in folded) or "revendiqu" in folded
     if responsibility and claim.claimant:
@@ -448,7 +445,7 @@ def _annotate(draft: EventDraft, text: str, sentence: Sentence, named, claim: Cl
         draft.evidence == []
         or figure is not None
         or responsibility
-        or denies(sentence.text)
+        or denial
         or _trigger(text, sentence) is not None
     ):
         draft.evidence.append(
