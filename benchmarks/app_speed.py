@@ -19,23 +19,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from geomap.ingest.tables import read_table
 from geomap.store import Store
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, guard_page, start_app, stop, wait_until_up
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 TYPES = ["Battles", "Violence against civilians", "Explosions/Remote violence", "Protests"]
 FRAME = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
 COUNT_JS = (
@@ -52,53 +44,6 @@ def make_store(n: int, work: Path) -> Store:
     store = Store(work / f"app_{n}.gpkg")
     store.write(table.events, sources=table.sources, evidence=table.evidence)
     return store
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(store: Store, port: int, work: Path) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    env = dict(os.environ, GEOMAP_STORE=str(store.path))
-    return subprocess.Popen(command, env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _up(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(url)
-
-
-def _offline(page) -> None:
-    """Leaflet's CDN assets come from the installed xstatic packages: the page needs no network."""
-    from geomap.mapping.export import local_asset
-
-    def route(route) -> None:
-        url = route.request.url
-        try:
-            asset = local_asset(url)
-        except Exception:  # noqa: BLE001 — anything else from the network is refused
-            route.abort()
-            return
-        kind = "text/css" if asset.suffix == ".css" else "application/javascript"
-        if asset.suffix == ".png":
-            kind = "image/png"
-        route.fulfill(status=200, body=asset.read_bytes(), headers={"Content-Type": kind})
-
-    # only requests leaving this machine are routed: the app's own files go straight to the server
-    page.context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), route)
 
 
 def _shown(page) -> int:
@@ -137,15 +82,14 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for run in range(repeat):
-            port = _port()
             start = time.monotonic()
-            server = _serve(store, port, work)
+            server, url = start_app(store.path, cwd=work, stderr=subprocess.DEVNULL)
             try:
-                _up(f"http://127.0.0.1:{port}/_stcore/health", start + 60)
+                wait_until_up(url, server)
                 healthy = time.monotonic() - start
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
-                _offline(page)
-                page.goto(f"http://127.0.0.1:{port}/")
+                guard_page(page)
+                page.goto(url)
                 page.get_by_text(re.compile(r"^\d+ of \d+ events")).first.wait_for(timeout=120_000)
                 captioned = time.monotonic() - start
                 _wait_for_map(page, len(events), start + 120)
@@ -158,15 +102,14 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
                 if run == 0:  # a researcher opening the page on a server that already runs
                     for _ in range(repeat):
                         again = browser.new_page(viewport={"width": 1400, "height": 900})
-                        _offline(again)
+                        guard_page(again)
                         opened = time.monotonic()
-                        again.goto(f"http://127.0.0.1:{port}/")
+                        again.goto(url)
                         _wait_for_map(again, len(events), opened + 120)
                         reopens.append(time.monotonic() - opened)
                         again.close()
             finally:
-                server.terminate()
-                server.wait(timeout=20)
+                stop(server)
         browser.close()
     return {"launch": launches, "open": reopens, "filter": changes or [float("nan")]}
 

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +35,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def _asset_dirs() -> list[Path]:
@@ -60,6 +67,9 @@ class Guard:
     errors: list[str] = field(default_factory=list)
 
 
+_LEAVING = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost)[:/])")
+
+
 def guard_page(page, *, allow_local_assets: bool = True) -> Guard:
     """Close the network around ``page`` and record what it tries."""
     guard = Guard()
@@ -87,10 +97,61 @@ def guard_page(page, *, allow_local_assets: bool = True) -> Guard:
         guard.dialogs.append(d.message)
         d.dismiss()
 
-    page.context.route("**/*", route)
+    # requests to the app on this machine are not intercepted (they would be let through anyway):
+    # routing each of them through Python would slow the pages the benchmarks time
+    page.context.route(_LEAVING, route)
     page.on("dialog", dialog)
     page.on("pageerror", lambda err: guard.errors.append(str(err)))
     return guard
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(store: Path, *, cwd: Path, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on the store, on 127.0.0.1 and a free port: (the process, its URL).
+
+    The server is not waited for: see :func:`wait_until_up`.
+    """
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = dict(os.environ, GEOMAP_STORE=str(store))
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def wait_until_up(url: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
+    """Wait until the app at ``url`` answers its health check; an exited server raises with its errors."""
+    health = url.rstrip("/") + "/_stcore/health"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            errors = process.stderr.read() if process.stderr else ""
+            raise RuntimeError(f"streamlit exited with {process.returncode}: {errors}")
+        try:
+            with urllib.request.urlopen(health, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{health} did not answer within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by :func:`start_app`."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,30 +11,10 @@ import pytest
 
 from geomap.ingest.tables import read_table
 from geomap.store import Store
-from tests.conftest import ROOT, SAMPLE_EVENTS
-from tests.e2e.conftest import guard_page
+from tests.conftest import SAMPLE_EVENTS
+from tests.e2e.conftest import guard_page, start_app, stop, wait_until_up
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture
@@ -48,25 +23,12 @@ def app_url(tmp_path, hostile_csv) -> Iterator[str]:
     for path in (SAMPLE_EVENTS, hostile_csv):
         table = read_table(path)
         store.write(table.events, sources=table.sources, evidence=table.evidence)
-    port = _free_port()
-    env = dict(os.environ, GEOMAP_STORE=str(store.path))
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    process, url = start_app(store.path, cwd=tmp_path)
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield f"http://127.0.0.1:{port}/"
+        wait_until_up(url, process)
+        yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None:
@@ -97,6 +59,15 @@ def _map(page):
     return frame
 
 
+def _open(page, app_url: str):
+    """Open the app with the network closed; returns the guard once all 39 events are on the map."""
+    guard = guard_page(page)
+    page.goto(app_url)
+    page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    _wait_for_markers(_map(page), 39)
+    return guard
+
+
 def _wait_for_markers(frame, count: int, *, timeout: float = 20.0) -> None:
     markers = frame.locator("path.leaflet-interactive")
     deadline = time.monotonic() + timeout
@@ -108,11 +79,7 @@ def _wait_for_markers(frame, count: int, *, timeout: float = 20.0) -> None:
 
 
 def test_a_filter_change_updates_the_map_and_the_table(page, app_url) -> None:
-    guard = guard_page(page)
-    page.goto(app_url)
-    page.get_by_text("of 39 events").wait_for(timeout=30_000)
-    frame = _map(page)
-    _wait_for_markers(frame, 39)
+    guard = _open(page, app_url)
     status = page.locator("[data-testid='stMultiSelect']").filter(has_text="Claim status")
     status.locator("input").click()
     page.get_by_role("option", name="alleged", exact=True).click()
@@ -131,11 +98,8 @@ def test_a_filter_change_updates_the_map_and_the_table(page, app_url) -> None:
 
 
 def test_clicking_a_marker_shows_the_detail_panel(page, app_url) -> None:
-    guard = guard_page(page)
-    page.goto(app_url)
-    page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    guard = _open(page, app_url)
     frame = _map(page)
-    _wait_for_markers(frame, 39)
     assert page.locator(".gm-annotation").count() == 0  # nothing chosen yet
     frame.locator("path.leaflet-interactive").first.dispatch_event("click")
     panel = page.locator(".gm-annotation").first  # st.html puts the annotation in the page itself
@@ -215,10 +179,7 @@ def test_a_download_returns_a_valid_file(page, app_url, tmp_path) -> None:
 
 
 def test_brushing_the_timeline_filters_the_map_and_the_table(page, app_url) -> None:
-    guard_page(page)
-    page.goto(app_url)
-    page.get_by_text("of 39 events").wait_for(timeout=30_000)
-    _wait_for_markers(_map(page), 39)
+    _open(page, app_url)
     chart = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
     chart.wait_for(timeout=20_000)
     box = chart.bounding_box()
