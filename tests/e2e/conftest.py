@@ -145,6 +145,31 @@ def wait_until_up(url: str, process: subprocess.Popen, *, timeout: float = 60) -
     raise TimeoutError(f"{health} did not answer within {timeout} s")
 
 
+_RUNNING = "[data-testid='stStatusWidgetRunningIcon'], [data-testid='stStatusWidgetRunningManIcon']"
+
+
+def wait_for_idle(page, *, timeout: float = 60, quiet: float = 0.6) -> None:
+    """Wait until the app's script run has finished and the page shows no stale elements.
+
+    Streamlit keeps the previous run's elements on the page (marked ``data-stale``) while a rerun is under
+    way, so a test that reads the page too early reads the old run.  Quiet means: no running indicator and
+    no stale element for ``quiet`` seconds in a row (a rerun can start just after the previous one ends).
+    """
+    deadline = time.monotonic() + timeout
+    calm_since = None
+    while time.monotonic() < deadline:
+        busy = page.locator(_RUNNING).count() > 0 or page.locator("[data-stale='true']").count() > 0
+        now = time.monotonic()
+        if busy:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = now
+        elif now - calm_since >= quiet:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"the app was still running after {timeout} s")
+
+
 def stop(process: subprocess.Popen) -> None:
     """Stop a server started by :func:`start_app`."""
     process.terminate()

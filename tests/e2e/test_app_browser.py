@@ -12,7 +12,7 @@ import pytest
 from geomap.ingest.tables import read_table
 from geomap.store import Store
 from tests.conftest import SAMPLE_EVENTS
-from tests.e2e.conftest import guard_page, start_app, stop, wait_until_up
+from tests.e2e.conftest import guard_page, start_app, stop, wait_for_idle, wait_until_up
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +35,7 @@ def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None
     guard = guard_page(page, allow_local_assets=False)  # the app serves Leaflet itself: no network at all
     page.goto(app_url)
     page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    wait_for_idle(page)
     frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     markers = frame.locator("path.leaflet-interactive")
@@ -64,11 +65,12 @@ def _open(page, app_url: str):
     guard = guard_page(page)
     page.goto(app_url)
     page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    wait_for_idle(page)
     _wait_for_markers(_map(page), 39)
     return guard
 
 
-def _wait_for_markers(frame, count: int, *, timeout: float = 20.0) -> None:
+def _wait_for_markers(frame, count: int, *, timeout: float = 60.0) -> None:
     markers = frame.locator("path.leaflet-interactive")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -85,15 +87,16 @@ def test_a_filter_change_updates_the_map_and_the_table(page, app_url) -> None:
     page.get_by_role("option", name="alleged", exact=True).click()
     page.keyboard.press("Escape")
     caption = page.get_by_text(re.compile(r"^\d+ of 39 events"))
-    caption.wait_for(timeout=20_000)
+    caption.wait_for(timeout=60_000)
     deadline = time.monotonic() + 20
     while caption.inner_text().startswith("39 of") and time.monotonic() < deadline:
         time.sleep(0.2)
+    wait_for_idle(page)
     shown = int(caption.inner_text().split()[0])
     assert 0 < shown < 39
     _wait_for_markers(_map(page), shown)
     cells = page.locator("[data-testid='stDataFrame']").first
-    cells.wait_for(timeout=20_000)
+    cells.wait_for(timeout=60_000)
     assert guard.dialogs == []
 
 
@@ -103,9 +106,9 @@ def test_clicking_a_marker_shows_the_detail_panel(page, app_url) -> None:
     assert page.locator(".gm-annotation").count() == 0  # nothing chosen yet
     frame.locator("path.leaflet-interactive").first.dispatch_event("click")
     panel = page.locator(".gm-annotation").first  # st.html puts the annotation in the page itself
-    panel.wait_for(timeout=20_000)
+    panel.wait_for(timeout=60_000)
     assert "independent outlet" in panel.inner_text()
-    page.get_by_text("Review and correct this event").first.wait_for(timeout=20_000)
+    page.get_by_text("Review and correct this event").first.wait_for(timeout=60_000)
     assert guard.dialogs == []
 
 
@@ -126,12 +129,14 @@ def test_an_uploaded_hostile_article_stays_inert_text(page, app_url, tmp_path) -
     guard = guard_page(page)
     page.goto(app_url)
     page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    wait_for_idle(page)
     article = tmp_path / "<img src=x onerror=alert('name')>.md"
     article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
     page.get_by_text("Add documents").click()
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(article))
     page.get_by_role("button", name="Import").click()
     page.get_by_text("Imported 1 events from 1 file(s)").wait_for(timeout=60_000)
+    wait_for_idle(page)  # the message comes first; the rest of the page follows in the same run
     # importing merges the whole store again, so the total is read from the page
     shown = int(page.get_by_text(re.compile(r"^\d+ of \d+ events")).inner_text().split()[0])
     frame = _map(page)
@@ -139,9 +144,9 @@ def test_an_uploaded_hostile_article_stays_inert_text(page, app_url, tmp_path) -
     bourem = page.locator("[data-testid='stSelectbox']").filter(has_text="Event")
     bourem.locator("input").click()
     bourem.locator("input").fill("2024-02-04 · Battles · Bourem")  # the list is long: type to narrow it
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="2024-02-04 · Battles · Bourem").first.click(timeout=60_000)
     panel = page.locator(".gm-annotation").first
-    panel.wait_for(timeout=20_000)
+    panel.wait_for(timeout=60_000)
     text = panel.inner_text()
     assert "<script>alert('outlet')</script>" in text  # shown as the text it is
     assert "onerror=alert('body')" in text
@@ -161,6 +166,7 @@ def test_a_download_returns_a_valid_file(page, app_url, tmp_path) -> None:
     guard_page(page)
     page.goto(app_url)
     page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    wait_for_idle(page)
     with page.expect_download(timeout=60_000) as csv_download:
         page.get_by_role("button", name="CSV (ACLED columns)").click()
     csv = pd.read_csv(csv_download.value.path())
@@ -181,7 +187,7 @@ def test_a_download_returns_a_valid_file(page, app_url, tmp_path) -> None:
 def test_brushing_the_timeline_filters_the_map_and_the_table(page, app_url) -> None:
     _open(page, app_url)
     chart = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
-    chart.wait_for(timeout=20_000)
+    chart.wait_for(timeout=60_000)
     box = chart.bounding_box()
     # drag across the left half of the plot area: a period at the start of the sample
     y = box["y"] + box["height"] * 0.4
@@ -191,7 +197,8 @@ def test_brushing_the_timeline_filters_the_map_and_the_table(page, app_url) -> N
     page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=8)
     page.mouse.up()
     caption = page.get_by_text(re.compile(r"^\d+ of 39 events in \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d"))
-    caption.wait_for(timeout=20_000)
+    caption.wait_for(timeout=60_000)
+    wait_for_idle(page)
     shown = int(caption.inner_text().split()[0])
     assert 0 < shown < 39
     _wait_for_markers(_map(page), shown)
