@@ -112,14 +112,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(store: Path, *, cwd: Path, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+def start_app(
+    store: Path, *, cwd: Path, stderr=subprocess.PIPE, script: Path = APP
+) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on the store, on 127.0.0.1 and a free port: (the process, its URL).
 
+    ``script`` replaces app.py (the benchmarks time an empty page as a control).
     The server is not waited for: see :func:`wait_until_up`.
     """
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
