@@ -34,7 +34,8 @@ from geomap.schema import (
     WGS84,
     empty_table,
     make_event_id,
-    point,
+    points,
+    records,
     validate,
 )
 from geomap.sourcing.corroborate import grade_events, merge_reports
@@ -204,11 +205,8 @@ def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistr
     cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
     known = _concat([stored.sources, sources])
     merged, moved = merge_reports(reports, cited, registry, sources=known)
-    geometry = [
-        point(lat, lon) if pd.notna(lat) else None
-        for lat, lon in zip(merged["latitude"], merged["longitude"], strict=True)
-    ]
-    placed = gpd.GeoDataFrame(merged, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+    geometry = points(merged["latitude"], merged["longitude"]).set_axis(merged.index)
+    placed = gpd.GeoDataFrame(merged, geometry=geometry, crs=WGS84)
     return store.replace(placed, evidence=moved, sources=sources, reports=reports)
 
 
@@ -220,9 +218,9 @@ def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, 
     """Add the named, located rows of ``events`` to the gazetteer; returns (added, confirmed)."""
     located = events[events["location"].notna() & events["latitude"].notna()]
     rows = []
-    for row in located[
-        ["location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
-    ].to_dict("records"):
+    for row in records(
+        located[["location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]]
+    ):
         country = find_country(row["iso3"] or row["country"] or "")
         if country is not None:
             rows.append({**row, "country_code": country.iso2})

@@ -13,7 +13,9 @@ import math
 from collections.abc import Iterable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import Point
 
 from geomap.errors import RowProblem
@@ -140,6 +142,15 @@ def point(lat: float, lon: float) -> Point:
     return Point(lon, lat)
 
 
+def points(lat: Iterable, lon: Iterable) -> gpd.GeoSeries:
+    """:func:`point` for whole columns at once; rows missing either coordinate get no geometry."""
+    lat = pd.to_numeric(pd.Series(list(lat), dtype="object"), errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(pd.Series(list(lon), dtype="object"), errors="coerce").to_numpy(dtype=float)
+    made = shapely.points(lon, lat)
+    made[np.isnan(lat) | np.isnan(lon)] = None
+    return gpd.GeoSeries(made, crs=WGS84)
+
+
 def empty_events() -> gpd.GeoDataFrame:
     """An event table with no rows and every contract column."""
     frame = pd.DataFrame({name: pd.Series(dtype=_dtype(kind)) for name, kind in EVENT_COLUMNS.items()})
@@ -153,6 +164,23 @@ def empty_table(columns: dict[str, str]) -> pd.DataFrame:
 
 def _dtype(kind: str) -> str:
     return {"str": "object", "int": "Int64", "float": "float64", "date": "object"}[kind]
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts, like ``frame.to_dict("records")`` and several times faster on wide
+    frames: each column becomes Python values once (``tolist``) instead of one value at a time."""
+    names = list(frame.columns)
+    if not names:
+        return [{} for _ in range(len(frame))]
+    columns = [_python_values(frame.iloc[:, i]) for i in range(len(names))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _python_values(column: pd.Series) -> list:
+    values = column.tolist()
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and column.hasnans:
+        return [None if v is pd.NA else v for v in values]  # as to_dict gives them
+    return values
 
 
 def validate(
@@ -180,7 +208,7 @@ def validate(
     row_numbers = list(rows) if rows is not None else list(range(2, len(raw) + 2))
     good: list[dict] = []
     problems: list[RowProblem] = []
-    for row_number, record in zip(row_numbers, raw.to_dict("records"), strict=True):
+    for row_number, record in zip(row_numbers, records(raw), strict=True):
         try:
             good.append(_validate_record(record))
         except _FieldProblem as err:
@@ -321,11 +349,8 @@ def _to_frame(records: list[dict]) -> gpd.GeoDataFrame:
         return empty_events()
     frame = pd.DataFrame.from_records(records, columns=list(EVENT_COLUMNS))
     frame = conform(frame, EVENT_COLUMNS)
-    geometry = [
-        point(lat, lon) if pd.notna(lat) and pd.notna(lon) else None
-        for lat, lon in zip(frame["latitude"], frame["longitude"], strict=True)
-    ]
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+    geometry = points(frame["latitude"], frame["longitude"]).set_axis(frame.index)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
 
 def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

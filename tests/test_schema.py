@@ -113,3 +113,47 @@ def test_an_empty_table_validates_to_an_empty_contract() -> None:
     assert problems == []
     assert events.empty
     assert "event_id" in events.columns
+
+
+def test_records_gives_what_to_dict_gives_on_stored_and_imported_tables(tmp_path) -> None:
+    """The fast row reader matches pandas on every dtype the store and the readers produce."""
+    import math
+
+    from geomap.ingest.tables import read_table
+    from geomap.schema import records
+    from geomap.store import Store
+    from tests.conftest import SAMPLE_EVENTS
+
+    table = read_table(SAMPLE_EVENTS)
+    store = Store(tmp_path / "s.gpkg")
+    store.write(table.events, sources=table.sources, evidence=table.evidence)
+    stored = store.read()
+    raw = pd.read_csv(SAMPLE_EVENTS)
+    for frame in (table.events, table.evidence, table.sources, stored.events, stored.evidence, raw):
+        expected, got = frame.to_dict("records"), records(frame)
+        assert len(got) == len(expected)
+        for want, have in zip(expected, got, strict=True):
+            assert list(have) == list(want)
+            for name, value in want.items():
+                if isinstance(value, float) and math.isnan(value):
+                    assert isinstance(have[name], float), name
+                    assert math.isnan(have[name]), name
+                else:
+                    assert have[name] == value, name
+                    assert type(have[name]) is type(value), name
+    with_na = pd.DataFrame(
+        {"n": pd.array([1, None], dtype="Int64"), "s": pd.Series(["a", None], dtype=object)}
+    )
+    assert records(with_na) == with_na.to_dict("records") == [{"n": 1, "s": "a"}, {"n": None, "s": None}]
+    assert records(pd.DataFrame(index=range(2))) == [{}, {}]
+
+
+def test_points_leave_rows_without_both_coordinates_empty() -> None:
+    from geomap.schema import points
+
+    made = points([16.27, None, float("nan"), "14.5"], [-3.0, 1.0, 2.0, "-4"])
+    assert made.crs == WGS84
+    assert (made.iloc[0].x, made.iloc[0].y) == (-3.0, 16.27)  # x is the longitude
+    assert made.iloc[1] is None
+    assert made.iloc[2] is None
+    assert (made.iloc[3].x, made.iloc[3].y) == (-4.0, 14.5)

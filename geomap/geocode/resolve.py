@@ -409,7 +409,9 @@ def _apply(events: pd.DataFrame, index: object, place: Place) -> None:
 
 def _fill_iso3(events: pd.DataFrame) -> None:
     missing = events["iso3"].isna() & events["country"].notna()
-    for index in events.index[missing]:
-        country = find_country(events.at[index, "country"])
-        if country is not None:
-            events.at[index, "iso3"] = country.iso3
+    if not missing.any():
+        return
+    names = events.loc[missing, "country"]
+    codes = {name: getattr(find_country(name), "iso3", None) for name in names.unique()}  # once per name
+    found = names.map(codes).dropna()
+    events.loc[found.index, "iso3"] = found

@@ -63,6 +63,7 @@ from geomap.schema import (
     make_source_id,
     validate,
 )
+from geomap.schema import records as schema_records
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +192,7 @@ def _read_features(path: Path) -> tuple[list[dict], list[int]]:
         raise InputError(f"{path}: cannot read as GeoJSON/GeoPackage: {err}") from err
     frame.columns = [_column_key(c) if c != "geometry" else c for c in frame.columns]
     records = []
-    for record in pd.DataFrame(frame).to_dict("records"):
+    for record in schema_records(pd.DataFrame(frame)):
         geometry = record.pop("geometry", None)
         if geometry is not None and not geometry.is_empty and _blank(record.get("latitude")):
             # a polygon (a region-level event) is placed at a point inside it, not its centroid
@@ -350,7 +351,7 @@ def sources_and_evidence(events: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd.Dat
         return empty_table(SOURCE_COLUMNS), empty_table(EVIDENCE_COLUMNS)
     sources: dict[str, dict] = {}
     evidence: list[dict] = []
-    for event in events.to_dict("records"):
+    for event in schema_records(events):
         outlets = [o.strip() for o in (event["source"] or "").split(";") if o.strip()]
         for position, outlet in enumerate(outlets):
             url = (event["source_url"] or "") if position == 0 else ""

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from geomap.schema import records
+
 # html.escape(quote=True) plus what JavaScript template literals and template engines would run
 _ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
@@ -126,12 +128,12 @@ def event_annotations(
     """:func:`event_annotation` for every row of ``events`` at once (the sources are joined in one pass)."""
     entries = source_entries(events, evidence, sources)
     grouped: dict[str, list[dict]] = {}
-    for entry in entries.to_dict("records"):
+    for entry in records(entries):
         grouped.setdefault(entry.pop("event_id"), []).append(entry)
     cited = evidence["event_id"].astype(str).value_counts().to_dict() if evidence is not None else {}
     return [
         annotation_html(e, grouped.get(str(e["event_id"]), []), n_evidence=cited.get(str(e["event_id"]), 0))
-        for e in events.drop(columns="geometry", errors="ignore").to_dict("records")
+        for e in records(events.drop(columns="geometry", errors="ignore"))
     ]
 
 

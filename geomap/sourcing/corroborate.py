@@ -30,6 +30,7 @@ import bisect
 import pandas as pd
 
 from geomap.model import Reliability
+from geomap.schema import records
 from geomap.sourcing.registry import SourceRegistry
 
 _ORDER = [r.value for r in Reliability]  # A best … F cannot be judged
@@ -184,9 +185,7 @@ def _km(a: dict, b: dict) -> float:
 
 def merge_groups(events: pd.DataFrame) -> dict[str, str]:
     """event_id → the event_id of its merged event (the smallest id in its group)."""
-    rows = sorted(
-        events.drop(columns="geometry", errors="ignore").to_dict("records"), key=lambda r: r["event_id"]
-    )
+    rows = sorted(records(events.drop(columns="geometry", errors="ignore")), key=lambda r: r["event_id"])
     parent = {r["event_id"]: r["event_id"] for r in rows}
 
     def root(x: str) -> str:
@@ -272,7 +271,7 @@ def merge_reports(
     own columns when the evidence does not name its outlets.
     """
     target = merge_groups(events)
-    rows = events.drop(columns="geometry", errors="ignore").to_dict("records")
+    rows = records(events.drop(columns="geometry", errors="ignore"))
     groups: dict[str, list[dict]] = {}
     for row in sorted(rows, key=lambda r: r["event_id"]):
         groups.setdefault(target[row["event_id"]], []).append(row)
@@ -293,7 +292,7 @@ def _voices(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, l
         return {}
     known = {
         str(r["source_id"]): (str(r["outlet"] or ""), str(r["url"] or ""))
-        for r in sources.drop_duplicates("source_id", keep="last").to_dict("records")
+        for r in records(sources.drop_duplicates("source_id", keep="last"))
         if isinstance(r.get("outlet"), str) and r["outlet"]
     }
     out: dict[str, set[tuple]] = {}

@@ -74,10 +74,10 @@ class SourceRegistry:
 
     def match(self, *, outlet: str = "", url: str = "") -> Outlet | None:
         """The registry's outlet for a report's URL or outlet name, or None."""
-        host = (urlsplit(url.strip()).hostname or "") if url else ""
-        if (outlet, host) not in self._seen:
-            self._seen[(outlet, host)] = self._match(outlet, host)
-        return self._seen[(outlet, host)]
+        if (outlet, url) not in self._seen:  # many reports share an outlet and its URL: parse each once
+            host = (urlsplit(url.strip()).hostname or "") if url else ""
+            self._seen[(outlet, url)] = self._match(outlet, host)
+        return self._seen[(outlet, url)]
 
     def _match(self, outlet: str, host: str) -> Outlet | None:
         while host:
