@@ -51,6 +51,13 @@ def make_store(n: int, work: Path) -> Store:
     return store
 
 
+def _guarded_page(browser):
+    """A new page of the benchmarks' size with the network closed around it."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    guard_page(page)
+    return page
+
+
 def _shown(page) -> int:
     text = page.get_by_text(re.compile(r"^\d+ of \d+ events")).first.inner_text()
     return int(text.split()[0])
@@ -92,8 +99,7 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
             try:
                 wait_until_up(url, server)
                 healthy = time.monotonic() - start
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
-                guard_page(page)
+                page = _guarded_page(browser)
                 page.goto(url)
                 page.get_by_text(re.compile(r"^\d+ of \d+ events")).first.wait_for(timeout=120_000)
                 captioned = time.monotonic() - start
@@ -106,8 +112,7 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
                 page.close()
                 if run == 0:  # a researcher opening the page on a server that already runs
                     for _ in range(repeat):
-                        again = browser.new_page(viewport={"width": 1400, "height": 900})
-                        guard_page(again)
+                        again = _guarded_page(browser)
                         opened = time.monotonic()
                         again.goto(url)
                         _wait_for_map(again, len(events), opened + 120)
@@ -137,8 +142,7 @@ def measure_empty_page(*, repeat: int, work: Path) -> list[float]:
             server, url = start_app(work / "none.gpkg", cwd=work, stderr=subprocess.DEVNULL, script=script)
             try:
                 wait_until_up(url, server)
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
-                guard_page(page)
+                page = _guarded_page(browser)
                 page.goto(url)
                 page.get_by_text("0 of 0 events").wait_for(timeout=120_000)
                 times.append(time.monotonic() - start)

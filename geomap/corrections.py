@@ -36,7 +36,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.schema import CLAIM_STATUSES, CORRECTION_COLUMNS, EVENT_TYPES, WGS84, point
+from geomap.schema import CLAIM_STATUSES, CORRECTION_COLUMNS, EVENT_TYPES, WGS84, points
 
 TEXT_FIELDS = frozenset(
     ["event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "notes"]
@@ -273,13 +273,9 @@ def apply_corrections(
         reviewed.setdefault(event_id, []).append(f"{label} by {correction['who']}, {day}")
     for event_id, notes in reviewed.items():
         table.at[row_of[event_id], "reviewed"] = "; ".join(dict.fromkeys(notes))
-    geometry = [
-        point(lat, lon) if pd.notna(lat) and pd.notna(lon) else None
-        for lat, lon in zip(table["latitude"], table["longitude"], strict=True)
-    ]
     table = gpd.GeoDataFrame(
         table.drop(columns="geometry", errors="ignore"),
-        geometry=gpd.GeoSeries(geometry, index=table.index, crs=WGS84),
+        geometry=points(table["latitude"], table["longitude"]),
     )
     table = table.set_crs(WGS84, allow_override=True)
     if not keep_rejected:

@@ -205,8 +205,7 @@ def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistr
     cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
     known = _concat([stored.sources, sources])
     merged, moved = merge_reports(reports, cited, registry, sources=known)
-    geometry = points(merged["latitude"], merged["longitude"]).set_axis(merged.index)
-    placed = gpd.GeoDataFrame(merged, geometry=geometry, crs=WGS84)
+    placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
     return store.replace(placed, evidence=moved, sources=sources, reports=reports)
 
 

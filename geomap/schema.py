@@ -143,12 +143,18 @@ def point(lat: float, lon: float) -> Point:
 
 
 def points(lat: Iterable, lon: Iterable) -> gpd.GeoSeries:
-    """:func:`point` for whole columns at once; rows missing either coordinate get no geometry."""
-    lat = pd.to_numeric(pd.Series(list(lat), dtype="object"), errors="coerce").to_numpy(dtype=float)
-    lon = pd.to_numeric(pd.Series(list(lon), dtype="object"), errors="coerce").to_numpy(dtype=float)
-    made = shapely.points(lon, lat)
-    made[np.isnan(lat) | np.isnan(lon)] = None
-    return gpd.GeoSeries(made, crs=WGS84)
+    """:func:`point` for whole columns at once; rows missing either coordinate get no geometry.
+
+    Given table columns, the result keeps their index, so it can be set as the table's geometry.
+    """
+    index = lat.index if isinstance(lat, pd.Series) else None
+    y, x = (
+        pd.to_numeric(pd.Series(c, copy=False), errors="coerce").to_numpy(float, na_value=np.nan)
+        for c in (lat, lon)
+    )
+    made = shapely.points(x, y)
+    made[np.isnan(y) | np.isnan(x)] = None
+    return gpd.GeoSeries(made, index=index, crs=WGS84)
 
 
 def empty_events() -> gpd.GeoDataFrame:
@@ -349,8 +355,7 @@ def _to_frame(records: list[dict]) -> gpd.GeoDataFrame:
         return empty_events()
     frame = pd.DataFrame.from_records(records, columns=list(EVENT_COLUMNS))
     frame = conform(frame, EVENT_COLUMNS)
-    geometry = points(frame["latitude"], frame["longitude"]).set_axis(frame.index)
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+    return gpd.GeoDataFrame(frame, geometry=points(frame["latitude"], frame["longitude"]), crs=WGS84)
 
 
 def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

@@ -61,9 +61,9 @@ from geomap.schema import (
     SOURCE_COLUMNS,
     empty_table,
     make_source_id,
+    records,
     validate,
 )
-from geomap.schema import records as schema_records
 
 log = logging.getLogger(__name__)
 
@@ -171,13 +171,13 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict], list[int]]:
         raise InputError(f"{path}: empty file") from None
     except csv.Error as err:
         raise InputError(f"{path}: not a CSV table: {err}") from err
-    records, rows = [], []
+    parsed, rows = [], []
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
-        records.append(dict(zip(header, cells, strict=False)))
+        parsed.append(dict(zip(header, cells, strict=False)))
         rows.append(reader.line_num - _continuation_lines(cells))
-    return header, records, rows
+    return header, parsed, rows
 
 
 def _continuation_lines(cells: list[str]) -> int:
@@ -191,15 +191,14 @@ def _read_features(path: Path) -> tuple[list[dict], list[int]]:
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
         raise InputError(f"{path}: cannot read as GeoJSON/GeoPackage: {err}") from err
     frame.columns = [_column_key(c) if c != "geometry" else c for c in frame.columns]
-    records = []
-    for record in schema_records(pd.DataFrame(frame)):
+    features = records(pd.DataFrame(frame))
+    for record in features:
         geometry = record.pop("geometry", None)
         if geometry is not None and not geometry.is_empty and _blank(record.get("latitude")):
             # a polygon (a region-level event) is placed at a point inside it, not its centroid
             anchor = geometry if geometry.geom_type == "Point" else geometry.representative_point()
             record["latitude"], record["longitude"] = anchor.y, anchor.x
-        records.append(record)
-    return records, list(range(1, len(records) + 1))
+    return features, list(range(1, len(features) + 1))
 
 
 def _blank(value: object) -> bool:
@@ -351,7 +350,7 @@ def sources_and_evidence(events: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd.Dat
         return empty_table(SOURCE_COLUMNS), empty_table(EVIDENCE_COLUMNS)
     sources: dict[str, dict] = {}
     evidence: list[dict] = []
-    for event in schema_records(events):
+    for event in records(events):
         outlets = [o.strip() for o in (event["source"] or "").split(";") if o.strip()]
         for position, outlet in enumerate(outlets):
             url = (event["source_url"] or "") if position == 0 else ""

@@ -33,9 +33,7 @@ def app_url(tmp_path, hostile_csv) -> Iterator[str]:
 
 def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None:
     guard = guard_page(page, allow_local_assets=False)  # the app serves Leaflet itself: no network at all
-    page.goto(app_url)
-    page.get_by_text("of 39 events").wait_for(timeout=30_000)
-    wait_for_idle(page)
+    _load(page, app_url)
     frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     markers = frame.locator("path.leaflet-interactive")
@@ -60,12 +58,17 @@ def _map(page):
     return frame
 
 
-def _open(page, app_url: str):
-    """Open the app with the network closed; returns the guard once all 39 events are on the map."""
-    guard = guard_page(page)
+def _load(page, app_url: str) -> None:
+    """Go to the app and wait until its first script run has drawn the whole page."""
     page.goto(app_url)
     page.get_by_text("of 39 events").wait_for(timeout=30_000)
     wait_for_idle(page)
+
+
+def _open(page, app_url: str):
+    """Open the app with the network closed; returns the guard once all 39 events are on the map."""
+    guard = guard_page(page)
+    _load(page, app_url)
     _wait_for_markers(_map(page), 39)
     return guard
 
@@ -127,9 +130,7 @@ until midday <img src=x onerror=alert('body')> `${alert('backtick')}`, residents
 
 def test_an_uploaded_hostile_article_stays_inert_text(page, app_url, tmp_path) -> None:
     guard = guard_page(page)
-    page.goto(app_url)
-    page.get_by_text("of 39 events").wait_for(timeout=30_000)
-    wait_for_idle(page)
+    _load(page, app_url)
     article = tmp_path / "<img src=x onerror=alert('name')>.md"
     article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
     page.get_by_text("Add documents").click()
@@ -164,9 +165,7 @@ def test_a_download_returns_a_valid_file(page, app_url, tmp_path) -> None:
     import pandas as pd
 
     guard_page(page)
-    page.goto(app_url)
-    page.get_by_text("of 39 events").wait_for(timeout=30_000)
-    wait_for_idle(page)
+    _load(page, app_url)
     with page.expect_download(timeout=60_000) as csv_download:
         page.get_by_role("button", name="CSV (ACLED columns)").click()
     csv = pd.read_csv(csv_download.value.path())
