@@ -25,14 +25,13 @@ import streamlit as st
 from geomap.corrections import correct_fields, rejected_ids
 from geomap.errors import GeomapError
 from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter_events
-from geomap.geocode.resolve import default_resolver
+from geomap.ingest import INPUT_SUFFIXES
 from geomap.mapping.annotate import GEO_PRECISION_WORDS, event_annotation
 from geomap.mapping.build import build_map
 from geomap.mapping.export import embed_assets, export_events, export_html
 from geomap.mapping.layers import view_filter
 from geomap.mapping.style import TYPE_COLOURS
 from geomap.model import ClaimStatus, EventType
-from geomap.pipeline import INPUT_SUFFIXES, import_files
 from geomap.store import Store
 
 PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
@@ -67,8 +66,7 @@ CREDIBILITY_WORDS = {
 
 @st.cache_resource(show_spinner="Reading the store…", max_entries=2)
 def load_store(path: str, modified: float) -> dict:
-    """The store's tables (corrections applied), the ids of events marked not-an-event, and each
-    event's quotes joined for the text search.
+    """The store's tables (corrections applied) and the ids of events marked not-an-event.
 
     ``modified`` (the file's mtime) makes an import or a correction show up.
     Cached as a resource, not copied for each run: the tables are only read.
@@ -76,23 +74,27 @@ def load_store(path: str, modified: float) -> dict:
     every = Store(path).read(rejected=True)
     corrections = every.corrections if every.corrections is not None else pd.DataFrame()
     evidence = every.evidence
-    quotes = (
-        evidence.dropna(subset=["sentence"]).groupby("event_id")["sentence"].agg(" ".join)
-        if not evidence.empty
-        else pd.Series(dtype="object")
-    )
     return {
         "events": every.events,
         "sources": every.sources,
         "evidence": evidence,
         "rejected": sorted(rejected_ids(corrections, every.events, evidence)),
-        "quotes": quotes,
     }
+
+
+@st.cache_resource(max_entries=2)
+def quotes_of(path: str, modified: float, _evidence: pd.DataFrame) -> pd.Series:
+    """Each event's evidence sentences joined, for the text search; made the first time a search is typed."""
+    if _evidence.empty:
+        return pd.Series(dtype="object")
+    return _evidence.dropna(subset=["sentence"]).groupby("event_id")["sentence"].agg(" ".join)
 
 
 @st.cache_resource(show_spinner="Opening the gazetteer…")
 def resolver():
-    """The offline resolver (gazetteer index), opened once per server."""
+    """The offline resolver (gazetteer index), opened once per server, when first needed."""
+    from geomap.geocode.resolve import default_resolver  # loaded when first needed, not to show the map
+
     return default_resolver()
 
 
@@ -179,6 +181,8 @@ def run_import(store: Store, uploads: list[tuple[str, bytes]]) -> dict:
             os.replace(tmp, path)
         paths.append(path)
         names[str(path)] = name
+    from geomap.pipeline import import_files  # the extractors load for an import only
+
     bar = st.progress(0.0, text="Importing…")
 
     def progress(done: int, total: int, current: str) -> None:
@@ -615,7 +619,8 @@ def main() -> None:
     if saved:
         st.success(f"Saved corrections: {', '.join(saved)}")
     flt = sidebar_filter(shown)
-    chosen = filter_events(shown, flt, quotes=loaded["quotes"])
+    quotes = quotes_of(str(store.path), modified, evidence) if flt.text.strip() else None
+    chosen = filter_events(shown, flt, quotes=quotes)
     period = show_timeline(chosen)
     view = in_period(chosen, period) if period is not None else chosen
     when = f" in {period[0]} – {period[1]}" if period is not None else ""

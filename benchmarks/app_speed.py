@@ -18,6 +18,10 @@ A control is timed the same way: launch → first element of a Streamlit page
 that holds only a title and a caption (no geomap code, no map).  It is what
 Streamlit and the browser cost on this machine before the app does anything,
 the floor under the launch target.
+
+Each launch also counts the CPU seconds the server and Chromium's processes
+spent (Linux /proc).  Divided by the machine's cores it bounds the launch from
+below: no schedule of that work finishes sooner, however it overlaps.
 """
 
 from __future__ import annotations
@@ -38,6 +42,42 @@ FRAME = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
 COUNT_JS = (
     "() => (window.geomapMaps || []).length ? window.geomapMaps[window.geomapMaps.length - 1].count() : -1"
 )
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float] | None:
+    """CPU seconds used so far by the server (its pid) and by every Chromium process; None without /proc.
+
+    A process that ends between two readings takes its seconds with it, so a
+    difference of two readings can only undercount.
+    """
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "browser": 0.0}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            # Chromium rewrites its children's command lines into one string: the program is the first word
+            program = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split(b" ", 1)[0]
+        except OSError:  # the process ended while we looked
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(entry.name) == server_pid:
+            used["server"] += seconds
+        elif program.rsplit(b"/", 1)[-1] in (b"chromium", b"chrome", b"headless_shell"):
+            used["browser"] += seconds
+    return used
+
+
+def _cpu_spent(before: dict[str, float] | None, server_pid: int) -> dict[str, float] | None:
+    after = cpu_seconds(server_pid)
+    if before is None or after is None:
+        return None
+    return {"server": after["server"], "browser": after["browser"] - before["browser"]}
 
 
 def make_store(n: int, work: Path) -> Store:
@@ -90,10 +130,11 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
     store = make_store(n, work)
     events = store.read_events()
     counts = events["event_type"].value_counts().to_dict()
-    launches, changes, reopens = [], [], []
+    launches, changes, reopens, cpu = [], [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for run in range(repeat):
+            before = cpu_seconds(-1)
             start = time.monotonic()
             server, url = start_app(store.path, cwd=work, stderr=subprocess.DEVNULL)
             try:
@@ -105,6 +146,7 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
                 captioned = time.monotonic() - start
                 _wait_for_map(page, len(events), start + 120)
                 launches.append(time.monotonic() - start)
+                cpu.append(_cpu_spent(before, server.pid))
                 if os.environ.get("GEOMAP_BENCH_VERBOSE"):
                     print(f"launch: up {healthy:.2f} s, caption {captioned:.2f} s, map {launches[-1]:.2f} s")
                 if run == 0 and not os.environ.get("GEOMAP_BENCH_LAUNCH_ONLY"):
@@ -121,23 +163,33 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
             finally:
                 stop(server)
         browser.close()
-    empty = measure_empty_page(repeat=repeat, work=work)
-    return {"launch": launches, "open": reopens, "filter": changes or [float("nan")], "empty": empty}
+    empty, empty_cpu = measure_empty_page(repeat=repeat, work=work)
+    return {
+        "launch": launches,
+        "open": reopens,
+        "filter": changes or [float("nan")],
+        "empty": empty,
+        "cpu": {"launch": cpu, "empty": empty_cpu},
+    }
 
 
 EMPTY_PAGE = 'import streamlit as st\nst.title("geomap")\nst.caption("0 of 0 events")\n'
 
 
-def measure_empty_page(*, repeat: int, work: Path) -> list[float]:
-    """The control: launch → first element of a Streamlit page with a title and a caption only."""
+def measure_empty_page(*, repeat: int, work: Path) -> tuple[list[float], list]:
+    """The control: launch → first element of a Streamlit page with a title and a caption only.
+
+    Returns the times and the CPU each launch used (see :func:`cpu_seconds`).
+    """
     from playwright.sync_api import sync_playwright
 
     script = work / "empty_page.py"
     script.write_text(EMPTY_PAGE, encoding="utf-8")
-    times = []
+    times, cpu = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for _ in range(repeat):
+            before = cpu_seconds(-1)
             start = time.monotonic()
             server, url = start_app(work / "none.gpkg", cwd=work, stderr=subprocess.DEVNULL, script=script)
             try:
@@ -146,11 +198,12 @@ def measure_empty_page(*, repeat: int, work: Path) -> list[float]:
                 page.goto(url)
                 page.get_by_text("0 of 0 events").wait_for(timeout=120_000)
                 times.append(time.monotonic() - start)
+                cpu.append(_cpu_spent(before, server.pid))
                 page.close()
             finally:
                 stop(server)
         browser.close()
-    return times
+    return times, cpu
 
 
 def _filter_changes(page, counts: dict[str, int], *, repeat: int) -> list[float]:
@@ -206,8 +259,34 @@ def render(n: int, found: dict[str, list[float]]) -> str:
             row("page opened on a running server → map", found["open"], 5.0),
             row("filter change → updated map", found["filter"], 1.5),
             row("control: launch → first element of an empty Streamlit page", found["empty"], None),
+            *cpu_rows(found.get("cpu", {})),
         ]
     )
+
+
+def cpu_rows(cpu: dict[str, list]) -> list[str]:
+    """The CPU a launch used, and the shortest launch that CPU allows on this machine's cores."""
+    cores = os.cpu_count() or 1
+    rows = []
+    for name, key in [("launch → first map", "launch"), ("control: empty page", "empty")]:
+        spent = [c for c in cpu.get(key, []) if c is not None]
+        if not spent:
+            continue
+        server = statistics.median(c["server"] for c in spent)
+        browser = statistics.median(c["browser"] for c in spent)
+        total = statistics.median(c["server"] + c["browser"] for c in spent)
+        rows.append(f"| {name} | {server:.2f} s | {browser:.2f} s | {total:.2f} s | {total / cores:.2f} s |")
+    if not rows:
+        return []
+    return [
+        "",
+        f"CPU seconds spent during a launch (medians; the machine has {cores} cores; the bound is the total",
+        "divided by the cores: no schedule of that work ends sooner):",
+        "",
+        "| launch | server | browser | total | bound |",
+        "|---|---:|---:|---:|---:|",
+        *rows,
+    ]
 
 
 if __name__ == "__main__":

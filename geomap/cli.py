@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from geomap import __version__
 from geomap.config import load_settings
+from geomap.corrections import apply_corrections, orphaned
 from geomap.errors import GeomapError, InputError
 from geomap.gazetteer.boundaries import import_boundaries
 from geomap.gazetteer.geonames import DUMP_URL, download_dumps, import_dump
@@ -271,8 +272,8 @@ def info_command(
 ) -> None:
     """Say what the store holds."""
     target = _store(store)
-    contents = target.read()
-    events = contents.events
+    contents = target.read(corrected=False)  # read once: corrections are laid over and counted from it
+    events = apply_corrections(contents.events, contents.corrections, evidence=contents.evidence)
     facts = {
         "store": str(target.path),
         "exists": target.exists(),
@@ -285,23 +286,13 @@ def info_command(
         "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
         "without_coordinates": int(events["latitude"].isna().sum()),
         "corrections": len(contents.corrections) if contents.corrections is not None else 0,
-        "orphaned_corrections": _orphans(target, contents),
+        "orphaned_corrections": len(orphaned(contents.corrections, contents.events, contents.evidence)),
     }
     if as_json:
         out_console.print_json(json.dumps(facts))
         return
     for key, value in facts.items():
         say(f"{key}: {value}")
-
-
-def _orphans(target: Store, contents) -> int:
-    """Corrections whose event is gone from the store."""
-    from geomap.corrections import orphaned
-
-    if contents.corrections is None or contents.corrections.empty:
-        return 0
-    shown = target.read(rejected=True)
-    return len(orphaned(contents.corrections, shown.events, shown.evidence))
 
 
 gazetteer_app = typer.Typer(

@@ -25,7 +25,8 @@ from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
 from geomap.geocode.resolve import country_place
-from geomap.ingest.articles import ARTICLE_SUFFIXES, Article, is_article_json, read_articles
+from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
+from geomap.ingest.articles import Article, is_article_json, read_articles
 from geomap.ingest.tables import TableImport, read_table
 from geomap.model import Extraction, GeoPrecision
 from geomap.schema import (
@@ -45,8 +46,6 @@ from geomap.store import Store, WriteSummary
 log = logging.getLogger(__name__)
 
 RECOUNTED_FORMATS = ("acled", "acled-hdx", "ucdp-ged")
-TABLE_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
-INPUT_SUFFIXES = tuple(sorted(set(TABLE_SUFFIXES) | set(ARTICLE_SUFFIXES)))
 
 #: progress callback: (files done, files in all, the file just finished)
 Progress = Callable[[int, int, str], None]
@@ -178,7 +177,7 @@ def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistr
     itself.
     """
     stored = store.read(corrected=False)
-    old_reports = store.read_reports()
+    old_reports = store.read_reports(events=stored.events)
     new_evidence = None
     old_evidence = stored.evidence
     if evidence is not None:
@@ -206,7 +205,7 @@ def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistr
     known = _concat([stored.sources, sources])
     merged, moved = merge_reports(reports, cited, registry, sources=known)
     placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
-    return store.replace(placed, evidence=moved, sources=sources, reports=reports)
+    return store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
 
 
 def _empty_evidence() -> pd.DataFrame:

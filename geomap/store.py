@@ -118,14 +118,19 @@ class Store:
             return self.read().events
         return _conform_events(self._read_layer(EVENTS))
 
-    def read_reports(self) -> gpd.GeoDataFrame:
-        """Every report as imported, before merging (the events layer for stores older than reports)."""
+    def read_reports(self, *, events: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+        """Every report as imported, before merging (the events layer for stores older than reports).
+
+        ``events``: the uncorrected events layer when the caller has just read it
+        (``read(corrected=False).events``), so that it is not read again.
+        """
         if not self.exists():
             return empty_events()
+        if events is None:
+            events = self.read_events(corrected=False)
         if REPORTS not in self._layers():
-            return self.read_events(corrected=False)
+            return events
         reports = _conform_events(self._read_layer(REPORTS))
-        events = self.read_events(corrected=False)
         # events written without their reports (Store.write) are reports of their own
         alone = events[~events["event_id"].isin(reports["event_id"])]
         if alone.empty:
@@ -191,14 +196,16 @@ class Store:
         evidence: pd.DataFrame,
         sources: pd.DataFrame | None = None,
         reports: gpd.GeoDataFrame | None = None,
+        stored: StoreContents | None = None,
     ) -> WriteSummary:
         """Store exactly these events, evidence and reports (sources are still merged), atomically.
 
         For callers that have combined the stored events with new ones
         themselves, such as merging reports of the same event.  Corrections
-        are kept.
+        are kept.  ``stored``: the caller's ``read(corrected=False)`` of this
+        store, made for the same change, so that it is not read again.
         """
-        old = self.read(corrected=False)
+        old = stored if stored is not None else self.read(corrected=False)
         new_events = _conform_events(events)
         known, incoming = set(old.events["event_id"]), set(new_events["event_id"])
         merged_sources = _merge(old.sources, _conform_plain(sources, SOURCE_COLUMNS), SOURCES)

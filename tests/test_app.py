@@ -41,6 +41,29 @@ def test_claim_status_and_text_filters(monkeypatch, sample_store) -> None:
     assert len(app.dataframe[0].value) == 1
 
 
+def test_the_text_search_reads_the_quotes_not_only_the_notes(monkeypatch, tmp_path) -> None:
+    from geomap.pipeline import import_files
+    from geomap.store import Store
+
+    store = Store(tmp_path / "s.gpkg")  # JNIM's claim and the army's denial: one event, two quotes
+    import_files([ARTICLES / "lere_claim.md", ARTICLES / "lere_denial.md"], store=store, harvest=False)
+    stored = store.read()
+    columns = ["notes", "quote", "location", "source", "actor1", "actor2"]
+    notes = " ".join(" ".join(stored.events[c].fillna("").astype(str)) for c in columns).casefold()
+    # a word of some evidence sentence (not an event's first quote) that no event's own columns contain
+    word, event_id = next(
+        (w, e)
+        for e, sentence in zip(stored.evidence["event_id"], stored.evidence["sentence"], strict=True)
+        if isinstance(sentence, str)
+        for w in sorted(sentence.split(), key=len, reverse=True)
+        if w.isalpha() and len(w) > 6 and w.casefold() not in notes
+    )
+    app = _run(monkeypatch, store.path)
+    next(w for w in app.text_input if w.label == "Search notes and quotes").input(word).run()
+    assert not app.exception, app.exception
+    assert event_id in set(app.dataframe[0].value["event_id"])
+
+
 def test_downloads_are_offered(monkeypatch, sample_store) -> None:
     app = _run(monkeypatch, sample_store.path)
     labels = [b.label for b in app.get("download_button")]

@@ -165,3 +165,17 @@ def test_the_cli_corrects_and_info_counts_corrections(store, capsys) -> None:
     facts = json.loads(capsys.readouterr().out)
     assert facts["corrections"] == 1
     assert facts["orphaned_corrections"] == 0
+
+
+def test_info_leaves_out_events_marked_not_an_event_and_counts_orphaned_corrections(store, capsys) -> None:
+    total = len(store.read().events)
+    event = _at(store, "Léré").iloc[0].to_dict()
+    correct(store, event["event_id"], "not_an_event", True, who="anna")
+    gone = make_correction({**event, "event_id": "ev-gone"}, "fatalities", 1, who="anna")
+    store.add_corrections(corrections_frame([gone]))
+    capsys.readouterr()
+    assert main(["info", "--json", "--store", str(store.path)]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["events"] == total - 1
+    assert facts["corrections"] == 2
+    assert facts["orphaned_corrections"] == 1

@@ -1,0 +1,12 @@
+"""Readers of geomap's inputs: articles (`ingest.articles`) and event tables (`ingest.tables`).
+
+The file kinds are named here, apart from the readers' heavier code, so that the
+app can offer them without loading the import pipeline.
+"""
+
+from geomap.ingest.articles import ARTICLE_SUFFIXES
+
+#: event tables: our CSV/GeoJSON/GeoPackage, ACLED and UCDP GED exports (a .json is looked inside)
+TABLE_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
+#: every file the import pipeline takes
+INPUT_SUFFIXES = tuple(sorted(set(TABLE_SUFFIXES) | set(ARTICLE_SUFFIXES)))
