@@ -243,7 +243,8 @@ def _validate_record(record: dict) -> dict:
     return out
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """None, NaN, pandas' NA/NaT, or a string of spaces: a cell that holds nothing."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -254,7 +255,7 @@ def _blank(value: object) -> bool:
 
 
 def _coerce(name: str, kind: str, value: object) -> object:
-    if _blank(value):
+    if is_blank(value):
         return None
     if kind == "str":
         return str(value).strip()

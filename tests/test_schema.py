@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from geomap.errors import RowProblem
-from geomap.schema import EVENT_COLUMNS, WGS84, make_event_id, make_source_id, validate
+from geomap.schema import EVENT_COLUMNS, WGS84, is_blank, make_event_id, make_source_id, validate
 
 KIDAL = {
     "event_date": "2023-11-14",
@@ -157,3 +157,13 @@ def test_points_leave_rows_without_both_coordinates_empty() -> None:
     assert made.iloc[1] is None
     assert made.iloc[2] is None
     assert (made.iloc[3].x, made.iloc[3].y) == (-4.0, 14.5)
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NA, pd.NaT, "", "  \t"])
+def test_is_blank_knows_every_kind_of_empty_cell(value) -> None:
+    assert is_blank(value)
+
+
+@pytest.mark.parametrize("value", [0, 0.0, "0", "Kidal", False])
+def test_is_blank_keeps_values_that_look_empty_but_are_not(value) -> None:
+    assert not is_blank(value)

@@ -60,6 +60,7 @@ from geomap.schema import (
     EVIDENCE_COLUMNS,
     SOURCE_COLUMNS,
     empty_table,
+    is_blank,
     make_source_id,
     records,
     validate,
@@ -194,15 +195,11 @@ def _read_features(path: Path) -> tuple[list[dict], list[int]]:
     features = records(pd.DataFrame(frame))
     for record in features:
         geometry = record.pop("geometry", None)
-        if geometry is not None and not geometry.is_empty and _blank(record.get("latitude")):
+        if geometry is not None and not geometry.is_empty and is_blank(record.get("latitude")):
             # a polygon (a region-level event) is placed at a point inside it, not its centroid
             anchor = geometry if geometry.geom_type == "Point" else geometry.representative_point()
             record["latitude"], record["longitude"] = anchor.y, anchor.x
     return features, list(range(1, len(features) + 1))
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
 
 def _native_record(record: dict) -> dict:
@@ -230,7 +227,7 @@ def _acled_date(value: object) -> object:
 
 
 def _acled_inter(value: object) -> object:
-    if _blank(value):
+    if is_blank(value):
         return None
     text = str(value).strip()
     if text.lower() in ACLED_INTER:
@@ -244,10 +241,10 @@ def _ucdp_record(record: dict) -> dict:
     violence = _int_or_none(record.get("type_of_violence"))
     article = str(record.get("source_article") or "")
     url = _URL.search(article)
-    notes = [f"UCDP best estimate: {record['best']}" if not _blank(record.get("best")) else ""]
+    notes = [f"UCDP best estimate: {record['best']}" if not is_blank(record.get("best")) else ""]
     if where == 7:
         notes.append("UCDP: international waters or airspace")
-    if not _blank(record.get("conflict_name")):
+    if not is_blank(record.get("conflict_name")):
         notes.append(f"Conflict: {record['conflict_name']}")
     side_a = str(record.get("side_a") or "")
     return {
@@ -279,12 +276,12 @@ def _ucdp_record(record: dict) -> dict:
         "quote": record.get("source_headline") or (article if not url else None),
         "claim_status": "reported",
         "extraction": "table",
-        "origin_id": f"ucdp:{record['id']}" if not _blank(record.get("id")) else None,
+        "origin_id": f"ucdp:{record['id']}" if not is_blank(record.get("id")) else None,
     }
 
 
 def _int_or_none(value: object) -> int | object:
-    if _blank(value):
+    if is_blank(value):
         return None
     try:
         return int(float(str(value)))
@@ -301,7 +298,7 @@ def _ucdp_date(value: object) -> object:
 
 def _ucdp_location(value: object) -> str | None:
     """UCDP's where_coordinates reads 'Kidal town' or 'Ber village': the place name is before the kind."""
-    if _blank(value):
+    if is_blank(value):
         return None
     return re.sub(
         r"\s+(town|village|city|area|region|province|district)$", "", str(value).strip(), flags=re.I
@@ -310,7 +307,7 @@ def _ucdp_location(value: object) -> str | None:
 
 def _strip_suffix(value: object) -> str | None:
     """UCDP writes 'Kidal region' / 'Tessalit cercle'; the contract wants the name."""
-    if _blank(value):
+    if is_blank(value):
         return None
     return re.sub(
         r"\s+(region|province|cercle|department|prefecture|district)$", "", str(value).strip(), flags=re.I
