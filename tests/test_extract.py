@@ -379,3 +379,28 @@ def test_a_deadline_in_the_same_sentence_does_not_date_the_event(resolver, actor
     vote = table.events[table.events["actor1"] == "UN Security Council"].iloc[0]
     assert vote["event_date"] == "2023-06-01"  # "voted in June …, due to leave … by 31 December"
     assert vote["time_precision"] == TimePrecision.MONTH
+
+
+VIOLENCE = "Violence against civilians"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a gendarmerie (its school, its barracks) is a security force: attacking it is a battle
+        ("Le 4 mars 2024, des hommes armés ont attaqué l'école de gendarmerie de Kati.", "Battles"),
+        ("On 4 March 2024 gunmen attacked the gendarmerie barracks in Kati.", "Battles"),
+        ("Le 4 mars 2024, des hommes armés ont attaqué la caserne de Kati.", "Battles"),
+        # a school and its pupils stay civilians
+        ("On 4 March 2024 gunmen attacked a school in Kati, killing two children.", VIOLENCE),
+    ],
+)
+def test_an_attack_on_gendarmes_is_a_battle_not_violence_against_civilians(
+    tmp_path, resolver, actors, sentence, expected
+) -> None:
+    article = tmp_path / "kati.md"
+    article.write_text(
+        f"---\ntitle: Kati\noutlet: Test wire\npublished: 2024-03-05\n---\n\n{sentence}\n", encoding="utf-8"
+    )
+    events = read_article_file(article, resolver=resolver, actors=actors).events
+    assert list(events["event_type"]) == [expected]

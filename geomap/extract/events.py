@@ -145,7 +145,8 @@ _VICTIMS = re.compile(
 )
 _MILITARY_TARGETS = re.compile(
     r"\b(?:soldiers?|troops?|military|army|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
-    r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base)\b"
+    r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base|"
+    r"gendarmes?|gendarmerie|barracks|casernes?)\b"
 )
 _PASSIVE_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l')?$")
 _ALLY = re.compile(
