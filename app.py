@@ -72,13 +72,11 @@ def load_store(path: str, modified: float) -> dict:
     Cached as a resource, not copied for each run: the tables are only read.
     """
     every = Store(path).read(rejected=True)
-    corrections = every.corrections if every.corrections is not None else pd.DataFrame()
-    evidence = every.evidence
     return {
         "events": every.events,
         "sources": every.sources,
-        "evidence": evidence,
-        "rejected": sorted(rejected_ids(corrections, every.events, evidence)),
+        "evidence": every.evidence,
+        "rejected": sorted(rejected_ids(every.corrections, every.events, every.evidence)),
     }
 
 

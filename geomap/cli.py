@@ -285,7 +285,7 @@ def info_command(
         "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
         "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
         "without_coordinates": int(events["latitude"].isna().sum()),
-        "corrections": len(contents.corrections) if contents.corrections is not None else 0,
+        "corrections": len(contents.corrections),
         "orphaned_corrections": len(orphaned(contents.corrections, contents.events, contents.evidence)),
     }
     if as_json:

@@ -62,7 +62,7 @@ class StoreContents:
     events: gpd.GeoDataFrame
     sources: pd.DataFrame
     evidence: pd.DataFrame
-    corrections: pd.DataFrame | None = None
+    corrections: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -128,9 +128,9 @@ class Store:
             return empty_events()
         if events is None:
             events = self.read_events(corrected=False)
-        if REPORTS not in self._layers():
+        reports = self._reports_layer()
+        if reports is None:
             return events
-        reports = _conform_events(self._read_layer(REPORTS))
         # events written without their reports (Store.write) are reports of their own
         alone = events[~events["event_id"].isin(reports["event_id"])]
         if alone.empty:
