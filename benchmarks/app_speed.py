@@ -31,11 +31,14 @@ import re
 import statistics
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.ingest.tables import read_table
 from geomap.store import Store
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, guard_page, start_app, stop, wait_until_up
+from tests.e2e.conftest import APP, CHROMIUM, CHROMIUM_ARGS, guard_page, running_app
 
 TYPES = ["Battles", "Violence against civilians", "Explosions/Remote violence", "Protests"]
 FRAME = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
@@ -98,6 +101,39 @@ def _guarded_page(browser):
     return page
 
 
+@dataclass
+class Launch:
+    """One launch being timed: the server, a guarded page on it, and the clock and CPU at its start."""
+
+    server: subprocess.Popen
+    url: str
+    page: object
+    start: float
+    up: float  # seconds from the start until the server answered its health check
+    cpu_before: dict[str, float] | None
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def cpu(self) -> dict[str, float] | None:
+        """CPU seconds the server and Chromium have spent since the launch began."""
+        return _cpu_spent(self.cpu_before, self.server.pid)
+
+
+@contextmanager
+def _launched(browser, store: Path, *, work: Path, script: Path = APP) -> Iterator[Launch]:
+    """Start ``streamlit run`` on ``store`` (the clock starts first) and open a guarded page on it."""
+    before = cpu_seconds(-1)
+    start = time.monotonic()
+    with running_app(store, cwd=work, stderr=subprocess.DEVNULL, script=script) as (server, url):
+        up = time.monotonic() - start
+        page = _guarded_page(browser)
+        launch = Launch(server, url, page, start, up, before)
+        page.goto(url)
+        yield launch
+        page.close()
+
+
 def _shown(page) -> int:
     text = page.get_by_text(re.compile(r"^\d+ of \d+ events")).first.inner_text()
     return int(text.split()[0])
@@ -134,34 +170,27 @@ def measure(n: int, *, repeat: int, work: Path) -> dict[str, list[float]]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for run in range(repeat):
-            before = cpu_seconds(-1)
-            start = time.monotonic()
-            server, url = start_app(store.path, cwd=work, stderr=subprocess.DEVNULL)
-            try:
-                wait_until_up(url, server)
-                healthy = time.monotonic() - start
-                page = _guarded_page(browser)
-                page.goto(url)
+            with _launched(browser, store.path, work=work) as launch:
+                page = launch.page
                 page.get_by_text(re.compile(r"^\d+ of \d+ events")).first.wait_for(timeout=120_000)
-                captioned = time.monotonic() - start
-                _wait_for_map(page, len(events), start + 120)
-                launches.append(time.monotonic() - start)
-                cpu.append(_cpu_spent(before, server.pid))
+                captioned = launch.elapsed()
+                _wait_for_map(page, len(events), launch.start + 120)
+                launches.append(launch.elapsed())
+                cpu.append(launch.cpu())
                 if os.environ.get("GEOMAP_BENCH_VERBOSE"):
-                    print(f"launch: up {healthy:.2f} s, caption {captioned:.2f} s, map {launches[-1]:.2f} s")
+                    map_at = launches[-1]
+                    print(f"launch: up {launch.up:.2f} s, caption {captioned:.2f} s, map {map_at:.2f} s")
                 if run == 0 and not os.environ.get("GEOMAP_BENCH_LAUNCH_ONLY"):
                     changes += _filter_changes(page, counts, repeat=repeat * 2)
-                page.close()
                 if run == 0:  # a researcher opening the page on a server that already runs
+                    page.close()
                     for _ in range(repeat):
                         again = _guarded_page(browser)
                         opened = time.monotonic()
-                        again.goto(url)
+                        again.goto(launch.url)
                         _wait_for_map(again, len(events), opened + 120)
                         reopens.append(time.monotonic() - opened)
                         again.close()
-            finally:
-                stop(server)
         browser.close()
     empty, empty_cpu = measure_empty_page(repeat=repeat, work=work)
     return {
@@ -189,19 +218,10 @@ def measure_empty_page(*, repeat: int, work: Path) -> tuple[list[float], list]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for _ in range(repeat):
-            before = cpu_seconds(-1)
-            start = time.monotonic()
-            server, url = start_app(work / "none.gpkg", cwd=work, stderr=subprocess.DEVNULL, script=script)
-            try:
-                wait_until_up(url, server)
-                page = _guarded_page(browser)
-                page.goto(url)
-                page.get_by_text("0 of 0 events").wait_for(timeout=120_000)
-                times.append(time.monotonic() - start)
-                cpu.append(_cpu_spent(before, server.pid))
-                page.close()
-            finally:
-                stop(server)
+            with _launched(browser, work / "none.gpkg", work=work, script=script) as launch:
+                launch.page.get_by_text("0 of 0 events").wait_for(timeout=120_000)
+                times.append(launch.elapsed())
+                cpu.append(launch.cpu())
         browser.close()
     return times, cpu
 

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geomap.filters import TEXT_COLUMNS
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -48,9 +50,8 @@ def test_the_text_search_reads_the_quotes_not_only_the_notes(monkeypatch, tmp_pa
     store = Store(tmp_path / "s.gpkg")  # JNIM's claim and the army's denial: one event, two quotes
     import_files([ARTICLES / "lere_claim.md", ARTICLES / "lere_denial.md"], store=store, harvest=False)
     stored = store.read()
-    columns = ["notes", "quote", "location", "source", "actor1", "actor2"]
-    notes = " ".join(" ".join(stored.events[c].fillna("").astype(str)) for c in columns).casefold()
-    # a word of some evidence sentence (not an event's first quote) that no event's own columns contain
+    notes = " ".join(" ".join(stored.events[c].fillna("").astype(str)) for c in TEXT_COLUMNS).casefold()
+    # a word of some evidence sentence (not an event's first quote) that none of the searched columns hold
     word, event_id = next(
         (w, e)
         for e, sentence in zip(stored.evidence["event_id"], stored.evidence["sentence"], strict=True)

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -146,6 +147,19 @@ def wait_until_up(url: str, process: subprocess.Popen, *, timeout: float = 60) -
         except OSError:
             time.sleep(0.05)
     raise TimeoutError(f"{health} did not answer within {timeout} s")
+
+
+@contextmanager
+def running_app(
+    store: Path, *, cwd: Path, stderr=subprocess.PIPE, script: Path = APP
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """The app (:func:`start_app`) once it answers its health check: (process, URL); stopped on exit."""
+    process, url = start_app(store, cwd=cwd, stderr=stderr, script=script)
+    try:
+        wait_until_up(url, process)
+        yield process, url
+    finally:
+        stop(process)
 
 
 _RUNNING = "[data-testid='stStatusWidgetRunningIcon'], [data-testid='stStatusWidgetRunningManIcon']"

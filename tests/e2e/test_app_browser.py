@@ -12,7 +12,7 @@ import pytest
 from geomap.ingest.tables import read_table
 from geomap.store import Store
 from tests.conftest import SAMPLE_EVENTS
-from tests.e2e.conftest import guard_page, start_app, stop, wait_for_idle, wait_until_up
+from tests.e2e.conftest import guard_page, running_app, wait_for_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -23,12 +23,8 @@ def app_url(tmp_path, hostile_csv) -> Iterator[str]:
     for path in (SAMPLE_EVENTS, hostile_csv):
         table = read_table(path)
         store.write(table.events, sources=table.sources, evidence=table.evidence)
-    process, url = start_app(store.path, cwd=tmp_path)
-    try:
-        wait_until_up(url, process)
+    with running_app(store.path, cwd=tmp_path) as (_, url):
         yield url
-    finally:
-        stop(process)
 
 
 def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None:
