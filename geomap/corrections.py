@@ -23,6 +23,11 @@ Correctable fields (:data:`FIELDS`):
 * ``event_date``: YYYY-MM-DD;
 * ``not_an_event``: true or false (true hides the event from the map, the
   table and the exports; false undoes it).
+
+A **split** is a correction too (field ``split``, made by :func:`make_split`):
+it names reports of a merged event that must never be merged with the event's
+other reports.  It is not laid over the events: the merge reads it
+(:func:`apart_pairs`) before grouping reports, so it survives every re-import.
 """
 
 from __future__ import annotations
@@ -178,6 +183,56 @@ def _anchor(event_id: str, evidence: pd.DataFrame | None) -> tuple[str | None, s
     return str(first["source_id"]), str(first["sentence"])
 
 
+SPLIT = "split"
+
+
+def make_split(
+    event_id: str,
+    taken: list[str],
+    rest: list[str],
+    *,
+    who: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> dict:
+    """A split of a merged event: the reports ``taken`` are never merged with the reports ``rest``."""
+    if not str(who or "").strip():
+        raise InputError("split: who: say who splits the event")
+    if not taken or not rest:
+        raise InputError(f"split: {event_id}: name some, not all, of the event's reports")
+    when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
+    value = {"apart": sorted(taken), "from": sorted(rest)}
+    key = f"{event_id}|{SPLIT}|{when}|{who}|{json.dumps(value, sort_keys=True)}"
+    return {
+        "correction_id": "cor-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16],
+        "event_id": str(event_id),
+        "field": SPLIT,
+        "value": json.dumps(value, ensure_ascii=False, sort_keys=True),
+        "previous": json.dumps(sorted([*taken, *rest]), ensure_ascii=False),
+        "who": str(who).strip(),
+        "at": when,
+        "note": note or None,
+        "anchor_source_id": None,
+        "anchor_sentence": None,
+    }
+
+
+def apart_pairs(corrections: pd.DataFrame) -> set[tuple[str, str]]:
+    """The pairs of report ids that the researcher's splits keep apart."""
+    pairs: set[tuple[str, str]] = set()
+    if corrections.empty:
+        return pairs
+    for value in corrections.loc[corrections["field"] == SPLIT, "value"]:
+        split = json.loads(value)
+        pairs |= {(a, b) for a in split["apart"] for b in split["from"]}
+    return pairs
+
+
+def _laid_over(corrections: pd.DataFrame) -> pd.DataFrame:
+    """The corrections laid over events (a split is read by the merge instead)."""
+    return corrections[corrections["field"] != SPLIT] if not corrections.empty else corrections
+
+
 def corrections_frame(rows: list[dict]) -> pd.DataFrame:
     """Correction rows as a table with the corrections layer's columns."""
     return pd.DataFrame(rows, columns=list(CORRECTION_COLUMNS))
@@ -214,6 +269,7 @@ def locate(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFra
 
 def orphaned(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFrame | None) -> pd.DataFrame:
     """Corrections whose event is no longer in the store (kept, shown so the researcher can redo them)."""
+    corrections = _laid_over(corrections)
     if corrections.empty:
         return corrections
     return corrections[locate(corrections, events, evidence).isna().to_numpy()]
@@ -221,6 +277,7 @@ def orphaned(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataF
 
 def _in_order(corrections: pd.DataFrame, events: pd.DataFrame, evidence: pd.DataFrame | None) -> pd.DataFrame:
     """The corrections whose event is found, with that event's id as ``_target``, oldest first."""
+    corrections = _laid_over(corrections)
     located = corrections.assign(_target=locate(corrections, events, evidence)).dropna(subset=["_target"])
     return located.sort_values("at", kind="stable")
 

@@ -28,6 +28,7 @@ from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
 from geomap.ingest.articles import Article, is_article_json, read_articles
 from geomap.ingest.tables import TableImport, read_table
+from geomap.merges import MergeCounts, merge_into
 from geomap.model import Extraction, GeoPrecision
 from geomap.schema import (
     EVIDENCE_COLUMNS,
@@ -35,17 +36,19 @@ from geomap.schema import (
     WGS84,
     empty_table,
     make_event_id,
-    points,
     records,
     validate,
 )
-from geomap.sourcing.corroborate import grade_events, merge_reports
+from geomap.sourcing.corroborate import grade_events
+from geomap.sourcing.merging import CODED
 from geomap.sourcing.registry import SourceRegistry, annotate_sources
 from geomap.store import Store, WriteSummary
 
 log = logging.getLogger(__name__)
 
 RECOUNTED_FORMATS = ("acled", "acled-hdx", "ucdp-ged")
+#: the dataset of each coded table format (schema ``dataset``): rows of one dataset are never merged
+DATASETS = {"acled": "acled", "acled-hdx": "acled", "ucdp-ged": "ucdp"}
 
 #: progress callback: (files done, files in all, the file just finished)
 Progress = Callable[[int, int, str], None]
@@ -63,6 +66,7 @@ class ImportReport:
     summary: WriteSummary | None = None
     formats: dict[str, str] = field(default_factory=dict)
     harvested: tuple[int, int] = (0, 0)  # places the gazetteer learnt, places it already knew
+    merging: MergeCounts | None = None  # how the store's rows became events, when merged
 
     @property
     def ok(self) -> bool:
@@ -137,7 +141,8 @@ def import_files(
             formats[str(path)] = table.format
             problems.extend(table.problems)
             # datasets that do not count independent outlets (ACLED, UCDP) are counted with the registry
-            events.append(grade_events(table.events, registry, recount=table.format in RECOUNTED_FORMATS))
+            coded = _with_dataset(table.events, table.format)
+            events.append(grade_events(coded, registry, recount=table.format in RECOUNTED_FORMATS))
             sources.append(annotate_sources(table.sources, registry))
             evidence.append(table.evidence)
         if progress is not None:
@@ -150,9 +155,9 @@ def import_files(
         if harvest:
             harvested = harvest_places(all_events, gazetteer=resolver.gazetteer)
         all_events, unresolved = geocode_events(all_events, resolver=resolver)
-    summary = None
+    summary = merging = None
     if not all_events.empty and merge:
-        summary = _merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
+        summary, merging = merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
     elif not all_events.empty:
         # a later merged import starts from these too: Store.read_reports counts events stored without reports
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
@@ -165,47 +170,16 @@ def import_files(
         summary=summary,
         formats=formats,
         harvested=harvested,
+        merging=merging,
     )
 
 
-def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistry) -> WriteSummary:
-    """Add the new reports to the stored ones and merge them all again into events.
-
-    Merging always starts from every report as imported (the store's
-    ``reports`` layer), never from merged events, so the result does not
-    depend on the order of imports and a re-imported report replaces only
-    itself.
-    """
-    stored = store.read(corrected=False)
-    old_reports = store.read_reports(events=stored.events)
-    new_evidence = None
-    old_evidence = stored.evidence
-    if evidence is not None:
-        new_evidence = evidence.assign(report_id=evidence["event_id"])
-        renewed = set(evidence["event_id"].astype(str))  # a re-imported report brings all its evidence again
-        # an article read again replaces everything extracted from it before (extraction may have changed)
-        extracted = set(events.loc[events["extraction"] == Extraction.RULES.value, "event_id"].astype(str))
-        articles = set(
-            evidence.loc[evidence["event_id"].astype(str).isin(extracted), "source_id"].astype(str)
-        )
-        from_articles = old_evidence["source_id"].astype(str).isin(articles)
-        stale = set(old_evidence.loc[from_articles, "report_id"].astype(str))
-        stale &= set(
-            old_reports.loc[old_reports["extraction"] == Extraction.RULES.value, "event_id"].astype(str)
-        )
-        old_reports = old_reports[~old_reports["event_id"].astype(str).isin(stale)]
-        old_evidence = old_evidence[~old_evidence["report_id"].astype(str).isin(renewed | stale)]
-    reports = _concat_events([old_reports, events]).drop_duplicates("event_id", keep="last")
-    cited = _concat([old_evidence, new_evidence])
-    if cited is None:
-        cited = _empty_evidence()
-    # merging works on reports: each evidence row goes back to the report it came with
-    cited = cited.assign(event_id=cited["report_id"].fillna(cited["event_id"]))
-    cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
-    known = _concat([stored.sources, sources])
-    merged, moved = merge_reports(reports, cited, registry, sources=known)
-    placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
-    return store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
+def _with_dataset(events: gpd.GeoDataFrame, fmt: str) -> gpd.GeoDataFrame:
+    """Coded rows named by their dataset (a native table's own ``dataset`` value is kept)."""
+    if events.empty or fmt == "article":
+        return events
+    coded = events["extraction"].isin(CODED) & events["dataset"].isna()
+    return events.assign(dataset=events["dataset"].where(~coded, DATASETS.get(fmt, "native")))
 
 
 def _empty_evidence() -> pd.DataFrame:

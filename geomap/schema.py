@@ -61,7 +61,15 @@ EVENT_COLUMNS: dict[str, str] = {
     "credibility": "int",
     "quote": "str",
     "extraction": "str",
-    "origin_id": "str",  # the row's id in the dataset it came from (ACLED event_id_cnty, UCDP id)
+    # the row's id in the dataset it came from (ACLED event_id_cnty, UCDP "ucdp:<id>"); a merged event
+    # lists every member, "; "-joined: each coded row by this id, each article report by its event_id
+    "origin_id": "str",
+    # a coded row's dataset: "acled", "ucdp" or "native" (a researcher's table); empty for articles.
+    # Rows of a coded dataset are never merged with each other (geomap.sourcing.merging)
+    "dataset": "str",
+    # coded events of other datasets that describe the same event ("; "-joined event_ids): each keeps
+    # its own fields and fatalities; n_sources counts the outlets of both
+    "linked_ids": "str",
     "reviewed": "str",  # the researcher's corrections of this event: "claim_status by anna, 2026-12-02; …"
 }
 
@@ -120,14 +128,18 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def make_event_id(*, source: str, event_date: str, place: str, event_type: str) -> str:
-    """Stable event id: a hash of its sources, date, place and type.
+def make_event_id(*, source: str, event_date: str, place: str, event_type: str, origin: str = "") -> str:
+    """Stable event id: a hash of its sources, date, place and type (and its dataset id, when it has one).
 
     The same inputs give the same id on every run, so re-importing a table
-    updates its events instead of duplicating them.
+    updates its events instead of duplicating them.  ``origin``, the row's id in
+    its dataset, keeps apart two coded rows that share outlet, day, place and type
+    (ACLED codes one event per village and day, often from one outlet).
     """
     outlets = "; ".join(sorted(s.strip().lower() for s in source.split(";") if s.strip()))
     key = "|".join([outlets, event_date, place.strip().lower(), event_type])
+    if origin:
+        key += f"|{origin}"
     return "ev-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
@@ -214,12 +226,26 @@ def validate(
     row_numbers = list(rows) if rows is not None else list(range(2, len(raw) + 2))
     good: list[dict] = []
     problems: list[RowProblem] = []
+    made: dict[str, int] = {}  # ids made from a row's content → how many rows made each
     for row_number, record in zip(row_numbers, records(raw), strict=True):
         try:
-            good.append(_validate_record(record))
+            valid = _validate_record(record)
         except _FieldProblem as err:
             problems.append(RowProblem(file, row_number, err.field, err.problem))
+            continue
+        if is_blank(record.get("event_id")):
+            valid["event_id"] = _distinct_id(valid["event_id"], made)
+        good.append(valid)
     return _to_frame(good), problems
+
+
+def _distinct_id(event_id: str, made: dict[str, int]) -> str:
+    """The id of the n-th row of one file whose content makes the same id: rows alike stay two events."""
+    made[event_id] = made.get(event_id, 0) + 1
+    if made[event_id] == 1:
+        return event_id
+    key = f"{event_id}|{made[event_id]}"
+    return "ev-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 class _FieldProblem(Exception):
@@ -348,6 +374,7 @@ def _fill_derived(out: dict) -> None:
             event_date=out["event_date"],
             place=place,
             event_type=out["event_type"],
+            origin=out["origin_id"] or "",
         )
 
 

@@ -78,7 +78,8 @@ def test_acled_imports_are_counted_and_graded(tmp_path, fresh_gazetteer) -> None
 from hypothesis import given, settings  # noqa: E402 — the property tests below need it
 from hypothesis import strategies as st  # noqa: E402
 
-from geomap.sourcing.corroborate import merge_groups, merge_reports, same_event  # noqa: E402
+from geomap.sourcing.corroborate import merge_reports  # noqa: E402
+from geomap.sourcing.merging import plan_merge, same_event  # noqa: E402
 
 BER = {"event_type": "Battles", "country": "Mali", "iso3": "MLI", "admin1": "Tombouctou", "location": "Ber",
        "latitude": 16.13, "longitude": -2.55, "actor1": "Military Forces of Mali (2021-)",
@@ -86,6 +87,8 @@ BER = {"event_type": "Battles", "country": "Mali", "iso3": "MLI", "admin1": "Tom
 
 
 def _reports(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Article reports (extraction "rules") and one evidence row each."""
+    rows = [{"extraction": "rules", **row} for row in rows]
     events, problems = validate(pd.DataFrame(rows), file="reports.csv")
     assert problems == []
     evidence = pd.DataFrame(
@@ -210,5 +213,5 @@ def test_merging_is_order_independent_idempotent_and_loses_no_evidence(reports, 
     assert len(moved) == len(evidence)  # every report is still there
     assert set(moved["event_id"]) <= set(merged["event_id"])
     assert sorted(moved["source_id"]) == sorted(evidence["source_id"])
-    targets = merge_groups(events)
+    targets = plan_merge(events).target
     assert len(set(targets.values())) == len(merged)

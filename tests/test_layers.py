@@ -31,6 +31,7 @@ RANKS = {
     "store": 4,
     "filters": 4,
     "mapping": 5,
+    "merges": 5.5,  # the store's events merged again from its reports
     "pipeline": 6,
     "cli": 7,
     "app": 7,

@@ -21,16 +21,20 @@ report is *reported* and it is not a party's own statement:
 
 Disputed and alleged events never rise above 4, however many outlets carry
 them: repetition is not confirmation.
+
+Which rows are one event is :mod:`geomap.sourcing.merging`; :func:`merge_reports`
+makes each group one event.
 """
 
 from __future__ import annotations
 
-import bisect
+from collections.abc import Iterable
 
 import pandas as pd
 
 from geomap.model import Reliability
 from geomap.schema import records
+from geomap.sourcing.merging import MergePlan, is_coded, member_id, plan_merge
 from geomap.sourcing.registry import SourceRegistry
 
 _ORDER = [r.value for r in Reliability]  # A best … F cannot be judged
@@ -120,136 +124,13 @@ def grade_events(events: pd.DataFrame, registry: SourceRegistry, *, recount: boo
     return events
 
 
-# --- merging reports of the same event -------------------------------------------------------------
+# --- merged events: what a group of rows says together ---------------------------------------------
 #
-# Two reports are of the same event when all of these hold:
-# - their dates overlap, each widened by its own precision (day ±0, week ±3 days, month: the calendar
-#   month, year: the calendar year); two day-precision reports of different days never merge;
-# - their places are close: within MERGE_KM when both are located to a place (precision 1–2), in the
-#   same admin-1 region when one is only known to the region, in the same country when one is only
-#   known to the country; two precise places farther apart never merge;
-# - their event types are the same;
-# - their actors overlap when both name actors (one side empty is compatible).
-# Groups are closed transitively (union–find), so the result does not depend on the order of the rows.
-# The merged event keeps the smallest member event_id, the most precise date and place, every outlet.
-
-MERGE_KM = 10.0
-
-
-def _window(start: str, end: str, precision: int) -> tuple[pd.Timestamp, pd.Timestamp]:
-    first, last = pd.Timestamp(start), pd.Timestamp(end or start)
-    if precision == 2:
-        return first - pd.Timedelta(days=3), last + pd.Timedelta(days=3)
-    if precision == 3:
-        return first.replace(day=1), last + pd.offsets.MonthEnd(0)
-    if precision >= 4:
-        return first.replace(month=1, day=1), last.replace(month=12, day=31)
-    return first, last
-
-
-def _actors(row: dict) -> set[str]:
-    names = set()
-    for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
-        names |= {n.lower() for n in outlets_of(row.get(column))}
-    return names
-
-
-def same_event(a: dict, b: dict) -> bool:
-    """Whether two reports describe one event (the rules above)."""
-    if a["event_type"] != b["event_type"]:
-        return False
-    a0, a1 = _window(a["event_date"], a.get("event_date_end"), int(a.get("time_precision") or 1))
-    b0, b1 = _window(b["event_date"], b.get("event_date_end"), int(b.get("time_precision") or 1))
-    if a1 < b0 or b1 < a0:
-        return False
-    if not _close(a, b):
-        return False
-    left, right = _actors(a), _actors(b)
-    return not left or not right or bool(left & right)
-
-
-def _close(a: dict, b: dict) -> bool:
-    pa, pb = int(a.get("geo_precision") or 1), int(b.get("geo_precision") or 1)
-    if max(pa, pb) >= 4:
-        return (a.get("iso3") or a.get("country")) == (b.get("iso3") or b.get("country"))
-    if max(pa, pb) == 3:
-        return bool(a.get("admin1")) and (a.get("admin1") == b.get("admin1"))
-    return _km(a, b) <= MERGE_KM
-
-
-def _km(a: dict, b: dict) -> float:
-    from geomap.gazetteer.index import distance_km
-
-    return distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
-
-
-def merge_groups(events: pd.DataFrame) -> dict[str, str]:
-    """event_id → the event_id of its merged event (the smallest id in its group)."""
-    rows = sorted(records(events.drop(columns="geometry", errors="ignore")), key=lambda r: r["event_id"])
-    parent = {r["event_id"]: r["event_id"] for r in rows}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in _candidate_pairs(rows):
-        if same_event(a, b):
-            ra, rb = root(a["event_id"]), root(b["event_id"])
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {event_id: root(event_id) for event_id in parent}
-
-
-_CELL = 0.1  # degrees (~11 km): precise reports are compared with reports in their cell and the 8 around it
-_SHORT = 7  # days: reports whose date window is longer are compared broadly
-
-
-def _candidate_pairs(rows: list[dict]):
-    """Pairs worth testing: precise, short reports by cell and day; the rest against their country."""
-    cells: dict[tuple, list[int]] = {}
-    broad: list[int] = []
-    spans = []
-    for i, row in enumerate(rows):
-        start, end = _window(
-            row["event_date"], row.get("event_date_end"), int(row.get("time_precision") or 1)
-        )
-        d0, d1 = int(start.timestamp() // 86400), int(end.timestamp() // 86400)
-        spans.append((d0, d1))
-        if int(row.get("geo_precision") or 1) <= 2 and d1 - d0 <= _SHORT:
-            cx, cy = int(row["latitude"] // _CELL), int(row["longitude"] // _CELL)
-            for day in range(d0, d1 + 1):
-                cells.setdefault((row["event_type"], cx, cy, day), []).append(i)
-        else:
-            broad.append(i)
-    seen: set[tuple[int, int]] = set()
-    for (kind, cx, cy, day), members in cells.items():
-        for i in members:
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    for j in cells.get((kind, cx + dx, cy + dy, day), ()):
-                        if i < j and (i, j) not in seen:
-                            seen.add((i, j))
-                            yield rows[i], rows[j]
-    by_country: dict[tuple, list[tuple[int, int]]] = {}
-    for j, row in enumerate(rows):
-        by_country.setdefault((row["event_type"], row.get("iso3") or row.get("country")), []).append(
-            (spans[j][0], j)
-        )
-    for entries in by_country.values():
-        entries.sort()
-    longest = max((d1 - d0 for d0, d1 in spans), default=0)
-    for i in broad:
-        entries = by_country[(rows[i]["event_type"], rows[i].get("iso3") or rows[i].get("country"))]
-        d0, d1 = spans[i]
-        lo = bisect.bisect_left(entries, (d0 - longest, -1))
-        hi = bisect.bisect_right(entries, (d1, len(rows)))
-        for _, j in entries[lo:hi]:
-            pair = (min(i, j), max(i, j))
-            if i != j and spans[j][1] >= d0 and pair not in seen:
-                seen.add(pair)
-                yield rows[pair[0]], rows[pair[1]]
+# Which rows form one event is decided in geomap.sourcing.merging (reports merge, coded rows never do;
+# reports may attach to a coded event).  Here each group becomes one event.  A report-only group keeps
+# the smallest member id, the most precise date and place, the fatality range across reports.  A group
+# anchored on a coded row keeps that row's id and event fields (date, place, type, actors, fatalities);
+# its sourcing (outlets, independent count, claim status, grades) comes from every member.
 
 
 def merge_reports(
@@ -258,30 +139,43 @@ def merge_reports(
     registry: SourceRegistry,
     *,
     sources: pd.DataFrame | None = None,
+    apart: Iterable[tuple[str, str]] = (),
+    plan: MergePlan | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge reports of the same event; returns (events, evidence re-pointed to the merged ids).
 
-    The merged event takes the most precise date and place among its reports,
-    every outlet (``n_sources`` counts independent ones), the fatality range
-    across reports with the lowest figure as ``fatalities``, the best grade, and
-    a claim status that stays *claimed* or *alleged* until an independent outlet
-    reports it in its own voice, and becomes *disputed* when any report is.
-    ``credibility`` follows the rules of this module from the voice of each
-    evidence row (its source's outlet from ``sources``), or from the reports'
-    own columns when the evidence does not name its outlets.
+    A merged event takes every outlet (``n_sources`` counts independent ones,
+    with those of the coded events it is linked to), the best grade, and a claim
+    status that stays *claimed* or *alleged* until an independent outlet reports
+    it in its own voice, and becomes *disputed* when any report is.  Reports
+    alone take the most precise date and place among them and the fatality range
+    across them, the lowest figure as ``fatalities``; reports attached to a coded
+    event leave its fields and fatalities as coded.  ``credibility`` follows the
+    rules of this module from the voice of each evidence row (its source's
+    outlet from ``sources``, its own claim status), or from the members' own
+    columns when the evidence does not name its outlets; a coded event alone
+    keeps the grade its table gave.  Every member's id stays in ``origin_id``.
+
+    ``apart``: pairs of event_ids never merged (a researcher's split); ``plan``:
+    the :func:`~geomap.sourcing.merging.plan_merge` of ``events`` when the caller has it.
     """
-    target = merge_groups(events)
+    plan = plan or plan_merge(events, apart=apart)
     rows = records(events.drop(columns="geometry", errors="ignore"))
     groups: dict[str, list[dict]] = {}
     for row in sorted(rows, key=lambda r: r["event_id"]):
-        groups.setdefault(target[row["event_id"]], []).append(row)
-    moved = evidence.assign(event_id=evidence["event_id"].map(target).fillna(evidence["event_id"]))
+        groups.setdefault(plan.target[row["event_id"]], []).append(row)
+    moved = evidence.assign(event_id=evidence["event_id"].map(plan.target).fillna(evidence["event_id"]))
     moved = moved.drop_duplicates().reset_index(drop=True)
     voices = _voices(moved, sources)
-    merged = [
-        _merge_one(event_id, members, registry, voices.get(event_id))
-        for event_id, members in sorted(groups.items())
-    ]
+    outlets = {r["event_id"]: outlets_of(r.get("source")) for r in rows}
+    merged = []
+    for event_id, members in sorted(groups.items()):
+        linked = plan.links.get(event_id, ())
+        event = _merge_one(event_id, members, registry, voices.get(event_id))
+        if linked:
+            everyone = list(dict.fromkeys([*outlets[event_id], *(o for i in linked for o in outlets[i])]))
+            event.update(linked_ids="; ".join(linked), n_sources=independent_outlets(everyone, registry))
+        merged.append(event)
     table = pd.DataFrame(merged, columns=[c for c in events.columns if c != "geometry"])
     return table, moved
 
@@ -309,33 +203,38 @@ def _voices(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, l
 
 
 def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry, voices=None) -> dict:
-    by_time = min(members, key=lambda r: (int(r["time_precision"] or 1), r["event_date"], r["event_id"]))
-    by_place = min(members, key=lambda r: (int(r["geo_precision"] or 1), r["event_id"]))
+    anchor = next((r for r in members if r["event_id"] == event_id and is_coded(r)), None)
+    if anchor is not None and len(members) == 1:
+        return dict(anchor)  # a coded event alone: as its dataset gives it
     outlets = list(dict.fromkeys(o for r in members for o in outlets_of(r.get("source"))))
-    low = [r["fatalities_low"] for r in members if pd.notna(r.get("fatalities_low"))]
-    high = [r["fatalities_high"] for r in members if pd.notna(r.get("fatalities_high"))]
     status = _claim_status(members, registry)
-    reports = [
-        (
-            outlets_of(r.get("source")),
-            str(r.get("source_url") or ""),
-            str(r.get("claim_status") or "reported"),
-        )
-        for r in members
-    ]
-    out = dict(by_place)
+    out = dict(anchor) if anchor is not None else _reports_together(members)
     out.update(
         event_id=event_id,
-        event_date=by_time["event_date"],
-        event_date_end=by_time["event_date_end"],
-        time_precision=by_time["time_precision"],
         source="; ".join(outlets),
-        source_url=next((r["source_url"] for r in members if r.get("source_url")), None),
+        source_url=(anchor or {}).get("source_url")
+        or next((r["source_url"] for r in members if r.get("source_url")), None),
         source_date=min(str(r["source_date"]) for r in members if r.get("source_date")),
         n_sources=max(independent_outlets(outlets, registry), 1),
         claim_status=status,
-        credibility=_merged_credibility(members, reports, status, registry),
-        reliability=best_grade(outlets, registry) if outlets else by_place.get("reliability"),
+        credibility=credibility(voices or _own_columns(members), status, registry),
+        reliability=best_grade(outlets, registry) if outlets else out.get("reliability"),
+        origin_id="; ".join(member_id(r) for r in members) if len(members) > 1 else out.get("origin_id"),
+    )
+    return out
+
+
+def _reports_together(members: list[dict]) -> dict:
+    """The event fields of a group of reports: most precise date and place, the fatality range."""
+    by_time = min(members, key=lambda r: (int(r["time_precision"] or 1), r["event_date"], r["event_id"]))
+    by_place = min(members, key=lambda r: (int(r["geo_precision"] or 1), r["event_id"]))
+    low = [r["fatalities_low"] for r in members if pd.notna(r.get("fatalities_low"))]
+    high = [r["fatalities_high"] for r in members if pd.notna(r.get("fatalities_high"))]
+    out = dict(by_place)
+    out.update(
+        event_date=by_time["event_date"],
+        event_date_end=by_time["event_date_end"],
+        time_precision=by_time["time_precision"],
         fatalities=min(low) if low else None,
         fatalities_low=min(low) if low else None,
         fatalities_high=max(high) if high else None,
@@ -343,13 +242,16 @@ def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry, voi
     return out
 
 
-def _merged_credibility(members: list[dict], reports, status: str, registry: SourceRegistry) -> int:
-    """The rules' credibility; a lone report keeps a grade its table gave (other than 6)."""
-    if len(members) == 1:
-        given = pd.to_numeric(members[0].get("credibility"), errors="coerce")
-        if pd.notna(given) and int(given) != 6:
-            return int(given)
-    return credibility(reports, status, registry)
+def _own_columns(members: list[dict]) -> list[tuple[list[str], str, str]]:
+    """The members' (outlets, URL, claim status), for evidence that does not name its outlets."""
+    return [
+        (
+            outlets_of(r.get("source")),
+            str(r.get("source_url") or ""),
+            str(r.get("claim_status") or "reported"),
+        )
+        for r in members
+    ]
 
 
 def _claim_status(members: list[dict], registry: SourceRegistry) -> str:

@@ -1,0 +1,243 @@
+"""The store's events, merged again from its reports: on import, to explain a merge, to split one.
+
+Merging always starts from every report as imported (the store's ``reports``
+layer), never from merged events, so the result does not depend on the order
+of imports and a re-imported report replaces only itself.  The rules are in
+:mod:`geomap.sourcing.merging`: rows of coded datasets are never merged with
+each other; article reports merge and may attach to a coded event.  A
+researcher's split is a correction (:func:`geomap.corrections.make_split`)
+read before merging, so it holds on every later import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap.corrections import apart_pairs, corrections_frame, make_split
+from geomap.errors import InputError
+from geomap.model import Extraction
+from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records
+from geomap.sourcing.corroborate import merge_reports
+from geomap.sourcing.merging import CODED, is_coded, member_id, member_ids, plan_merge, same_event, why
+from geomap.sourcing.registry import SourceRegistry
+from geomap.store import Store, WriteSummary
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    """How the store's rows became its events."""
+
+    rows: int  # reports and coded rows, as imported
+    events: int
+    reports_merged: int  # article reports merged into another report's event
+    attached: int  # article reports attached to a coded event
+    linked: int  # coded events linked to a coded event of another dataset
+
+    def __str__(self) -> str:
+        merged = self.rows - self.events
+        return (
+            f"{self.rows} rows → {self.events} events ({merged} merged: {self.reports_merged} article "
+            f"report(s) into other reports, {self.attached} attached to coded events; "
+            f"{self.linked} coded event(s) linked to another dataset's)"
+        )
+
+
+def merge_counts(events: pd.DataFrame) -> MergeCounts:
+    """What merging did, read from merged events (each lists its members in ``origin_id``)."""
+    rows = reports = attached = linked = 0
+    for event in records(events[["event_id", "origin_id", "extraction", "linked_ids"]]):
+        extra = len(member_ids(event)) - 1
+        rows += extra + 1
+        if is_coded(event):
+            attached += extra
+        else:
+            reports += extra
+        linked += not is_blank(event["linked_ids"])
+    return MergeCounts(rows, len(events), reports, attached, linked)
+
+
+def merge_into(
+    store: Store, events, evidence, sources, registry: SourceRegistry
+) -> tuple[WriteSummary, MergeCounts]:
+    """Add new reports (``events`` with their evidence and sources) to the stored ones and merge again."""
+    stored = store.read(corrected=False)
+    old_reports = store.read_reports(events=stored.events)
+    old_evidence = stored.evidence
+    new_evidence = None
+    if evidence is not None:
+        new_evidence = evidence.assign(report_id=evidence["event_id"])
+        stale = _replaced_articles(events, evidence, old_reports, old_evidence)
+        stale |= _replaced_coded_rows(events, old_reports)
+        renewed = set(evidence["event_id"].astype(str))  # a re-imported report brings all its evidence again
+        old_reports = old_reports[~old_reports["event_id"].astype(str).isin(stale)]
+        old_evidence = old_evidence[~old_evidence["report_id"].astype(str).isin(renewed | stale)]
+    reports = _stack([old_reports, events]).drop_duplicates("event_id", keep="last")
+    cited = _stack_plain([old_evidence, new_evidence])
+    # merging works on reports: each evidence row goes back to the report it came with
+    cited = cited.assign(event_id=cited["report_id"].fillna(cited["event_id"]))
+    cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
+    known = _stack_plain([stored.sources, sources])
+    plan = plan_merge(reports, apart=apart_pairs(stored.corrections))
+    merged, moved = merge_reports(reports, cited, registry, sources=known, plan=plan)
+    placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
+    summary = store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
+    return summary, merge_counts(merged)
+
+
+def _replaced_articles(events, evidence, old_reports, old_evidence) -> set[str]:
+    """The stored reports of articles read again: re-extraction replaces all they gave before."""
+    extracted = set(events.loc[events["extraction"] == Extraction.RULES.value, "event_id"].astype(str))
+    articles = set(evidence.loc[evidence["event_id"].astype(str).isin(extracted), "source_id"].astype(str))
+    from_articles = old_evidence["source_id"].astype(str).isin(articles)
+    stale = set(old_evidence.loc[from_articles, "report_id"].astype(str))
+    return stale & set(
+        old_reports.loc[old_reports["extraction"] == Extraction.RULES.value, "event_id"].astype(str)
+    )
+
+
+def _replaced_coded_rows(events, old_reports) -> set[str]:
+    """Stored coded rows that a new row of the same dataset id replaces (stored under an older id)."""
+    new = events[events["origin_id"].notna() & events["extraction"].isin(CODED)]
+    origins = set(new["origin_id"].astype(str))
+    old = old_reports[old_reports["origin_id"].astype(str).isin(origins)]
+    old = old[old["extraction"].isin(CODED)]
+    return set(old["event_id"].astype(str)) - set(new["event_id"].astype(str))
+
+
+def remerge(store: Store, registry: SourceRegistry | None = None) -> MergeCounts:
+    """Merge the stored reports again (after a split), changing nothing else."""
+    return merge_into(store, _stack([]), None, None, registry or SourceRegistry.load())[1]
+
+
+def _stack(frames: list) -> gpd.GeoDataFrame:
+    frames = [f for f in frames if f is not None and not f.empty]
+    if not frames:
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=WGS84)
+
+
+def _stack_plain(frames: list) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else empty_table(EVIDENCE_COLUMNS)
+
+
+# --- explaining and splitting one event ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """One row of a merged event, and why it is part of it."""
+
+    report_id: str  # the row's event_id in the reports layer (what `geomap split` takes)
+    origin_id: str  # its id in its dataset, or its report id
+    kind: str  # "ACLED row", "article report", …
+    event_date: str
+    location: str
+    source: str
+    fatalities: object
+    reason: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The members of an event, and the coded events of other datasets linked to it."""
+
+    event_id: str
+    members: tuple[Member, ...]
+    linked: tuple[tuple[str, str], ...]  # (event_id, why)
+
+
+def explain(store: Store, event_id: str) -> Explanation:
+    """Which rows an event was merged from and by which rule; InputError when there is no such event."""
+    stored = store.read(corrected=False)
+    event = _event(store, stored.events, event_id)
+    reports = records(store.read_reports(events=stored.events).drop(columns="geometry", errors="ignore"))
+    members = _members(event, reports)
+    apart = apart_pairs(stored.corrections)
+    placed: list[dict] = []
+    explained = []
+    for row in sorted(members, key=lambda r: (not is_coded(r), r["event_id"] != event_id, r["event_id"])):
+        match = next((p for p in placed if _matches(row, p, apart)), None)
+        if not placed:
+            reason = "the event itself" if is_coded(row) else "the first report (smallest id)"
+        elif match is None:
+            reason = "matches no other member now (the rules changed since it was merged)"
+        else:
+            verb = "attached to" if is_coded(match) and not is_coded(row) else "merged with"
+            reason = f"{verb} {match['event_id']}: {why(row, match)}"
+        placed.append(row)
+        explained.append(_member(row, reason))
+    by_id = {r["event_id"]: r for r in reports}
+    linked = tuple(
+        (i, why(event, by_id[i]) if i in by_id else "no longer stored")
+        for i in str(event.get("linked_ids") or "").split("; ")
+        if i
+    )
+    return Explanation(event_id, tuple(explained), linked)
+
+
+def _event(store: Store, events: pd.DataFrame, event_id: str) -> dict:
+    match = events[events["event_id"].astype(str) == str(event_id)]
+    if match.empty:
+        raise InputError(f"{store.path}: event_id: no event {event_id!r} in the store")
+    return records(match.drop(columns="geometry", errors="ignore"))[0]
+
+
+def _members(event: dict, reports: list[dict]) -> list[dict]:
+    ids = set(member_ids(event))
+    return [r for r in reports if member_id(r) in ids] or [event]
+
+
+def _matches(a: dict, b: dict, apart: set[tuple[str, str]]) -> bool:
+    pair = (a["event_id"], b["event_id"])
+    if pair in apart or pair[::-1] in apart or (is_coded(a) and is_coded(b)):
+        return False
+    return same_event(a, b)
+
+
+_KINDS = {"acled": "ACLED row", "ucdp": "UCDP GED row", "native": "coded table row"}
+
+
+def _member(row: dict, reason: str) -> Member:
+    kind = _KINDS.get(str(row.get("dataset") or "native"), "coded row") if is_coded(row) else "article report"
+    return Member(
+        report_id=str(row["event_id"]),
+        origin_id=member_id(row),
+        kind=kind,
+        event_date=str(row["event_date"]),
+        location=str(row.get("location") or row.get("place_mention") or ""),
+        source=str(row.get("source") or ""),
+        fatalities=row.get("fatalities"),
+        reason=reason,
+    )
+
+
+def split(
+    store: Store,
+    event_id: str,
+    report_ids: list[str],
+    *,
+    who: str,
+    note: str = "",
+    registry: SourceRegistry | None = None,
+) -> MergeCounts:
+    """Take reports out of a merged event for good: a ``split`` correction, then the store merged again.
+
+    ``report_ids`` are the members' report ids or origin ids (see :func:`explain`).
+    """
+    members = explain(store, event_id).members
+    by_name = {m.report_id: m for m in members} | {m.origin_id: m for m in members}
+    unknown = [r for r in report_ids if r not in by_name]
+    if unknown:
+        raise InputError(
+            f"{store.path}: {event_id}: {', '.join(unknown)} not among its reports "
+            f"({', '.join(m.report_id for m in members)})"
+        )
+    taken = sorted({by_name[r].report_id for r in report_ids})
+    rest = sorted({m.report_id for m in members} - set(taken))
+    row = make_split(event_id, taken, rest, who=who, note=note)
+    store.add_corrections(corrections_frame([row]))
+    return remerge(store, registry)

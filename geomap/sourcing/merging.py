@@ -1,0 +1,334 @@
+"""Which rows are one event: the matching rules, the pairs worth testing, and the merge plan.
+
+Two kinds of rows reach the merge (``extraction`` tells them apart):
+
+* a **report** (``rules``, ``ner``: what one article says) merges with the
+  other reports of the same event;
+* a **coded** row (``table``, ``manual``: a row of ACLED, UCDP GED or a
+  researcher's coded table) is an event its coders already de-duplicated.  It
+  is never merged with another coded row, whatever its place, day and actors:
+  no pair of coded rows is even tested, except across datasets (``dataset``),
+  where matching rows are *linked* (``linked_ids``), each keeping its own
+  fields and fatalities.
+
+A group of reports that matches a coded event attaches to it as
+corroboration; a group matching several coded events attaches to one only:
+the closest, then the smallest event_id.  A researcher's split
+(:func:`geomap.corrections.apart_pairs`) keeps named reports apart before
+anything is merged, so it survives every re-import.
+
+Two rows are of the same event (:func:`same_event`) when all of these hold:
+
+- their dates overlap, each widened by its own precision (day ±0, week ±3 days, month: the calendar
+  month, year: the calendar year); two day-precision reports of different days never merge;
+- their places are close: within MERGE_KM when both are located to a place (precision 1–2), in the
+  same admin-1 region when one is only known to the region, in the same country when one is only
+  known to the country; two precise places farther apart never merge, and a row whose place or
+  country is unknown matches nothing;
+- their event types are the same;
+- their actors overlap when both name actors (one side empty is compatible).
+
+Report groups are closed transitively (union–find over pairs taken in id
+order), so the result does not depend on the order of the rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geomap.schema import is_blank, records
+
+MERGE_KM = 10.0
+CODED = frozenset({"table", "manual"})
+REPORT = ""  # the dataset label of a report: reports match everything
+_CELL = 0.1  # degrees (~11 km): precise rows are compared with rows in their cell and the 8 around it
+_SHORT = 7  # days: rows whose date window is longer are compared broadly, against their country
+
+
+def is_coded(row: dict) -> bool:
+    """Whether a row is a coded dataset's event (never merged with another) rather than a report."""
+    return str(row.get("extraction") or "table") in CODED
+
+
+def dataset_of(row: dict) -> str:
+    """The dataset a coded row belongs to ("acled", "ucdp", "native", …); ``REPORT`` for a report."""
+    if not is_coded(row):
+        return REPORT
+    return str(row.get("dataset") or "native")
+
+
+def member_ids(event: dict) -> list[str]:
+    """The ids of the rows an event was made of: its ``origin_id`` list, or its own id when alone."""
+    origin = event.get("origin_id")
+    if is_blank(origin):
+        return [str(event["event_id"])]
+    return [o.strip() for o in str(origin).split(";") if o.strip()]
+
+
+def member_id(row: dict) -> str:
+    """How a merged event names one of its rows: the dataset's id, or the report's event_id."""
+    origin = row.get("origin_id")
+    return str(row["event_id"]) if is_blank(origin) else str(origin)
+
+
+# --- the rules -------------------------------------------------------------------------------------
+
+
+def _window(start: str, end: object, precision: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    first = pd.Timestamp(start)
+    last = first if is_blank(end) else pd.Timestamp(end)
+    if precision == 2:
+        return first - pd.Timedelta(days=3), last + pd.Timedelta(days=3)
+    if precision == 3:
+        return first.replace(day=1), last + pd.offsets.MonthEnd(0)
+    if precision >= 4:
+        return first.replace(month=1, day=1), last.replace(month=12, day=31)
+    return first, last
+
+
+def _span(row: dict) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return _window(row["event_date"], row.get("event_date_end"), int(row.get("time_precision") or 1))
+
+
+def _actors(row: dict) -> set[str]:
+    names = set()
+    for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
+        value = row.get(column)
+        if isinstance(value, str):
+            names |= {n.strip().lower() for n in value.split(";") if n.strip()}
+    return names
+
+
+def _located(row: dict) -> bool:
+    lat, lon = row.get("latitude"), row.get("longitude")
+    return not is_blank(lat) and not is_blank(lon) and not (math.isnan(lat) or math.isnan(lon))
+
+
+def _country(row: dict) -> str | None:
+    key = row.get("iso3") or row.get("country")
+    return None if is_blank(key) else str(key)
+
+
+def same_event(a: dict, b: dict) -> bool:
+    """Whether two rows describe one event (the rules in this module's docstring)."""
+    if a["event_type"] != b["event_type"]:
+        return False
+    a0, a1 = _span(a)
+    b0, b1 = _span(b)
+    if a1 < b0 or b1 < a0:
+        return False
+    if not _close(a, b):
+        return False
+    left, right = _actors(a), _actors(b)
+    return not left or not right or bool(left & right)
+
+
+def _close(a: dict, b: dict) -> bool:
+    pa, pb = int(a.get("geo_precision") or 1), int(b.get("geo_precision") or 1)
+    if max(pa, pb) >= 4:
+        return _country(a) is not None and _country(a) == _country(b)
+    if max(pa, pb) == 3:
+        return not is_blank(a.get("admin1")) and a.get("admin1") == b.get("admin1")
+    return _located(a) and _located(b) and km_apart(a, b) <= MERGE_KM
+
+
+def km_apart(a: dict, b: dict) -> float:
+    """Distance between two rows' points; infinite when either has none."""
+    from geomap.gazetteer.index import distance_km
+
+    if not (_located(a) and _located(b)):
+        return math.inf
+    return distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+
+
+def why(a: dict, b: dict) -> str:
+    """In words, the rules by which two matching rows are one event (for ``geomap explain``)."""
+    a0, a1 = _span(a)
+    b0, b1 = _span(b)
+    first, last = max(a0, b0).date(), min(a1, b1).date()
+    days = f"dates overlap ({first})" if first == last else f"dates overlap ({first} to {last})"
+    pa, pb = int(a.get("geo_precision") or 1), int(b.get("geo_precision") or 1)
+    if max(pa, pb) >= 4:
+        place = f"same country ({_country(a)}; one is known only to the country)"
+    elif max(pa, pb) == 3:
+        place = f"same region ({a.get('admin1')}; one is known only to the region)"
+    else:
+        place = f"{km_apart(a, b):.1f} km apart (within {MERGE_KM:g} km)"
+    shared = sorted(_actors(a) & _actors(b))
+    actors = f"shared actors: {', '.join(shared)}" if shared else "one side names no actors"
+    return f"same type ({a['event_type']}); {days}; {place}; {actors}"
+
+
+# --- pairs worth testing ---------------------------------------------------------------------------
+
+
+def _allowed(left: str, right: str) -> bool:
+    """Pairs that can match: anything with a report, and coded rows of two different datasets."""
+    return left == REPORT or right == REPORT or left != right
+
+
+def _days(row: dict) -> tuple[int, int]:
+    start, end = _span(row)
+    return int(start.timestamp() // 86400), int(end.timestamp() // 86400)
+
+
+def _candidate_pairs(rows: list[dict], labels: list[str]) -> Iterator[tuple[int, int]]:
+    """Index pairs (i < j) worth testing: precise, short rows by cell and day; the rest by country.
+
+    Two coded rows of one dataset are never paired, so a coded table costs no tests against itself.
+    """
+    cells: dict[tuple, dict[str, list[int]]] = {}
+    broad: list[int] = []
+    spans = [_days(row) for row in rows]
+    for i, row in enumerate(rows):
+        d0, d1 = spans[i]
+        if int(row.get("geo_precision") or 1) <= 2 and d1 - d0 <= _SHORT and _located(row):
+            cx, cy = int(row["latitude"] // _CELL), int(row["longitude"] // _CELL)
+            for day in range(d0, d1 + 1):
+                cells.setdefault((row["event_type"], cx, cy, day), {}).setdefault(labels[i], []).append(i)
+        else:
+            broad.append(i)
+    seen: set[tuple[int, int]] = set()
+    for (kind, cx, cy, day), here in cells.items():
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                there = cells.get((kind, cx + dx, cy + dy, day))
+                if there is not None:
+                    yield from _new_pairs(here, there, seen)
+    yield from _broad_pairs(rows, labels, spans, broad, seen)
+
+
+def _new_pairs(here: dict[str, list[int]], there: dict[str, list[int]], seen: set) -> Iterator:
+    for left, mine in here.items():
+        for right, theirs in there.items():
+            if not _allowed(left, right):
+                continue
+            for i in mine:
+                for j in theirs:
+                    if i < j and (i, j) not in seen:
+                        seen.add((i, j))
+                        yield i, j
+
+
+def _broad_pairs(rows, labels, spans, broad: list[int], seen: set) -> Iterator[tuple[int, int]]:
+    """Pairs of each broad row (imprecise place or long window) with the rows of its country and time."""
+    by_country: dict[tuple, dict[str, list[tuple[int, int]]]] = {}
+    for j, row in enumerate(rows):
+        key = (row["event_type"], _country(row))
+        by_country.setdefault(key, {}).setdefault(labels[j], []).append((spans[j][0], j))
+    for groups in by_country.values():
+        for entries in groups.values():
+            entries.sort()
+    longest = max((d1 - d0 for d0, d1 in spans), default=0)
+    for i in broad:
+        if _country(rows[i]) is None and not _located(rows[i]):
+            continue  # nowhere known: matches nothing
+        d0, d1 = spans[i]
+        for label, entries in by_country[(rows[i]["event_type"], _country(rows[i]))].items():
+            if not _allowed(labels[i], label):
+                continue
+            lo = bisect.bisect_left(entries, (d0 - longest, -1))
+            hi = bisect.bisect_right(entries, (d1, len(rows)))
+            for _, j in entries[lo:hi]:
+                pair = (min(i, j), max(i, j))
+                if i != j and spans[j][1] >= d0 and pair not in seen:
+                    seen.add(pair)
+                    yield pair
+
+
+# --- the plan --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """Where each row goes: ``target`` maps every event_id to its merged event's id; ``links`` maps a
+    coded event to the coded events of other datasets that match it."""
+
+    target: dict[str, str]
+    links: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def plan_merge(events: pd.DataFrame, *, apart: Iterable[tuple[str, str]] = ()) -> MergePlan:
+    """The merge plan of a table of rows (reports and coded rows); ``apart``: pairs never merged."""
+    rows = sorted(records(events.drop(columns="geometry", errors="ignore")), key=lambda r: r["event_id"])
+    labels = [dataset_of(r) for r in rows]
+    forbidden = _forbidden(apart)
+    report_pairs, attach, links = [], {}, {}
+    for i, j in sorted(_candidate_pairs(rows, labels)):
+        a, b = rows[i], rows[j]
+        if _is_apart(a, b, forbidden) or not same_event(a, b):
+            continue
+        if labels[i] == REPORT and labels[j] == REPORT:
+            report_pairs.append((i, j))
+        elif labels[i] == REPORT or labels[j] == REPORT:
+            report, coded = (i, j) if labels[i] == REPORT else (j, i)
+            attach.setdefault(report, []).append(coded)
+        else:
+            links.setdefault(a["event_id"], set()).add(b["event_id"])
+            links.setdefault(b["event_id"], set()).add(a["event_id"])
+    reports = [i for i, label in enumerate(labels) if label == REPORT]
+    groups = _report_groups(rows, reports, report_pairs, forbidden)
+    target = {r["event_id"]: r["event_id"] for r in rows}
+    for root, members in groups.items():
+        anchor = _anchor(rows, members, attach, forbidden)
+        for i in members:
+            target[rows[i]["event_id"]] = rows[anchor]["event_id"] if anchor is not None else root
+    return MergePlan(target, {k: tuple(sorted(v)) for k, v in links.items()})
+
+
+def _forbidden(apart: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in apart:
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return out
+
+
+def _is_apart(a: dict, b: dict, forbidden: dict[str, set[str]]) -> bool:
+    return bool(forbidden) and b["event_id"] in forbidden.get(a["event_id"], ())
+
+
+def _report_groups(rows, reports: list[int], pairs, forbidden) -> dict[str, list[int]]:
+    """Union–find over matching report pairs, never joining two groups that hold a pair kept apart."""
+    parent = {i: i for i in reports}
+    members = {i: [i] for i in parent}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in pairs:  # in id order, so a split gives the same groups whatever the rows' order
+        ri, rj = root(i), root(j)
+        if ri == rj or _crosses(rows, members[ri], members[rj], forbidden):
+            continue
+        keep, gone = min(ri, rj), max(ri, rj)
+        parent[gone] = keep
+        members[keep] += members.pop(gone)
+    return {rows[r]["event_id"]: sorted(m) for r, m in members.items()}
+
+
+def _crosses(rows, left: list[int], right: list[int], forbidden: dict[str, set[str]]) -> bool:
+    if not forbidden:
+        return False
+    ids = {rows[j]["event_id"] for j in right}
+    return any(forbidden.get(rows[i]["event_id"], set()) & ids for i in left)
+
+
+def _anchor(rows, members: list[int], attach: dict[int, list[int]], forbidden) -> int | None:
+    """The coded event a group of reports attaches to: the closest match, then the smallest id."""
+    best: tuple[float, str, int] | None = None
+    for i in members:
+        for c in attach.get(i, ()):
+            if any(_is_apart(rows[m], rows[c], forbidden) for m in members):
+                continue
+            key = (km_apart(rows[i], rows[c]), rows[c]["event_id"], c)
+            if best is None or key < best:
+                best = key
+    return best[2] if best is not None else None
