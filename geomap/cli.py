@@ -119,6 +119,8 @@ def _print_report(report: ImportReport, store: Store) -> None:
             f"{summary.events_added} new, {summary.events_updated} updated; "
             f"{len(report.problems)} row(s) rejected; store {store.path}"
         )
+    if report.merging is not None:
+        say(f"store: {report.merging}")
 
 
 @app.command("extract")
@@ -265,6 +267,43 @@ def correct_command(
     say(f"corrected {field} of {event_id}: {row['previous']} → {row['value']} (by {row['who']}, {row['at']})")
 
 
+@app.command("explain")
+def explain_command(
+    event_id: Annotated[str, typer.Argument(help="The event's event_id.")],
+    store: StoreOption = None,
+) -> None:
+    """List the rows an event was merged from and by which rule (see `geomap split` to undo a merge)."""
+    from geomap.merges import explain
+
+    explained = explain(_store(store), event_id)
+    for member in explained.members:
+        deaths = "" if pd.isna(member.fatalities) else f", {member.fatalities} killed"
+        say(
+            f"{member.report_id} ({member.kind} {member.origin_id}): {member.event_date}, "
+            f"{member.location}, {member.source}{deaths}"
+        )
+        say(f"    {member.reason}")
+    for linked, reason in explained.linked:
+        say(f"linked to {linked} (another dataset's event, kept apart): {reason}")
+
+
+@app.command("split")
+def split_command(
+    event_id: Annotated[str, typer.Argument(help="The merged event's event_id.")],
+    reports: Annotated[
+        list[str], typer.Argument(help="Report ids (or origin ids) to take out, as `geomap explain` lists.")
+    ],
+    who: Annotated[str, typer.Option("--who", help="Who splits the event (kept with it).")] = "",
+    note: Annotated[str, typer.Option(help="Why.")] = "",
+    store: StoreOption = None,
+) -> None:
+    """Take reports out of a merged event; kept as a correction, so later imports never merge them again."""
+    from geomap.merges import split
+
+    counts = split(_store(store), event_id, reports, who=who or os.environ.get("USER", ""), note=note)
+    say(f"split {', '.join(reports)} from {event_id}; store: {counts}")
+
+
 @app.command("info")
 def info_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -274,6 +313,8 @@ def info_command(
     target = _store(store)
     contents = target.read(corrected=False)  # read once: corrections are laid over and counted from it
     events = apply_corrections(contents.events, contents.corrections, evidence=contents.evidence)
+    from geomap.merges import merge_counts
+
     facts = {
         "store": str(target.path),
         "exists": target.exists(),
@@ -285,6 +326,7 @@ def info_command(
         "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
         "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
         "without_coordinates": int(events["latitude"].isna().sum()),
+        "merging": str(merge_counts(contents.events)),
         "corrections": len(contents.corrections),
         "orphaned_corrections": len(orphaned(contents.corrections, contents.events, contents.evidence)),
     }

@@ -328,7 +328,7 @@ def _anchor(rows, members: list[int], attach: dict[int, list[int]], forbidden) -
         for c in attach.get(i, ()):
             if any(_is_apart(rows[m], rows[c], forbidden) for m in members):
                 continue
-            key = (km_apart(rows[i], rows[c]), rows[c]["event_id"], c)
+            key = (round(km_apart(rows[i], rows[c]), 2), rows[c]["event_id"], c)  # equal to 10 m: a tie
             if best is None or key < best:
                 best = key
     return best[2] if best is not None else None
