@@ -69,7 +69,7 @@ def merge_into(
     new_evidence = None
     if evidence is not None:
         new_evidence = evidence.assign(report_id=evidence["event_id"])
-        stale = _replaced_articles(events, evidence, old_reports, old_evidence)
+        stale = _replaced_articles(events, evidence, sources, old_reports, old_evidence)
         stale |= _replaced_coded_rows(events, old_reports)
         renewed = set(evidence["event_id"].astype(str))  # a re-imported report brings all its evidence again
         old_reports = old_reports[~old_reports["event_id"].astype(str).isin(stale)]
@@ -87,10 +87,18 @@ def merge_into(
     return summary, merge_counts(merged)
 
 
-def _replaced_articles(events, evidence, old_reports, old_evidence) -> set[str]:
-    """The stored reports of articles read again: re-extraction replaces all they gave before."""
+def _replaced_articles(events, evidence, sources, old_reports, old_evidence) -> set[str]:
+    """The stored reports of articles read again: re-extraction replaces all they gave before.
+
+    Only an article file's source (its ``origin`` is the file) is one document; a table's source
+    is an outlet, whose other reports a new row must not replace.
+    """
+    if sources is None or sources.empty:
+        return set()
+    documents = set(sources.loc[sources["origin"].notna(), "source_id"].astype(str))
     extracted = set(events.loc[events["extraction"] == Extraction.RULES.value, "event_id"].astype(str))
-    articles = set(evidence.loc[evidence["event_id"].astype(str).isin(extracted), "source_id"].astype(str))
+    cited = evidence.loc[evidence["event_id"].astype(str).isin(extracted), "source_id"].astype(str)
+    articles = set(cited) & documents
     from_articles = old_evidence["source_id"].astype(str).isin(articles)
     stale = set(old_evidence.loc[from_articles, "report_id"].astype(str))
     return stale & set(
