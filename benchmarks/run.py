@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import app_speed, extract_accuracy, geocode_accuracy, map_scale
+from benchmarks import app_speed, extract_accuracy, geocode_accuracy, map_scale, merge_conservation
 from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver
@@ -202,6 +202,7 @@ def main() -> None:
         for n in sizes:
             results.append(bench_import(n, repeat=repeat, work=work))
             results += bench_map(n, repeat=repeat, work=work)
+        print(merge_conservation.run(quick=args.quick, work=work))  # its own section of the results
         scale_rows = []
         for n in (1_000,) if args.quick else (1_000, 10_000, 100_000):
             scale_rows += map_scale.measure(n, repeat=repeat, work=work)
