@@ -121,6 +121,7 @@ def import_files(
         Teach the gazetteer the places of rows that have a name and coordinates
         (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
     """
+    store.exists()  # a path that is not a geomap store is refused before any work
     files = expand_inputs(paths)
     registry = registry or SourceRegistry.load()
     events, sources, evidence = [], [], []
@@ -152,7 +153,8 @@ def import_files(
         all_events, unresolved = geocode_events(all_events, resolver=resolver)
     summary = None
     if not all_events.empty and merge:
-        summary = _merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
+        with store.lock():  # the merge starts from what is committed, and nobody writes in between
+            summary = _merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
     elif not all_events.empty:
         # a later merged import starts from these too: Store.read_reports counts events stored without reports
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))

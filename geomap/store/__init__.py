@@ -9,19 +9,25 @@
 * ``corrections``: the researcher's corrections (geomap.corrections), applied
   when the store is read, so they survive re-imports and re-extraction.
 
-Writes are atomic: the whole package is written to a temporary file beside the
-store and moved over it with :func:`os.replace`, so a crash or a bad row never
-leaves a half-written store, and what was stored before is kept until the new
-version is complete.  Events and reports are keyed by ``event_id``, sources by
-``source_id``, evidence by ``(event_id, report_id, source_id, start)`` and
-corrections by ``correction_id``: writing the same rows twice stores them once.
+Nothing committed is lost.  A write changes only the rows that changed, in one
+SQLite transaction (:mod:`geomap.store.rows`): a crash or a bad row leaves the
+store as the last committed write left it.  Writers hold the store's lock
+(:meth:`Store.lock`, :mod:`geomap.store.package`), so two imports or an import
+and a correction wait for each other instead of overwriting each other.  A
+file that is not a geomap store is refused and never written to.  Events and
+reports are keyed by ``event_id``, sources by ``source_id``, evidence by
+``(event_id, report_id, source_id, start)`` and corrections by
+``correction_id``: writing the same rows twice stores them once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sqlite3
 import tempfile
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +46,8 @@ from geomap.schema import (
     empty_events,
     empty_table,
 )
+from geomap.store.package import check_store, is_current, mark, temporary_name, write_lock
+from geomap.store.rows import ROW_HASH, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -78,20 +86,25 @@ class WriteSummary:
 class Store:
     """A geomap GeoPackage on disk."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, *, lock_timeout: float | None = None) -> None:
         self.path = Path(path)
+        self.lock_timeout = lock_timeout
 
     def exists(self) -> bool:
-        """True when the store file is present."""
-        return self.path.is_file()
+        """True when the store is present; StoreError when the path holds something else."""
+        return self._check()
 
-    def read(self, *, corrected: bool = True, rejected: bool = False) -> StoreContents:
+    def read(
+        self, *, corrected: bool = True, rejected: bool = False, event_ids: Collection[str] | None = None
+    ) -> StoreContents:
         """All tables; empty tables when the store does not exist yet.
 
         With ``corrected`` (the default) the researcher's corrections are
         applied to the events and events marked not-an-event are left out
         (kept with ``rejected=True``); ``corrected=False`` gives the events as
-        merged from the reports.
+        merged from the reports.  ``event_ids``: only these events, their
+        evidence and sources (and every correction, which may find an event
+        by its evidence), read through the key index.
         """
         if not self.exists():
             return StoreContents(
@@ -100,15 +113,17 @@ class Store:
                 empty_table(EVIDENCE_COLUMNS),
                 empty_table(CORRECTION_COLUMNS),
             )
-        events = self.read_events(corrected=False)
-        evidence = self._read_plain(EVIDENCE)
+        where = None if event_ids is None else _where_in("event_id", event_ids)
+        events = _conform_events(self._read_layer(EVENTS, where=where))
+        evidence = self._read_plain(EVIDENCE, where=where)
         evidence["report_id"] = evidence["report_id"].fillna(evidence["event_id"])
         corrections = self._read_plain(CORRECTIONS)
         if corrected and not corrections.empty:
             from geomap.corrections import apply_corrections
 
             events = apply_corrections(events, corrections, evidence=evidence, keep_rejected=rejected)
-        return StoreContents(events, self._read_plain(SOURCES), evidence, corrections)
+        cited = None if event_ids is None else _where_in("source_id", evidence["source_id"].dropna())
+        return StoreContents(events, self._read_plain(SOURCES, where=cited), evidence, corrections)
 
     def read_events(self, *, corrected: bool = True) -> gpd.GeoDataFrame:
         """The events layer as an event table (DESIGN.md §3), corrected unless ``corrected=False``."""
@@ -144,12 +159,25 @@ class Store:
         return self._read_plain(CORRECTIONS) if self.exists() else empty_table(CORRECTION_COLUMNS)
 
     def add_corrections(self, rows: pd.DataFrame) -> None:
-        """Store correction rows (geomap.corrections makes them), keeping every other layer as it is."""
-        old = self.read(corrected=False)
-        merged = _merge(old.corrections, _conform_plain(rows, CORRECTION_COLUMNS), CORRECTIONS)
-        self._replace(
-            old.events, old.sources, old.evidence, reports=self._reports_layer(), corrections=merged
-        )
+        """Store correction rows (geomap.corrections makes them); no other layer is rewritten."""
+        table = _conform_plain(rows, CORRECTION_COLUMNS).drop_duplicates(_KEYS[CORRECTIONS], keep="last")
+        with self.lock(), self._transaction() as tx:
+            tx.upsert(CORRECTIONS, table, _KEYS[CORRECTIONS])
+            tx.touch([CORRECTIONS])
+
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        """The store's write lock: hold it around a read → merge → write so no other writer comes between.
+
+        Re-entrant within a process; a writer waits for another up to
+        ``lock_timeout`` seconds (``$GEOMAP_LOCK_TIMEOUT``, default 300), then
+        raises StoreError.  Taking it first removes temporary files a killed
+        write left beside the store.
+        """
+        self._check()
+        return write_lock(self.path, timeout=self.lock_timeout)
+
+    def _check(self) -> bool:
+        return check_store(self.path)
 
     def _layers(self) -> set[str]:
         try:
@@ -168,25 +196,17 @@ class Store:
         evidence: pd.DataFrame | None = None,
     ) -> WriteSummary:
         """Merge new rows into the store (new rows win over stored rows with the same key)."""
-        old = self.read(corrected=False)
-        new_events = _conform_events(events)
-        known = set(old.events["event_id"])
-        incoming = set(new_events["event_id"])
-        merged_events = _merge(old.events, new_events, EVENTS)
-        merged_sources = _merge(old.sources, _conform_plain(sources, SOURCE_COLUMNS), SOURCES)
-        merged_evidence = _merge(old.evidence, _with_reports(evidence), EVIDENCE)
-        self._replace(
-            gpd.GeoDataFrame(merged_events, geometry="geometry", crs=WGS84),
-            merged_sources,
-            merged_evidence,
-            reports=self._reports_layer() if self.exists() else None,
-            corrections=old.corrections,
-        )
+        new_events = _conform_events(events).drop_duplicates(_KEYS[EVENTS], keep="last")
+        with self.lock(), self._transaction() as tx:
+            added = tx.upsert(EVENTS, new_events, _KEYS[EVENTS])
+            sources_added = tx.upsert(SOURCES, _plain(sources, SOURCES), _KEYS[SOURCES])
+            evidence_added = tx.upsert(EVIDENCE, _plain(evidence, EVIDENCE), _KEYS[EVIDENCE])
+            tx.touch([EVENTS, SOURCES, EVIDENCE])
         return WriteSummary(
-            events_added=len(incoming - known),
-            events_updated=len(incoming & known),
-            sources_added=len(merged_sources) - len(old.sources),
-            evidence_added=len(merged_evidence) - len(old.evidence),
+            events_added=added,
+            events_updated=len(new_events) - added,
+            sources_added=sources_added,
+            evidence_added=evidence_added,
         )
 
     def replace(
@@ -202,70 +222,105 @@ class Store:
 
         For callers that have combined the stored events with new ones
         themselves, such as merging reports of the same event.  Corrections
-        are kept.  ``stored``: the caller's ``read(corrected=False)`` of this
-        store, made for the same change, so that it is not read again.
+        are kept.  Only rows that differ from the stored ones are written.
+        ``stored``: kept for callers that pass their ``read(corrected=False)``
+        of this store; the rows to write are found from the store itself.
         """
-        old = stored if stored is not None else self.read(corrected=False)
-        new_events = _conform_events(events)
-        known, incoming = set(old.events["event_id"]), set(new_events["event_id"])
-        merged_sources = _merge(old.sources, _conform_plain(sources, SOURCE_COLUMNS), SOURCES)
-        kept_evidence = _with_reports(evidence).drop_duplicates(subset=_KEYS[EVIDENCE])
-        self._replace(
-            new_events,
-            merged_sources,
-            kept_evidence.reset_index(drop=True),
-            reports=_conform_events(reports) if reports is not None else None,
-            corrections=old.corrections,
-        )
+        del stored  # the transaction compares with what is committed, which cannot be stale
+        new_events = _conform_events(events).drop_duplicates(_KEYS[EVENTS], keep="last")
+        new_reports = _conform_events(reports).drop_duplicates(_KEYS[REPORTS], keep="last")
+        kept_evidence = _plain(evidence, EVIDENCE)
+        with self.lock(), self._transaction() as tx:
+            _, added = tx.sync(EVENTS, new_events, _KEYS[EVENTS])
+            tx.sync(REPORTS, new_reports, _KEYS[REPORTS])
+            evidence_before, _ = tx.sync(EVIDENCE, kept_evidence, _KEYS[EVIDENCE])
+            sources_added = tx.upsert(SOURCES, _plain(sources, SOURCES), _KEYS[SOURCES])
+            tx.touch([EVENTS, REPORTS, EVIDENCE, SOURCES])
         return WriteSummary(
-            events_added=len(incoming - known),
-            events_updated=len(incoming & known),
-            sources_added=len(merged_sources) - len(old.sources),
-            evidence_added=len(kept_evidence) - len(old.evidence),
+            events_added=added,
+            events_updated=len(new_events) - added,
+            sources_added=sources_added,
+            evidence_added=len(kept_evidence) - evidence_before,
         )
 
-    def _read_layer(self, layer: str) -> pd.DataFrame:
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        """A write transaction on a store of this format (created or brought up to date first)."""
+        self._prepare()
+        try:
+            with Transaction(self.path) as tx:
+                yield tx
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: write failed, the store is unchanged: {err}") from err
+        log.info("wrote to %s", self.path)
+
+    def _read_layer(self, layer: str, *, where: str | None = None) -> pd.DataFrame:
         if layer not in self._layers():
             return empty_events() if layer in (EVENTS, REPORTS) else pd.DataFrame()
-        try:
-            return pyogrio.read_dataframe(self.path, layer=layer, use_arrow=True)  # ~5x faster than rows
+        try:  # arrow: ~5x faster than rows
+            return pyogrio.read_dataframe(self.path, layer=layer, use_arrow=True, where=where)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
             raise StoreError(f"{self.path}: cannot read layer {layer!r}: {err}") from err
 
-    def _read_plain(self, layer: str) -> pd.DataFrame:
+    def _read_plain(self, layer: str, *, where: str | None = None) -> pd.DataFrame:
         columns = _PLAIN[layer]
-        frame = self._read_layer(layer)
+        frame = self._read_layer(layer, where=where)
         return conform(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")), columns)
 
-    def _replace(
-        self,
-        events: gpd.GeoDataFrame,
-        sources: pd.DataFrame,
-        evidence: pd.DataFrame,
-        *,
-        reports: gpd.GeoDataFrame | None = None,
-        corrections: pd.DataFrame | None = None,
-    ) -> None:
+    def _prepare(self) -> None:
+        """Create the store, or bring one written by an older geomap to this format (once)."""
+        if not self._check():
+            self._create()
+            return
+        with contextlib.closing(sqlite3.connect(self.path)) as db:
+            if is_current(db):
+                return
+        for layer in set(_KEYS) - self._layers():  # older stores lack reports or corrections
+            _write_layer(_empty_layer(layer), self.path, layer)
+        with Transaction(self.path) as tx:
+            _finish(tx)
+
+    def _create(self) -> None:
+        """Write a new empty store: every layer, the marker and key indexes, moved into place at once."""
         directory = self.path.parent if str(self.path.parent) else Path(".")
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.gpkg", dir=directory)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            prefix, suffix = temporary_name(self.path)
+            fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=directory)
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot create the store: {err.strerror or err}") from err
         os.close(fd)
-        tmp = Path(tmp_name)
+        tmp = Path(name)
         tmp.unlink()  # GDAL wants to create the file itself
         try:
-            pyogrio.write_dataframe(events, tmp, layer=EVENTS, driver="GPKG")
-            pyogrio.write_dataframe(sources, tmp, layer=SOURCES, driver="GPKG", append=False)
-            pyogrio.write_dataframe(evidence, tmp, layer=EVIDENCE, driver="GPKG", append=False)
-            if reports is not None:
-                pyogrio.write_dataframe(reports, tmp, layer=REPORTS, driver="GPKG", append=False)
-            if corrections is not None and not corrections.empty:
-                pyogrio.write_dataframe(corrections, tmp, layer=CORRECTIONS, driver="GPKG", append=False)
+            for layer in _KEYS:
+                _write_layer(_empty_layer(layer), tmp, layer)
+            with Transaction(tmp) as tx:
+                _finish(tx)
             usual_permissions(tmp)
             os.replace(tmp, self.path)
-        except Exception as err:
+        except (OSError, sqlite3.Error) as err:
             tmp.unlink(missing_ok=True)
-            raise StoreError(f"{self.path}: write failed, the store is unchanged: {err}") from err
-        log.info("stored %d events in %s", len(events), self.path)
+            raise StoreError(f"{self.path}: cannot create the store: {err}") from err
+
+
+def _empty_layer(layer: str) -> pd.DataFrame:
+    return empty_events() if layer in (EVENTS, REPORTS) else empty_table(_PLAIN[layer])
+
+
+def _write_layer(frame: pd.DataFrame, path: Path, layer: str) -> None:
+    try:
+        pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", append=False)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
+        raise StoreError(f"{path}: cannot write layer {layer!r}: {err}") from err
+
+
+def _finish(tx: Transaction) -> None:
+    """Marker, key indexes and row-hash columns of this format, inside ``tx``."""
+    for layer, keys in _KEYS.items():
+        tx.add_columns(layer, pd.DataFrame({ROW_HASH: pd.Series(dtype="Int64")}))
+        tx.db.execute(f'CREATE INDEX IF NOT EXISTS "geomap_{layer}_key" ON "{layer}" ("{keys[0]}")')
+    mark(tx.db)
 
 
 def usual_permissions(path: Path) -> None:
@@ -278,11 +333,22 @@ def usual_permissions(path: Path) -> None:
 def _conform_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if events is None or events.empty:
         return empty_events()
+    if _conformed(events):  # as read from a store: copying 100k rows again costs ~0.2 s
+        return events
     geometry = (
         events.geometry if isinstance(events, gpd.GeoDataFrame) else gpd.GeoSeries([None] * len(events))
     )
     table = conform(pd.DataFrame(events.drop(columns="geometry", errors="ignore")), EVENT_COLUMNS)
     return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry.values, crs=WGS84), crs=WGS84)
+
+
+def _conformed(events: pd.DataFrame) -> bool:
+    if not isinstance(events, gpd.GeoDataFrame) or list(events.columns) != [*EVENT_COLUMNS, "geometry"]:
+        return False
+    wanted = {"int": "Int64", "float": "float64"}
+    return events.crs == WGS84 and all(
+        str(events[name].dtype) == wanted.get(kind, "object") for name, kind in EVENT_COLUMNS.items()
+    )
 
 
 def _with_reports(evidence: pd.DataFrame | None) -> pd.DataFrame:
@@ -298,10 +364,13 @@ def _conform_plain(frame: pd.DataFrame | None, columns: dict[str, str]) -> pd.Da
     return conform(frame, columns)
 
 
-def _merge(old: pd.DataFrame, new: pd.DataFrame, layer: str) -> pd.DataFrame:
-    """Stored rows first, new rows after; for a repeated key the new row wins."""
-    parts = [p for p in (old, new) if not p.empty]
-    if not parts:
-        return new if layer != EVENTS else empty_events()
-    merged = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-    return merged.drop_duplicates(subset=_KEYS[layer], keep="last").reset_index(drop=True)
+def _where_in(column: str, values: Iterable[str]) -> str:
+    """An OGR SQL filter: ``column`` is one of ``values`` (quoted as SQL strings)."""
+    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in dict.fromkeys(values))
+    return f"{column} IN ({quoted})" if quoted else "0 = 1"
+
+
+def _plain(frame: pd.DataFrame | None, layer: str) -> pd.DataFrame:
+    """A plain layer's rows, conformed, one per key (the last wins)."""
+    table = _with_reports(frame) if layer == EVIDENCE else _conform_plain(frame, _PLAIN[layer])
+    return table.drop_duplicates(_KEYS[layer], keep="last").reset_index(drop=True)
