@@ -455,3 +455,28 @@ def test_the_same_file_imported_twice_is_stored_once(tmp_path, capsys) -> None:
     with contextlib.closing(sqlite3.connect(store)) as db:
         assert db.execute("SELECT count(*) FROM events").fetchone() == (8,)
     assert not lock_path(store).read_bytes()  # the lock file holds nothing; the OS lock is the lock
+
+
+def test_a_read_while_a_writer_commits_waits_and_sees_the_committed_rows(tmp_path) -> None:
+    store, ids = _store_with(tmp_path, 4)
+    flag = tmp_path / "exclusive"
+    # a writer in the middle of its commit: the file locked against readers for 7 s (GDAL gives up after ~5)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, time, pathlib, sys\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('BEGIN EXCLUSIVE'); pathlib.Path(sys.argv[2]).write_text('x'); time.sleep(7)\n"
+            "db.execute('ROLLBACK')\n",
+            str(store),
+            str(flag),
+        ]
+    )
+    try:
+        _wait_for(flag, holder)
+        start = time.monotonic()
+        assert _ids(store) == ids
+        assert time.monotonic() - start > 1  # it did wait for the writer
+    finally:
+        holder.wait(timeout=60)

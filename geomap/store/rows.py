@@ -89,6 +89,9 @@ class Transaction:
     def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
         self.db = sqlite3.connect(path, isolation_level=None, timeout=timeout)
         _register(self.db)
+        # changed pages stay in memory until the commit (up to 256 MiB), so readers are shut out only
+        # while it writes them, not for the whole transaction (SQLite locks the file once pages spill)
+        self.db.execute("PRAGMA cache_size = -262144")
         self.db.execute("BEGIN IMMEDIATE")
         self._columns: dict[str, list[str]] = {}
 
