@@ -14,7 +14,9 @@ connection from the geometry blobs (GeoPackage header + WKB, read by shapely).
 from __future__ import annotations
 
 import functools
+import math
 import sqlite3
+import struct
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import shapely
 ROW_HASH = "geomap_row_hash"
 GEOMETRY = "geom"
 _ENVELOPE_BYTES = (0, 32, 48, 48, 64)  # by the envelope code in bits 1-3 of the header's flags
+_POINT_LE = b"\x01\x01\x00\x00\x00"  # WKB: little-endian, type 1 (2D point)
 _SQL_TYPES = {"Int64": "INTEGER", "float64": "REAL"}
 
 
@@ -34,7 +37,11 @@ def _bounds(blob: bytes) -> tuple[float, float, float, float] | None:
     flags = blob[3]
     if flags & 0x10:  # the header's "empty geometry" flag
         return None
-    geometry = shapely.from_wkb(blob[8 + _ENVELOPE_BYTES[(flags >> 1) & 7] :])
+    start = 8 + _ENVELOPE_BYTES[(flags >> 1) & 7]
+    if blob[start : start + 5] == _POINT_LE and len(blob) == start + 21:  # a 2D point: read it directly
+        x, y = struct.unpack_from("<dd", blob, start + 5)
+        return None if math.isnan(x) else (x, y, x, y)
+    geometry = shapely.from_wkb(blob[start:])
     return None if geometry.is_empty else tuple(geometry.bounds)
 
 
@@ -189,6 +196,8 @@ class Transaction:
 
 
 def _python_values(column: pd.Series) -> list:
-    values = column.astype(object)
-    values = values.where(column.notna(), None).tolist()
+    """The column as values sqlite3 binds: int, float, str or None."""
+    values = column.to_numpy(dtype=object, na_value=None).tolist()
+    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return values
     return [v if v is None or isinstance(v, int | float | str | bytes) else str(v) for v in values]
