@@ -480,3 +480,33 @@ def test_a_read_while_a_writer_commits_waits_and_sees_the_committed_rows(tmp_pat
         assert time.monotonic() - start > 1  # it did wait for the writer
     finally:
         holder.wait(timeout=60)
+
+
+def test_two_threads_of_one_process_wait_for_each_other(tmp_path) -> None:
+    """The app serves each session in a thread: its writers must exclude each other too."""
+    import threading
+
+    from geomap.errors import StoreError
+
+    store = Store(tmp_path / "s.gpkg")
+    holding, release, outcome = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        with store.lock(), store.lock():  # re-entrant within its own thread
+            holding.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(30)
+    try:
+        with Store(store.path, lock_timeout=0.3).lock():
+            outcome.append("entered")
+    except StoreError as err:
+        outcome.append(str(err))
+    release.set()
+    holder.join(30)
+    assert outcome == [f"{store.path}: another geomap process has been writing this store for 0.3 s; "
+                       "try again when it has finished (nothing was written)"]  # fmt: skip
+    with Store(store.path, lock_timeout=0.3).lock():  # and free again once the holder let go
+        pass

@@ -168,10 +168,11 @@ class Store:
     def lock(self) -> contextlib.AbstractContextManager[None]:
         """The store's write lock: hold it around a read → merge → write so no other writer comes between.
 
-        Re-entrant within a process; a writer waits for another up to
-        ``lock_timeout`` seconds (``$GEOMAP_LOCK_TIMEOUT``, default 300), then
-        raises StoreError.  Taking it first removes temporary files a killed
-        write left beside the store.
+        Re-entrant within a thread (other threads and processes wait for it); a
+        writer waits for another up to ``lock_timeout`` seconds
+        (``$GEOMAP_LOCK_TIMEOUT``, default 300), then raises StoreError.
+        Taking it first removes temporary files a killed write left beside
+        the store.
         """
         self._check()
         return write_lock(self.path, timeout=self.lock_timeout)

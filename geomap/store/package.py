@@ -128,14 +128,15 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def write_lock(path: Path, *, timeout: float | None = None) -> Iterator[None]:
-    """Hold the store's write lock (re-entrant within a process); StoreError when it waits too long."""
+    """Hold the store's write lock (re-entrant within a thread); StoreError when it waits too long."""
     wait = timeout if timeout is not None else float(os.environ.get("GEOMAP_LOCK_TIMEOUT", LOCK_TIMEOUT))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise StoreError(f"{path}: cannot create {path.parent}: {err.strerror or err}") from err
     key = path.resolve()
-    lock = _LOCKS.setdefault(key, filelock.FileLock(lock_path(key), thread_local=False))
+    # one lock object a store, each thread with its own hold on it: the app's sessions are threads
+    lock = _LOCKS.setdefault(key, filelock.FileLock(lock_path(key), thread_local=True))
     try:
         lock.acquire(timeout=wait)
     except filelock.Timeout as err:
