@@ -46,7 +46,14 @@ from geomap.schema import (
     empty_events,
     empty_table,
 )
-from geomap.store.package import check_store, is_current, mark, temporary_name, write_lock
+from geomap.store.package import (
+    check_store,
+    is_current,
+    mark,
+    temporary_name,
+    while_busy,
+    write_lock,
+)
 from geomap.store.rows import ROW_HASH, Transaction, row_hashes
 
 log = logging.getLogger(__name__)
@@ -182,7 +189,7 @@ class Store:
 
     def _layers(self) -> set[str]:
         try:
-            return {name for name, _ in _while_busy(pyogrio.list_layers, self.path)}
+            return {name for name, _ in while_busy(pyogrio.list_layers, self.path)}
         except (pyogrio.errors.DataSourceError, OSError) as err:
             raise StoreError(f"{self.path}: cannot read the store: {err}") from err
 
@@ -269,7 +276,7 @@ class Store:
         if layer not in self._layers():
             return empty_events() if layer in (EVENTS, REPORTS) else pd.DataFrame()
         try:  # arrow: ~5x faster than rows
-            return _while_busy(pyogrio.read_dataframe, self.path, layer=layer, use_arrow=True, where=where)
+            return while_busy(pyogrio.read_dataframe, self.path, layer=layer, use_arrow=True, where=where)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
             raise StoreError(f"{self.path}: cannot read layer {layer!r}: {err}") from err
 
@@ -321,18 +328,6 @@ class Store:
         except (OSError, sqlite3.Error) as err:
             tmp.unlink(missing_ok=True)
             raise StoreError(f"{self.path}: cannot create the store: {err}") from err
-
-
-def _while_busy(read, *args, tries: int = 4, **kwargs):
-    """``read(*args, **kwargs)``, tried again while a writer commits (GDAL waits ~5 s, then fails)."""
-    for _ in range(tries - 1):
-        try:
-            return read(*args, **kwargs)
-        except pyogrio.errors.DataSourceError as err:
-            if "locked" not in str(err):
-                raise
-            log.info("%s: a writer is committing; reading again", args[0])
-    return read(*args, **kwargs)
 
 
 def _empty_layer(layer: str) -> pd.DataFrame:

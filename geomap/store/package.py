@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import filelock
+import pyogrio
 
 from geomap.errors import StoreError
 
@@ -184,3 +185,15 @@ def remove_leftovers(path: Path) -> list[Path]:
     if found:
         log.warning("removed %d temporary file(s) left by an interrupted write: %s", len(found), found)
     return found
+
+
+def while_busy(read, *args, tries: int = 4, **kwargs):
+    """``read(*args, **kwargs)``, tried again while a writer commits (GDAL waits ~5 s, then fails)."""
+    for _ in range(tries - 1):
+        try:
+            return read(*args, **kwargs)
+        except pyogrio.errors.DataSourceError as err:
+            if "locked" not in str(err):
+                raise
+            log.info("%s: a writer is committing; reading again", args[0])
+    return read(*args, **kwargs)
