@@ -21,7 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import app_speed, extract_accuracy, geocode_accuracy, map_scale, merge_conservation
+from benchmarks import (
+    app_speed,
+    extract_accuracy,
+    geocode_accuracy,
+    map_scale,
+    merge_conservation,
+    store_writes,
+)
 from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver
@@ -155,6 +162,7 @@ def render(
     geocoding: str = "",
     extraction: str = "",
     app: str = "",
+    store: str = "",
 ) -> str:
     lines = [
         BEGIN,
@@ -169,6 +177,8 @@ def render(
     ]
     if scale:
         lines += ["", "### The map at scale, against plain folium", "", scale]
+    if store:
+        lines += ["", "### Small writes into large stores", "", store]
     if geocoding:
         lines += ["", "### The offline geocoder", "", geocoding]
     if extraction:
@@ -206,6 +216,9 @@ def main() -> None:
         scale_rows = []
         for n in (1_000,) if args.quick else (1_000, 10_000, 100_000):
             scale_rows += map_scale.measure(n, repeat=repeat, work=work)
+        store_rows = []
+        for n in (10_000,) if args.quick else (10_000, 100_000):
+            store_rows += store_writes.measure(n, repeat=repeat, work=work)
         app = ""
         if app_speed.CHROMIUM.exists():
             n = 1_000 if args.quick else 10_000
@@ -223,6 +236,7 @@ def main() -> None:
         results,
         quick=args.quick,
         scale=map_scale.render_rows(scale_rows),
+        store=store_writes.render(store_rows),
         geocoding=geocoding,
         extraction=extraction,
         app=app or "Not measured: Chromium is not installed (`apt-get install chromium`).",

@@ -353,17 +353,19 @@ def correct_fields(
 
     The event is looked up as the store shows it (corrections applied, events
     marked not-an-event included, so that mark can be undone).  Every change is
-    checked before any is stored: one bad value stores none.
+    checked before any is stored: one bad value stores none.  The store's lock
+    is held from the look-up to the write, so an import cannot come between.
     """
-    contents = store.read(rejected=True)
-    events = contents.events
-    match = events[events["event_id"].astype(str) == str(event_id)]
-    if match.empty:
-        raise InputError(f"{store.path}: event_id: no event {event_id!r} in the store")
-    event = match.iloc[0].to_dict()
-    rows = [
-        make_correction(event, field, value, who=who, note=note, evidence=contents.evidence)
-        for field, value in changes
-    ]
-    store.add_corrections(corrections_frame(rows))
+    with store.lock():
+        contents = store.read(rejected=True, event_ids=[str(event_id)])
+        events = contents.events
+        match = events[events["event_id"].astype(str) == str(event_id)]
+        if match.empty:
+            raise InputError(f"{store.path}: event_id: no event {event_id!r} in the store")
+        event = match.iloc[0].to_dict()
+        rows = [
+            make_correction(event, field, value, who=who, note=note, evidence=contents.evidence)
+            for field, value in changes
+        ]
+        store.add_corrections(corrections_frame(rows))
     return rows

@@ -125,6 +125,7 @@ def import_files(
         Teach the gazetteer the places of rows that have a name and coordinates
         (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
     """
+    store.exists()  # a path that is not a geomap store is refused before any work
     files = expand_inputs(paths)
     registry = registry or SourceRegistry.load()
     events, sources, evidence = [], [], []
@@ -157,7 +158,8 @@ def import_files(
         all_events, unresolved = geocode_events(all_events, resolver=resolver)
     summary = merging = None
     if not all_events.empty and merge:
-        summary, merging = merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
+        with store.lock():  # the merge starts from what is committed, and nobody writes in between
+            summary, merging = merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
     elif not all_events.empty:
         # a later merged import starts from these too: Store.read_reports counts events stored without reports
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import pandas as pd
 import pytest
@@ -103,23 +104,23 @@ def test_a_failed_write_leaves_the_store_as_it_was(tmp_path, monkeypatch) -> Non
     store.write(events, sources=sources, evidence=evidence)
     before = store.path.read_bytes()
 
-    import geomap.store as module
+    from geomap.store.rows import Transaction
 
-    real = module.pyogrio.write_dataframe
+    real = Transaction.insert
     calls = []
 
-    def failing(frame, path, **kwargs):
-        calls.append(kwargs.get("layer"))
-        if kwargs.get("layer") == "evidence":
-            raise OSError("disk full")
-        return real(frame, path, **kwargs)
+    def failing(self, table, frame, hashes):
+        calls.append(table)
+        if table == "evidence":  # after the events went in, inside the same transaction
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(self, table, frame, hashes)
 
-    monkeypatch.setattr(module.pyogrio, "write_dataframe", failing)
+    monkeypatch.setattr(Transaction, "insert", failing)
     with pytest.raises(StoreError, match="unchanged"):
         store.write(_tables(ROWS[:1])[0].assign(notes="changed"), evidence=evidence)
     assert calls == ["events", "sources", "evidence"]
     assert store.path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["s.gpkg"]  # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.gpkg.lock", "s.gpkg"]  # no journal left
 
 
 def test_a_missing_store_reads_empty(tmp_path) -> None:
