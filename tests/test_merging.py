@@ -243,3 +243,21 @@ def test_cli_explains_splits_and_summarises(tmp_path, capsys) -> None:
     assert main(["info", "--store", str(store.path)]) == 0
     assert "merging: 2 rows → 2 events (0 merged" in capsys.readouterr().out
     assert main(["explain", "--store", str(store.path), "ev-missing"]) == 2
+
+
+def test_a_coded_row_stored_under_an_older_id_is_replaced_not_doubled(tmp_path) -> None:
+    """Stores written before ids included the dataset's id hold ACLED rows under other ids."""
+    old = acled_row(1, village=0, day=0, kind=VAC, actor=JNIM, source="Studio Tamani", deaths=3)
+    events, _ = validate(
+        pd.DataFrame([{"event_id": "ev-oldstyle", "origin_id": "BFO70001", "event_date": "2023-03-01",
+                       "event_type": VAC, "country": "Burkina Faso", "latitude": 14.9, "longitude": -1.6,
+                       "source": "Studio Tamani", "fatalities": 3}]),
+        file="old.csv",
+    )  # fmt: skip
+    store = Store(tmp_path / "s.gpkg")
+    store.write(events.assign(dataset=None))
+    _import(store, write_csv(tmp_path / "acled.csv", ACLED_HEADER, [old]))
+    stored = store.read_events()
+    assert stored["origin_id"].tolist() == ["BFO70001"]
+    assert stored["event_id"].tolist() != ["ev-oldstyle"]
+    assert stored["fatalities"].sum() == 3
