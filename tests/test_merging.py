@@ -261,3 +261,24 @@ def test_a_coded_row_stored_under_an_older_id_is_replaced_not_doubled(tmp_path) 
     assert stored["origin_id"].tolist() == ["BFO70001"]
     assert stored["event_id"].tolist() != ["ev-oldstyle"]
     assert stored["fatalities"].sum() == 3
+
+
+def test_an_article_split_from_a_coded_event_stands_alone_and_the_coded_row_is_untouched(tmp_path) -> None:
+    coded = acled_row(1, village=2, day=1, kind="Battles", actor=JNIM, source="Studio Tamani", deaths=6)
+    article = report_row(7, village=2, day=1, kind="Battles", actor=JNIM, source="AFP", deaths=40)
+    files = (
+        write_csv(tmp_path / "acled.csv", ACLED_HEADER, [coded]),
+        write_csv(tmp_path / "articles.csv", REPORT_HEADER, [article]),
+    )
+    store = Store(tmp_path / "s.gpkg")
+    _import(store, *files)
+    (event,) = store.read_events()["event_id"]
+    split(store, event, ["ev-report00007"], who="anna", note="a second clash, 20 km away")
+    _import(store, *reversed(files))
+    events = store.read_events().set_index("event_id")
+    assert events.loc[event, ["origin_id", "source", "fatalities"]].tolist() == [
+        "BFO70001",
+        "Studio Tamani",
+        6,
+    ]
+    assert events.loc["ev-report00007", "fatalities"] == 40
