@@ -144,6 +144,7 @@ def test_an_article_attaches_to_the_closest_coded_event_and_the_coded_figures_wi
     attached = events.loc["BFO70001; ev-report00001"]
     assert (attached["fatalities"], attached["fatalities_high"]) == (3, 3)
     assert attached["source"] == "Studio Tamani; AFP"
+    assert attached["quote"] == article["quote"]  # ACLED rows carry no quote: the article's joins
     assert attached["n_sources"] == 2
     assert events["fatalities"].sum() == 12
     assert report.merging.attached == 1

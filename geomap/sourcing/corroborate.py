@@ -221,6 +221,7 @@ def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry, voi
         credibility=_merged_credibility(members, voices, status, registry),
         reliability=best_grade(outlets, registry) if outlets else out.get("reliability"),
         origin_id="; ".join(member_id(r) for r in members) if len(members) > 1 else out.get("origin_id"),
+        quote=out.get("quote") or next((r["quote"] for r in members if r.get("quote")), None),
     )
     return out
 
