@@ -72,16 +72,6 @@ def test_rows_of_one_coded_dataset_never_merge(tmp_path) -> None:
     )
 
 
-def test_alike_rows_of_a_table_without_ids_stay_apart() -> None:
-    row = {"event_date": "2023-03-01", "event_type": VAC, "location": "Tinwala", "country": "Burkina Faso",
-           "latitude": 14.9, "longitude": -1.6, "source": "Studio Tamani", "fatalities": 3}  # fmt: skip
-    events, problems = validate(pd.DataFrame([row, row, {**row, "fatalities": 4}]), file="t.csv")
-    assert problems == []
-    assert events["event_id"].nunique() == 3
-    again, _ = validate(pd.DataFrame([row, row, {**row, "fatalities": 4}]), file="t.csv")
-    assert again["event_id"].tolist() == events["event_id"].tolist()  # stable on re-import
-
-
 def test_coded_rows_of_one_dataset_are_never_compared(monkeypatch) -> None:
     tests = []
     real = merging.same_event
