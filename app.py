@@ -203,7 +203,8 @@ def run_import(store: Store, uploads: list[tuple[str, bytes]]) -> dict:
         "more_problems": max(len(report.problems) - 50, 0),
         "summary": (
             f"{summary.events_added} new, {summary.events_updated} updated" if summary is not None else ""
-        ),
+        )
+        + (f"; store: {report.merging}" if report.merging is not None else ""),
     }
 
 

@@ -107,12 +107,21 @@ def _replaced_articles(events, evidence, sources, old_reports, old_evidence) -> 
 
 
 def _replaced_coded_rows(events, old_reports) -> set[str]:
-    """Stored coded rows that a new row of the same dataset id replaces (stored under an older id)."""
+    """Stored coded rows that a new row with the same id in the same dataset replaces.
+
+    Such a row was stored under another event_id: by a geomap whose ids did not include the dataset's
+    id (its rows have no ``dataset``), or before the dataset changed the row's content.
+    """
     new = events[events["origin_id"].notna() & events["extraction"].isin(CODED)]
-    origins = set(new["origin_id"].astype(str))
-    old = old_reports[old_reports["origin_id"].astype(str).isin(origins)]
-    old = old[old["extraction"].isin(CODED)]
-    return set(old["event_id"].astype(str)) - set(new["event_id"].astype(str))
+    origins = dict(zip(new["origin_id"].astype(str), new["dataset"], strict=True))
+    old = old_reports[
+        old_reports["origin_id"].astype(str).isin(origins) & old_reports["extraction"].isin(CODED)
+    ]
+    same = [
+        is_blank(dataset) or dataset == origins[origin]
+        for origin, dataset in zip(old["origin_id"].astype(str), old["dataset"], strict=True)
+    ]
+    return set(old.loc[same, "event_id"].astype(str)) - set(new["event_id"].astype(str))
 
 
 def remerge(store: Store, registry: SourceRegistry | None = None) -> MergeCounts:

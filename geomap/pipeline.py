@@ -117,8 +117,9 @@ def import_files(
     registry
         The source registry that grades outlets; ``data/sources.yaml`` plus the user's file when omitted.
     merge
-        Merge reports of the same event, new and stored, into one event with every
-        source (see :mod:`geomap.sourcing.corroborate`).
+        Merge article reports of the same event, new and stored, into one event with
+        every source, and attach them to the coded event they report; rows of coded
+        datasets are never merged with each other (see :mod:`geomap.sourcing.merging`).
     actors
         The actor dictionary for articles; ``data/actors.yaml`` plus the user's file when omitted.
     harvest

@@ -226,26 +226,12 @@ def validate(
     row_numbers = list(rows) if rows is not None else list(range(2, len(raw) + 2))
     good: list[dict] = []
     problems: list[RowProblem] = []
-    made: dict[str, int] = {}  # ids made from a row's content → how many rows made each
     for row_number, record in zip(row_numbers, records(raw), strict=True):
         try:
-            valid = _validate_record(record)
+            good.append(_validate_record(record))
         except _FieldProblem as err:
             problems.append(RowProblem(file, row_number, err.field, err.problem))
-            continue
-        if is_blank(record.get("event_id")):
-            valid["event_id"] = _distinct_id(valid["event_id"], made)
-        good.append(valid)
     return _to_frame(good), problems
-
-
-def _distinct_id(event_id: str, made: dict[str, int]) -> str:
-    """The id of the n-th row of one file whose content makes the same id: rows alike stay two events."""
-    made[event_id] = made.get(event_id, 0) + 1
-    if made[event_id] == 1:
-        return event_id
-    key = f"{event_id}|{made[event_id]}"
-    return "ev-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 class _FieldProblem(Exception):

@@ -37,9 +37,10 @@ def test_import_then_info(store, capsys) -> None:
     assert code == 0
     facts = json.loads(out)
     sample = pd.read_csv(SAMPLE)
-    # two pairs of sample rows report one event each: Bamako 2024-09-17 (reported, and JNIM's disputed
-    # claim) and Tinzaouaten 2024-07-25..27 (reported, and the rebels' claimed toll)
-    assert facts["events"] == len(sample) - 2
+    # the sample is a researcher's coded table: every row is an event, never merged with another
+    # (issue 13), though two pairs of rows describe one event each (Bamako 2024-09-17, Tinzaouaten)
+    assert facts["events"] == len(sample)
+    assert facts["merging"].startswith(f"{len(sample)} rows → {len(sample)} events (0 merged")
     assert facts["first_date"] == min(sample["event_date"])
     assert facts["claim_status"]["alleged"] >= 1
 
@@ -49,7 +50,7 @@ def test_reimport_does_not_duplicate(store, capsys) -> None:
     assert code == 0
     assert "0 new" in out
     _, out, _ = run(capsys, "info", "--json", "--store", str(store))
-    assert json.loads(out)["events"] == len(pd.read_csv(SAMPLE)) - 2  # the merged pairs stay merged
+    assert json.loads(out)["events"] == len(pd.read_csv(SAMPLE))
 
 
 def test_map_writes_html_with_the_sourcing(store, tmp_path, capsys) -> None:
@@ -75,7 +76,7 @@ def test_export_formats_round_trip(store, tmp_path, capsys, fmt) -> None:
         if fmt == "csv"
         else gpd.read_file(out_file, layer="events" if fmt == "gpkg" else None)
     )
-    assert len(back) == len(pd.read_csv(SAMPLE)) - 2  # two pairs of rows were merged
+    assert len(back) == len(pd.read_csv(SAMPLE))
     assert {"event_id", "event_date", "event_type", "source", "claim_status"} <= set(back.columns)
 
 
@@ -203,10 +204,16 @@ def test_import_teaches_the_gazetteer_its_villages(tmp_path, capsys) -> None:
     assert (learnt["lat"], learnt["lon"], learnt["origin"]) == (16.51, 0.98, "harvest")
 
 
-def test_reports_of_one_event_are_merged_with_all_their_sources(store) -> None:
+def test_reports_of_one_event_are_merged_with_all_their_sources(tmp_path, capsys) -> None:
+    """The sample's rows taken as article reports (extraction "rules"): reports of one event merge."""
     from geomap.store import Store
 
-    contents = Store(store).read()
+    reports = tmp_path / "reports.csv"
+    pd.read_csv(SAMPLE).assign(extraction="rules").to_csv(reports, index=False)
+    code, out, err = run(capsys, "import", str(reports), "--store", str(tmp_path / "r.gpkg"))
+    assert code == 0, err
+    assert "store: 36 rows → 34 events (2 merged: 2 article report(s) into other reports" in out
+    contents = Store(tmp_path / "r.gpkg").read()
     bamako = (
         contents.events[contents.events["location"] == "Bamako"].set_index("event_date").loc["2024-09-17"]
     )

@@ -72,16 +72,6 @@ def test_rows_of_one_coded_dataset_never_merge(tmp_path) -> None:
     )
 
 
-def test_alike_rows_of_a_table_without_ids_stay_apart() -> None:
-    row = {"event_date": "2023-03-01", "event_type": VAC, "location": "Tinwala", "country": "Burkina Faso",
-           "latitude": 14.9, "longitude": -1.6, "source": "Studio Tamani", "fatalities": 3}  # fmt: skip
-    events, problems = validate(pd.DataFrame([row, row, {**row, "fatalities": 4}]), file="t.csv")
-    assert problems == []
-    assert events["event_id"].nunique() == 3
-    again, _ = validate(pd.DataFrame([row, row, {**row, "fatalities": 4}]), file="t.csv")
-    assert again["event_id"].tolist() == events["event_id"].tolist()  # stable on re-import
-
-
 def test_coded_rows_of_one_dataset_are_never_compared(monkeypatch) -> None:
     tests = []
     real = merging.same_event
@@ -144,6 +134,7 @@ def test_an_article_attaches_to_the_closest_coded_event_and_the_coded_figures_wi
     attached = events.loc["BFO70001; ev-report00001"]
     assert (attached["fatalities"], attached["fatalities_high"]) == (3, 3)
     assert attached["source"] == "Studio Tamani; AFP"
+    assert attached["quote"] == article["quote"]  # ACLED rows carry no quote: the article's joins
     assert attached["n_sources"] == 2
     assert events["fatalities"].sum() == 12
     assert report.merging.attached == 1
@@ -243,3 +234,42 @@ def test_cli_explains_splits_and_summarises(tmp_path, capsys) -> None:
     assert main(["info", "--store", str(store.path)]) == 0
     assert "merging: 2 rows → 2 events (0 merged" in capsys.readouterr().out
     assert main(["explain", "--store", str(store.path), "ev-missing"]) == 2
+
+
+def test_a_coded_row_stored_under_an_older_id_is_replaced_not_doubled(tmp_path) -> None:
+    """Stores written before ids included the dataset's id hold ACLED rows under other ids."""
+    old = acled_row(1, village=0, day=0, kind=VAC, actor=JNIM, source="Studio Tamani", deaths=3)
+    events, _ = validate(
+        pd.DataFrame([{"event_id": "ev-oldstyle", "origin_id": "BFO70001", "event_date": "2023-03-01",
+                       "event_type": VAC, "country": "Burkina Faso", "latitude": 14.9, "longitude": -1.6,
+                       "source": "Studio Tamani", "fatalities": 3}]),
+        file="old.csv",
+    )  # fmt: skip
+    store = Store(tmp_path / "s.gpkg")
+    store.write(events.assign(dataset=None))
+    _import(store, write_csv(tmp_path / "acled.csv", ACLED_HEADER, [old]))
+    stored = store.read_events()
+    assert stored["origin_id"].tolist() == ["BFO70001"]
+    assert stored["event_id"].tolist() != ["ev-oldstyle"]
+    assert stored["fatalities"].sum() == 3
+
+
+def test_an_article_split_from_a_coded_event_stands_alone_and_the_coded_row_is_untouched(tmp_path) -> None:
+    coded = acled_row(1, village=2, day=1, kind="Battles", actor=JNIM, source="Studio Tamani", deaths=6)
+    article = report_row(7, village=2, day=1, kind="Battles", actor=JNIM, source="AFP", deaths=40)
+    files = (
+        write_csv(tmp_path / "acled.csv", ACLED_HEADER, [coded]),
+        write_csv(tmp_path / "articles.csv", REPORT_HEADER, [article]),
+    )
+    store = Store(tmp_path / "s.gpkg")
+    _import(store, *files)
+    (event,) = store.read_events()["event_id"]
+    split(store, event, ["ev-report00007"], who="anna", note="a second clash, 20 km away")
+    _import(store, *reversed(files))
+    events = store.read_events().set_index("event_id")
+    assert events.loc[event, ["origin_id", "source", "fatalities"]].tolist() == [
+        "BFO70001",
+        "Studio Tamani",
+        6,
+    ]
+    assert events.loc["ev-report00007", "fatalities"] == 40

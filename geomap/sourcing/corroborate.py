@@ -152,9 +152,10 @@ def merge_reports(
     across them, the lowest figure as ``fatalities``; reports attached to a coded
     event leave its fields and fatalities as coded.  ``credibility`` follows the
     rules of this module from the voice of each evidence row (its source's
-    outlet from ``sources``, its own claim status), or from the members' own
-    columns when the evidence does not name its outlets; a coded event alone
-    keeps the grade its table gave.  Every member's id stays in ``origin_id``.
+    outlet from ``sources``, its own claim status); when the evidence does not
+    name its outlets, a lone row keeps a grade it has (other than 6) and a group
+    is graded from its members' own columns.  A coded event alone keeps the grade
+    its table gave.  Every member's id stays in ``origin_id``.
 
     ``apart``: pairs of event_ids never merged (a researcher's split); ``plan``:
     the :func:`~geomap.sourcing.merging.plan_merge` of ``events`` when the caller has it.
@@ -217,11 +218,22 @@ def _merge_one(event_id: str, members: list[dict], registry: SourceRegistry, voi
         source_date=min(str(r["source_date"]) for r in members if r.get("source_date")),
         n_sources=max(independent_outlets(outlets, registry), 1),
         claim_status=status,
-        credibility=credibility(voices or _own_columns(members), status, registry),
+        credibility=_merged_credibility(members, voices, status, registry),
         reliability=best_grade(outlets, registry) if outlets else out.get("reliability"),
         origin_id="; ".join(member_id(r) for r in members) if len(members) > 1 else out.get("origin_id"),
+        quote=out.get("quote") or next((r["quote"] for r in members if r.get("quote")), None),
     )
     return out
+
+
+def _merged_credibility(members: list[dict], voices, status: str, registry: SourceRegistry) -> int:
+    """The rules over the evidence rows' voices; without them, a lone row keeps a grade it has (not 6)."""
+    if voices:
+        return credibility(voices, status, registry)
+    given = pd.to_numeric(members[0].get("credibility"), errors="coerce")
+    if len(members) == 1 and pd.notna(given) and int(given) != 6:
+        return int(given)
+    return credibility(_own_columns(members), status, registry)
 
 
 def _reports_together(members: list[dict]) -> dict:
