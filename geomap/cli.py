@@ -110,6 +110,8 @@ def _print_report(report: ImportReport, store: Store) -> None:
         say(f"rejected {problem}", err=True)
     for error in report.file_errors:
         say(f"error: {error}", err=True)
+    for note in report.notes:
+        say(f"note: {note}", err=True)
     for note in report.unresolved:
         say(f"unresolved: {note}", err=True)
     summary = report.summary

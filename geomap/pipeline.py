@@ -7,6 +7,7 @@ write at the end, so an import either lands whole or leaves the store as it was.
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -15,18 +16,19 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import yaml
 
-from geomap.errors import GeomapError, RowProblem
+from geomap.errors import GeomapError, InputError, RowProblem
 from geomap.extract.actors import ActorDictionary, default_actors
 from geomap.extract.events import Document, EventDraft, extract_events
 from geomap.extract.places import find_places
-from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.boundaries import find_country, inside_country
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
 from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
-from geomap.ingest.articles import Article, is_article_json, read_articles
+from geomap.ingest.articles import Article, is_article_json, read_article_items
 from geomap.ingest.tables import TableImport, read_table
 from geomap.model import Extraction, GeoPrecision
 from geomap.schema import (
@@ -63,6 +65,7 @@ class ImportReport:
     summary: WriteSummary | None = None
     formats: dict[str, str] = field(default_factory=dict)
     harvested: tuple[int, int] = (0, 0)  # places the gazetteer learnt, places it already knew
+    notes: tuple[str, ...] = ()  # what the readers did that the user should know (layers, encodings)
 
     @property
     def ok(self) -> bool:
@@ -126,6 +129,7 @@ def import_files(
     events, sources, evidence = [], [], []
     problems: list[RowProblem] = []
     file_errors: list[str] = []
+    notes: list[str] = []
     formats: dict[str, str] = {}
     for done, path in enumerate(files, start=1):
         try:
@@ -136,6 +140,7 @@ def import_files(
         else:
             formats[str(path)] = table.format
             problems.extend(table.problems)
+            notes.extend(table.notes)
             # datasets that do not count independent outlets (ACLED, UCDP) are counted with the registry
             events.append(grade_events(table.events, registry, recount=table.format in RECOUNTED_FORMATS))
             sources.append(annotate_sources(table.sources, registry))
@@ -165,6 +170,7 @@ def import_files(
         summary=summary,
         formats=formats,
         harvested=harvested,
+        notes=tuple(notes),
     )
 
 
@@ -225,18 +231,30 @@ def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, 
     return gazetteer.harvest(rows)
 
 
+#: what reading a file can raise besides our own errors: the OS, parsers (csv, JSON, YAML, GDAL), codecs
+_READ_FAILURES = (OSError, ValueError, LookupError, TypeError, RuntimeError, csv.Error, yaml.YAMLError)
+
+
 def _read_input(path: Path, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None):
-    suffix = path.suffix.lower()
-    if suffix in ARTICLE_SUFFIXES and (suffix != ".json" or is_article_json(path)):
-        return read_article_file(path, resolver=resolver, actors=actors)
-    return read_table(path)
+    """Read one input file: the one seam where any failure to read it becomes an InputError naming it."""
+    try:
+        suffix = path.suffix.lower()
+        if suffix in ARTICLE_SUFFIXES and (suffix != ".json" or is_article_json(path)):
+            return read_article_file(path, resolver=resolver, actors=actors)
+        return read_table(path, inside_country=inside_country)
+    except GeomapError:
+        raise
+    except _READ_FAILURES as err:
+        log.debug("reading %s failed", path, exc_info=True)  # the trace, for a bug report
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err) or type(err).__name__
+        raise InputError(f"{path}: cannot read: {reason}") from err
 
 
 def read_article_file(
     path: str | os.PathLike, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
 ) -> TableImport:
     """The events of the articles in one file, geocoded, with their sources and evidence."""
-    articles = read_articles(path)
+    articles, unread = read_article_items(path)
     tables = [article_events(a, resolver=resolver, actors=actors) for a in articles]
     events = _concat_events([t.events for t in tables])
     if events.empty:
@@ -249,7 +267,7 @@ def read_article_file(
         events,
         sources if sources is not None else empty_table(SOURCE_COLUMNS),
         evidence if evidence is not None else _empty_evidence(),
-        [p for t in tables for p in t.problems],
+        [*unread, *(p for t in tables for p in t.problems)],
     )
 
 
