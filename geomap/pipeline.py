@@ -82,7 +82,10 @@ def expand_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith(".")
+                # a dangling link is kept, so that it is reported rather than silently left out
+                if (p.is_file() or p.is_symlink())
+                and p.suffix.lower() in INPUT_SUFFIXES
+                and not p.name.startswith(".")
             )
         else:
             found.append(path)

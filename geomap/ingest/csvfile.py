@@ -67,11 +67,12 @@ def read_csv(path: Path) -> CsvFile:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = _header(path, reader)
     records, rows, problems = [], [], []
+    ended = reader.line_num  # the line the previous record ended on: a record starts on the next
     try:
         for cells in reader:
+            row, ended = ended + 1 + lines_before, reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            row = reader.line_num - _continuation_lines(cells) + lines_before
             problem = _cell_problem(cells, header, delimiter)
             if problem is not None:
                 problems.append(RowProblem(str(path), row, *problem))
@@ -140,8 +141,3 @@ def _cell_problem(cells: list[str], header: list[str], delimiter: str) -> tuple[
                 "an unclosed quote swallowing the lines after it?"
             )
     return None
-
-
-def _continuation_lines(cells: list[str]) -> int:
-    """Lines beyond the first that a record's quoted fields span (so the row is the record's first line)."""
-    return sum(c.count("\n") for c in cells)

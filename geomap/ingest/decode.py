@@ -52,9 +52,7 @@ def decode_text(path: Path, raw: bytes) -> tuple[str, str]:
     best = from_bytes(raw).best()
     if best is None or best.encoding is None or best.chaos > _MAX_CHAOS or "\x00" in str(best)[:8192]:
         if b"\x00" in raw[:8192]:
-            raise InputError(
-                f"{path}: binary data, not text (a workbook or an image? save it as CSV or text)"
-            )
+            raise InputError(f"{path}: binary data, not text (a workbook or an image? save it as CSV)")
         raise InputError(f"{path}: unknown text encoding (save the file as UTF-8)")
     log.info("%s: not UTF-8; read as %s", path, best.encoding)
     return str(best), best.encoding

@@ -186,7 +186,10 @@ def export_events(
         table.columns.get_loc("source") + 1, "source_scale", _source_scale(events, sources, evidence)
     )
     columns = [c for c in [*EVENT_COLUMNS, "source_scale"] if c in table.columns]
-    return _atomic(path, lambda tmp: neutralise_formulas(table[columns]).to_csv(tmp, index=False))
+    # RFC 4180 line ends: with "\r\n" as terminator, a cell holding a bare "\r" is quoted, not split
+    return _atomic(
+        path, lambda tmp: neutralise_formulas(table[columns]).to_csv(tmp, index=False, lineterminator="\r\n")
+    )
 
 
 #: what makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
