@@ -222,28 +222,6 @@ def _acled(
     )
 
 
-def test_an_acled_export_with_malformed_rows(tmp_path) -> None:
-    rows = [
-        _acled("XMLI1001"),
-        _acled("XMLI1002", inter1="Militia"),  # not an ACLED actor type
-        _acled("XMLI1003", deaths="n/a"),
-        _acled("XMLI1001", date="2023-09-09"),  # the id of row 2 again
-        _acled("XMLI1004", date="09/08/2023"),
-        _acled("XMLI1005", date="9 September 2023"),
-    ]
-    path = _write(tmp_path, "\n".join([ACLED_HEADER, *rows]) + "\n", name="acled.csv")
-    table = _read(path)
-    assert table.format == "acled"
-    assert [str(p) for p in table.problems] == [
-        f"{path}:3: inter1: not a number: 'Militia'",
-        f"{path}:4: fatalities: not a number: 'n/a'",
-        f"{path}:5: origin_id: 'XMLI1001' repeats row 2",
-        f"{path}:6: event_date: '09/08/2023' is ambiguous: "
-        "day/month or month/day (2023-08-09 or 2023-09-08)? write it as YYYY-MM-DD",
-    ]
-    assert table.events["origin_id"].tolist() == ["XMLI1001", "XMLI1005"]
-
-
 UCDP_HEADER = (
     "id,year,type_of_violence,conflict_name,side_a,side_b,source_article,source_office,source_date,"
     "source_headline,where_prec,where_coordinates,adm_1,adm_2,latitude,longitude,country,date_prec,"
@@ -261,25 +239,56 @@ def _ucdp(
     )
 
 
-def test_a_ucdp_export_with_malformed_rows(tmp_path) -> None:
-    rows = [
-        _ucdp("700001"),
-        _ucdp("700002", start="2023-13-01 00:00:00.000"),
-        _ucdp("700003", where="unknown"),
-        _ucdp("700004", low="10", high="2"),
-        _ucdp("700001"),
-        _ucdp("700005"),
-    ]
-    path = _write(tmp_path, "\n".join([UCDP_HEADER, *rows]) + "\n", name="ged.csv")
+#: (format, header, rows from row 2 on, problems by row, origin ids kept)
+CODED_EXPORTS = {
+    "acled": (
+        ACLED_HEADER,
+        [
+            _acled("XMLI1001"),
+            _acled("XMLI1002", inter1="Militia"),  # not an ACLED actor type
+            _acled("XMLI1003", deaths="n/a"),
+            _acled("XMLI1001", date="2023-09-09"),  # the id of row 2 again
+            _acled("XMLI1004", date="09/08/2023"),
+            _acled("XMLI1005", date="9 September 2023"),
+        ],
+        [
+            "3: inter1: not a number: 'Militia'",
+            "4: fatalities: not a number: 'n/a'",
+            "5: origin_id: 'XMLI1001' repeats row 2",
+            "6: event_date: '09/08/2023' is ambiguous: "
+            "day/month or month/day (2023-08-09 or 2023-09-08)? write it as YYYY-MM-DD",
+        ],
+        ["XMLI1001", "XMLI1005"],
+    ),
+    "ucdp-ged": (
+        UCDP_HEADER,
+        [
+            _ucdp("700001"),
+            _ucdp("700002", start="2023-13-01 00:00:00.000"),
+            _ucdp("700003", where="unknown"),
+            _ucdp("700004", low="10", high="2"),
+            _ucdp("700001"),
+            _ucdp("700005"),
+        ],
+        [
+            "3: event_date: not a date: '2023-13-01'",
+            "4: geo_precision: not a number: 'unknown'",
+            "5: fatalities_high: 2 is below fatalities_low 10",
+            "6: origin_id: 'ucdp:700001' repeats row 2",
+        ],
+        ["ucdp:700001", "ucdp:700005"],
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", list(CODED_EXPORTS))
+def test_an_acled_or_ucdp_export_with_malformed_rows(tmp_path, fmt: str) -> None:
+    header, rows, problems, kept = CODED_EXPORTS[fmt]
+    path = _write(tmp_path, "\n".join([header, *rows]) + "\n", name=f"{fmt}.csv")
     table = _read(path)
-    assert table.format == "ucdp-ged"
-    assert [str(p) for p in table.problems] == [
-        f"{path}:3: event_date: not a date: '2023-13-01'",
-        f"{path}:4: geo_precision: not a number: 'unknown'",
-        f"{path}:5: fatalities_high: 2 is below fatalities_low 10",
-        f"{path}:6: origin_id: 'ucdp:700001' repeats row 2",
-    ]
-    assert table.events["origin_id"].tolist() == ["ucdp:700001", "ucdp:700005"]
+    assert table.format == fmt
+    assert [str(p) for p in table.problems] == [f"{path}:{p}" for p in problems]
+    assert table.events["origin_id"].tolist() == kept
 
 
 def _events(*places: tuple[str, object]) -> gpd.GeoDataFrame:

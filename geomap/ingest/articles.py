@@ -72,7 +72,8 @@ def read_articles(path: str | os.PathLike) -> list[Article]:
     """The articles in one file (a JSON list gives several); any bad item raises :class:`InputError`."""
     articles, problems = read_article_items(path)
     if problems:
-        raise InputError(str(problems[0]))
+        first = problems[0]
+        raise InputError(f"{first.file}: item {first.row}: field `{first.field}`: {first.problem}")
     return articles
 
 
