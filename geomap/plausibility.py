@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -39,7 +40,7 @@ class FieldProblem(Exception):
 
 def check_dates(out: dict, today: dt.date) -> None:
     """Refuse placeholder dates and dates after ``today`` (an event's end may still be ahead)."""
-    tomorrow = (today + dt.timedelta(days=1)).isoformat()  # a day's grace for time zones
+    tomorrow = _latest_day(today)
     for name in ("event_date", "event_date_end", "source_date"):
         day = out[name]
         if day is None:
@@ -48,6 +49,11 @@ def check_dates(out: dict, today: dt.date) -> None:
             raise FieldProblem(name, f"{day} is before {EARLIEST_DATE[:4]}: a placeholder for no date?")
         if name != "event_date_end" and day > tomorrow:
             raise FieldProblem(name, f"{day} is in the future (today is {today.isoformat()})")
+
+
+@lru_cache(maxsize=4)
+def _latest_day(today: dt.date) -> str:
+    return (today + dt.timedelta(days=1)).isoformat()  # a day's grace for time zones
 
 
 def check_fatalities(out: dict) -> None:
