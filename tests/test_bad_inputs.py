@@ -354,6 +354,21 @@ def test_every_event_layer_of_a_geopackage_is_read_and_the_others_named(tmp_path
     assert f"{path}: 2 layer(s) of events read: raids, clashes" in table.notes
 
 
+def test_a_geomap_store_given_as_input_gives_its_events_once(tmp_path) -> None:
+    source = _write(tmp_path, "\n".join([HEADER, KIDAL, TINZAOUATEN]) + "\n")
+    store = Store(tmp_path / "colleague.gpkg")
+    import_files([source], store=store)
+    table = _read(store.path)
+    assert sorted(table.events["location"]) == ["Kidal", "Tinzaouaten"]  # not twice, from events and reports
+    assert table.problems == []
+    assert table.notes == [
+        f"{store.path}: a geomap store: layer 'events' read, not 'reports' (the same events, unmerged)",
+        f"{store.path}: layer 'sources' skipped: it has no event_date and event_type fields",
+        f"{store.path}: layer 'evidence' skipped: it has no event_date and event_type fields",
+        f"{store.path}: 1 layer(s) of events read: events",
+    ]
+
+
 def test_one_bad_article_in_a_json_list_keeps_the_others(tmp_path) -> None:
     path = tmp_path / "articles.json"
     text = "The Malian army entered Kidal on 14 November 2023, residents said."

@@ -62,7 +62,7 @@ def _event_layers(path: Path, layers: list[str], notes: list[str]) -> list[str]:
         fields = {column_key(f) for f in pyogrio.read_info(path, layer=layer)["fields"]}
         if layer == "reports" and "events" in layers:
             notes.append(
-                f"{path}: a geomap store: layer 'events' read, not 'reports' (those events unmerged)"
+                f"{path}: a geomap store: layer 'events' read, not 'reports' (the same events, unmerged)"
             )
         elif {"event_date", "event_type"} <= fields:
             chosen.append(layer)
