@@ -103,6 +103,8 @@ def import_command(
     _print_report(report, target)
     if report.events_read == 0 and (report.file_errors or report.problems):
         raise InputError("nothing was imported")
+    if report.file_errors:  # the good files are in the store; a script must still learn of the others
+        raise InputError(f"{len(report.file_errors)} of {len(report.files)} file(s) could not be read")
 
 
 def _print_report(report: ImportReport, store: Store) -> None:
@@ -110,6 +112,8 @@ def _print_report(report: ImportReport, store: Store) -> None:
         say(f"rejected {problem}", err=True)
     for error in report.file_errors:
         say(f"error: {error}", err=True)
+    for note in report.notes:
+        say(f"note: {note}", err=True)
     for note in report.unresolved:
         say(f"unresolved: {note}", err=True)
     summary = report.summary

@@ -7,6 +7,7 @@ write at the end, so an import either lands whole or leaves the store as it was.
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -15,18 +16,19 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import yaml
 
-from geomap.errors import GeomapError, RowProblem
+from geomap.errors import GeomapError, InputError, RowProblem
 from geomap.extract.actors import ActorDictionary, default_actors
 from geomap.extract.events import Document, EventDraft, extract_events
 from geomap.extract.places import find_places
-from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.boundaries import find_country, inside_country
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
 from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
-from geomap.ingest.articles import Article, is_article_json, read_articles
+from geomap.ingest.articles import Article, is_article_json, read_article_items
 from geomap.ingest.tables import TableImport, read_table
 from geomap.merges import MergeCounts, merge_into
 from geomap.model import Extraction, GeoPrecision
@@ -67,6 +69,7 @@ class ImportReport:
     formats: dict[str, str] = field(default_factory=dict)
     harvested: tuple[int, int] = (0, 0)  # places the gazetteer learnt, places it already knew
     merging: MergeCounts | None = None  # how the store's rows became events, when merged
+    notes: tuple[str, ...] = ()  # what the readers did that the user should know (layers, encodings)
 
     @property
     def ok(self) -> bool:
@@ -83,7 +86,10 @@ def expand_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith(".")
+                # a dangling link is kept, so that it is reported rather than silently left out
+                if (p.is_file() or p.is_symlink())
+                and p.suffix.lower() in INPUT_SUFFIXES
+                and not p.name.startswith(".")
             )
         else:
             found.append(path)
@@ -132,6 +138,7 @@ def import_files(
     events, sources, evidence = [], [], []
     problems: list[RowProblem] = []
     file_errors: list[str] = []
+    notes: list[str] = []
     formats: dict[str, str] = {}
     for done, path in enumerate(files, start=1):
         try:
@@ -142,6 +149,7 @@ def import_files(
         else:
             formats[str(path)] = table.format
             problems.extend(table.problems)
+            notes.extend(table.notes)
             # datasets that do not count independent outlets (ACLED, UCDP) are counted with the registry
             coded = _with_dataset(table.events, table.format)
             events.append(grade_events(coded, registry, recount=table.format in RECOUNTED_FORMATS))
@@ -174,6 +182,7 @@ def import_files(
         formats=formats,
         harvested=harvested,
         merging=merging,
+        notes=tuple(notes),
     )
 
 
@@ -202,18 +211,30 @@ def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, 
     return gazetteer.harvest(rows)
 
 
+#: what reading a file can raise besides our own errors: the OS, parsers (csv, JSON, YAML, GDAL), codecs
+_READ_FAILURES = (OSError, ValueError, LookupError, TypeError, RuntimeError, csv.Error, yaml.YAMLError)
+
+
 def _read_input(path: Path, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None):
-    suffix = path.suffix.lower()
-    if suffix in ARTICLE_SUFFIXES and (suffix != ".json" or is_article_json(path)):
-        return read_article_file(path, resolver=resolver, actors=actors)
-    return read_table(path)
+    """Read one input file: the one seam where any failure to read it becomes an InputError naming it."""
+    try:
+        suffix = path.suffix.lower()
+        if suffix in ARTICLE_SUFFIXES and (suffix != ".json" or is_article_json(path)):
+            return read_article_file(path, resolver=resolver, actors=actors)
+        return read_table(path, inside_country=inside_country)
+    except GeomapError:
+        raise
+    except _READ_FAILURES as err:
+        log.debug("reading %s failed", path, exc_info=True)  # the trace, for a bug report
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err) or type(err).__name__
+        raise InputError(f"{path}: cannot read: {reason}") from err
 
 
 def read_article_file(
     path: str | os.PathLike, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
 ) -> TableImport:
     """The events of the articles in one file, geocoded, with their sources and evidence."""
-    articles = read_articles(path)
+    articles, unread = read_article_items(path)
     tables = [article_events(a, resolver=resolver, actors=actors) for a in articles]
     events = _concat_events([t.events for t in tables])
     if events.empty:
@@ -226,7 +247,7 @@ def read_article_file(
         events,
         sources if sources is not None else empty_table(SOURCE_COLUMNS),
         evidence if evidence is not None else _empty_evidence(),
-        [p for t in tables for p in t.problems],
+        [*unread, *(p for t in tables for p in t.problems)],
     )
 
 

@@ -8,9 +8,11 @@ instead of raising, so one bad row never costs the good ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -18,8 +20,18 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
+from geomap.cells import CellError, parse_date, parse_number
 from geomap.errors import RowProblem
 from geomap.model import ClaimStatus, EventType, GeoPrecision, Reliability, TimePrecision
+from geomap.plausibility import (
+    FieldProblem,
+    InsideCountry,
+    RepeatedIds,
+    check_coordinates,
+    check_dates,
+    check_fatalities,
+    drop_swapped,
+)
 
 WGS84 = "EPSG:4326"
 
@@ -202,7 +214,14 @@ def _python_values(column: pd.Series) -> list:
 
 
 def validate(
-    raw: pd.DataFrame, *, file: str, rows: Iterable[int] | None = None
+    raw: pd.DataFrame,
+    *,
+    file: str,
+    rows: Iterable[int] | None = None,
+    decimal_comma: bool = False,
+    unique_ids: bool = False,
+    today: dt.date | None = None,
+    inside_country: InsideCountry | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[RowProblem]]:
     """Coerce ``raw`` to the event-table contract.
 
@@ -215,6 +234,18 @@ def validate(
     rows
         The row number of each row in the input file (see :class:`RowProblem`);
         defaults to 2, 3, … (a CSV with one header line).
+    decimal_comma
+        Numbers use a comma as decimal mark (a semicolon-separated table); see :mod:`geomap.cells`.
+    unique_ids
+        Refuse a row whose ``event_id`` or ``origin_id`` repeats an earlier row's
+        (:class:`geomap.plausibility.RepeatedIds`): within one file, it would replace that row.
+    today
+        Dates after this day are refused; the real today when omitted.
+    inside_country
+        Tells whether points fall inside the named countries
+        (:func:`geomap.gazetteer.boundaries.inside_country`); when given, a row
+        whose point lies outside its country while the point with latitude and
+        longitude exchanged lies inside is refused as swapped.
 
     Returns
     -------
@@ -224,33 +255,46 @@ def validate(
         per rejected row (the first problem found in that row).
     """
     row_numbers = list(rows) if rows is not None else list(range(2, len(raw) + 2))
+    options = _Options(decimal_comma, today or dt.date.today())
     good: list[dict] = []
+    kept_rows: list[int] = []
     problems: list[RowProblem] = []
+    seen = RepeatedIds() if unique_ids else None
     for row_number, record in zip(row_numbers, records(raw), strict=True):
         try:
-            good.append(_validate_record(record))
-        except _FieldProblem as err:
+            out = _validate_record(record, options)
+            if seen is not None:
+                seen.check(out, row_number, given_id=not is_blank(record.get("event_id")))
+        except FieldProblem as err:
             problems.append(RowProblem(file, row_number, err.field, err.problem))
+        else:
+            good.append(out)
+            kept_rows.append(row_number)
+    if inside_country is not None and good:
+        good, swapped = drop_swapped(good, kept_rows, file=file, inside=inside_country)
+        problems.extend(swapped)
+    problems.sort(key=lambda p: p.row)
     return _to_frame(good), problems
 
 
-class _FieldProblem(Exception):
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
+@dataclass(frozen=True)
+class _Options:
+    decimal_comma: bool
+    today: dt.date
 
 
-def _validate_record(record: dict) -> dict:
+def _validate_record(record: dict, options: _Options) -> dict:
     out: dict[str, object] = {}
     for name, kind in EVENT_COLUMNS.items():
-        out[name] = _coerce(name, kind, record.get(name))
+        out[name] = _coerce(name, kind, record.get(name), options)
     for name, default in DEFAULTS.items():
         if out[name] is None:
             out[name] = default
     _check_required(out)
     _check_codes(out)
-    _check_coordinates(out)
+    check_dates(out, options.today)
+    check_fatalities(out)
+    check_coordinates(out)
     _fill_derived(out)
     return out
 
@@ -266,7 +310,7 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _coerce(name: str, kind: str, value: object) -> object:
+def _coerce(name: str, kind: str, value: object, options: _Options) -> object:
     if is_blank(value):
         return None
     if kind == "str":
@@ -274,42 +318,47 @@ def _coerce(name: str, kind: str, value: object) -> object:
     if kind == "date":
         return _coerce_date(name, value)
     try:
-        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
+        if isinstance(value, str):
+            number = parse_number(value, whole=kind == "int", decimal_comma=options.decimal_comma)
+        else:
+            number = float(value)
+    except CellError as err:
+        raise FieldProblem(name, str(err)) from None
     except (TypeError, ValueError):
-        raise _FieldProblem(name, f"not a number: {value!r}") from None
+        raise FieldProblem(name, f"not a number: {value!r}") from None
     if math.isnan(number) or math.isinf(number):
-        raise _FieldProblem(name, f"not a finite number: {value!r}")
+        raise FieldProblem(name, f"not a finite number: {value!r}")
     if kind == "int":
         if number != int(number):
-            raise _FieldProblem(name, f"not a whole number: {value!r}")
+            raise FieldProblem(name, f"not a whole number: {value!r}")
         return int(number)
     return number
 
 
 def _coerce_date(name: str, value: object) -> str:
-    text = str(value).strip()
+    if isinstance(value, dt.datetime | pd.Timestamp):  # typed date fields of GeoPackage and GeoJSON
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError, OverflowError):
-        raise _FieldProblem(name, f"not a date: {text!r}") from None
-    if stamp is pd.NaT:
-        raise _FieldProblem(name, f"not a date: {text!r}")
-    return stamp.date().isoformat()
+        return parse_date(str(value)).isoformat()
+    except CellError as err:
+        raise FieldProblem(name, str(err)) from None
 
 
 def _check_required(out: dict) -> None:
     if out["event_date"] is None:
-        raise _FieldProblem("event_date", "missing (required)")
+        raise FieldProblem("event_date", "missing (required)")
     if out["event_type"] is None:
-        raise _FieldProblem("event_type", "missing (required)")
+        raise FieldProblem("event_type", "missing (required)")
     has_point = out["latitude"] is not None or out["longitude"] is not None
     if not has_point and out["location"] is None and out["country"] is None:
-        raise _FieldProblem("location", "missing: a row needs coordinates, a location or a country")
+        raise FieldProblem("location", "missing: a row needs coordinates, a location or a country")
 
 
 def _check_codes(out: dict) -> None:
     if out["event_type"] not in EVENT_TYPES:
-        raise _FieldProblem("event_type", f"unknown event type {out['event_type']!r}")
+        raise FieldProblem("event_type", f"unknown event type {out['event_type']!r}")
     checks = {
         "claim_status": CLAIM_STATUSES,
         "reliability": RELIABILITIES,
@@ -319,26 +368,15 @@ def _check_codes(out: dict) -> None:
     }
     for name, allowed in checks.items():
         if out[name] not in allowed:
-            raise _FieldProblem(name, f"{out[name]!r} is not one of {sorted(allowed)}")
+            raise FieldProblem(name, f"{out[name]!r} is not one of {sorted(allowed)}")
     for name in ("inter1", "inter2"):
         if out[name] is not None and not 0 <= out[name] <= 8:
-            raise _FieldProblem(name, f"{out[name]} is not an ACLED actor type 0–8")
+            raise FieldProblem(name, f"{out[name]} is not an ACLED actor type 0–8")
     for name in ("fatalities", "fatalities_low", "fatalities_high", "n_sources"):
         if out[name] is not None and out[name] < 0:
-            raise _FieldProblem(name, f"negative: {out[name]}")
+            raise FieldProblem(name, f"negative: {out[name]}")
     if out["event_date_end"] is not None and out["event_date_end"] < out["event_date"]:
-        raise _FieldProblem("event_date_end", "before event_date")
-
-
-def _check_coordinates(out: dict) -> None:
-    lat, lon = out["latitude"], out["longitude"]
-    if (lat is None) != (lon is None):
-        missing = "longitude" if lon is None else "latitude"
-        raise _FieldProblem(missing, "missing while the other coordinate is given")
-    if lat is not None and not -90 <= lat <= 90:
-        raise _FieldProblem("latitude", f"{lat} is outside -90..90")
-    if lon is not None and not -180 <= lon <= 180:
-        raise _FieldProblem("longitude", f"{lon} is outside -180..180")
+        raise FieldProblem("event_date_end", "before event_date")
 
 
 def _fill_derived(out: dict) -> None:

@@ -20,6 +20,8 @@ RANKS = {
     # the foundation is ordered too: errors ← model ← schema ← config
     "errors": 0.0,
     "model": 0.1,
+    "cells": 0.15,  # reading one cell as a number or a date
+    "plausibility": 0.15,  # values of the right kind that cannot be true
     "schema": 0.2,
     "config": 0.3,
     "ingest": 1,

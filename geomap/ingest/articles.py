@@ -2,8 +2,13 @@
 
 Each article becomes an :class:`Article`: its text and the :class:`~geomap.model.Source`
 it is.  A file that cannot be read raises :class:`~geomap.errors.InputError`
-naming the file (and the item of a JSON list); the caller goes on with the
-other files.
+naming the file; the caller goes on with the other files.  In a JSON list, a bad
+item is a :class:`~geomap.errors.RowProblem` (its row is the item's number) and
+the good items are kept (:func:`read_article_items`).
+
+Dates (``published``) are read as :mod:`geomap.cells` reads a table's dates, so
+``03/02/2023`` is refused as ambiguous; spelled-out dates ("Tue, 17 Sep 2024")
+go to dateparser.  A date before 1900 or in the future is refused.
 
 Front matter and JSON fields: ``title``, ``outlet``, ``url``, ``published``,
 ``language`` (and ``text`` in JSON).  Without ``language`` the language is
@@ -22,10 +27,12 @@ from urllib.parse import urlparse
 
 import frontmatter
 import yaml
-from charset_normalizer import from_bytes
 
-from geomap.errors import InputError
+from geomap.cells import CellError, parse_date
+from geomap.errors import InputError, RowProblem
+from geomap.ingest.decode import decode_text
 from geomap.model import Source
+from geomap.plausibility import EARLIEST_DATE
 from geomap.schema import make_source_id
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
@@ -62,17 +69,32 @@ def is_article_json(path: Path) -> bool:
 
 
 def read_articles(path: str | os.PathLike) -> list[Article]:
-    """The articles in one file (a JSON list gives several)."""
+    """The articles in one file (a JSON list gives several); any bad item raises :class:`InputError`."""
+    articles, problems = read_article_items(path)
+    if problems:
+        first = problems[0]
+        raise InputError(f"{first.file}: item {first.row}: field `{first.field}`: {first.problem}")
+    return articles
+
+
+def read_article_items(path: str | os.PathLike) -> tuple[list[Article], list[RowProblem]]:
+    """The articles in one file, and a problem for each bad item of a JSON list (the others are kept).
+
+    Raises
+    ------
+    InputError
+        When the file gives no article at all.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise InputError(f"{path}: not an article ({', '.join(ARTICLE_SUFFIXES)})")
     raw = _read_bytes(path)
     if suffix == ".json":
-        return _from_json(path, _decode(path, raw))
+        return _from_json(path, decode_text(path, raw)[0])
     if suffix in (".html", ".htm"):
-        return [_from_html(path, raw)]
-    return [_from_text(path, _decode(path, raw))]
+        return [_from_html(path, raw)], []
+    return [_from_text(path, decode_text(path, raw)[0])], []
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -85,20 +107,7 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
     if not raw.strip():
         raise InputError(f"{path}: the file is empty")
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: a binary file, not an article")
     return raw
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw).best()
-    if best is None or best.encoding is None or best.chaos > 0.3:
-        raise InputError(f"{path}: unknown text encoding (save the file as UTF-8)")
-    return str(best)
 
 
 def _from_text(path: Path, text: str) -> Article:
@@ -135,26 +144,45 @@ def _from_html(path: Path, raw: bytes) -> Article:
     return Article(text, _source(path, meta, text), str(path))
 
 
-def _from_json(path: Path, text: str) -> list[Article]:
+def _from_json(path: Path, text: str) -> tuple[list[Article], list[RowProblem]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{path}: not valid JSON: {err}") from err
-    items = document if isinstance(document, list) else [document]
-    articles = []
-    for number, item in enumerate(items, start=1):
-        where = f"{path}: item {number}" if isinstance(document, list) else str(path)
-        if not isinstance(item, dict):
-            raise InputError(f"{where}: expected an object with a `text` field")
-        body = item.get("text")
-        if not isinstance(body, str) or not body.strip():
-            raise InputError(f"{where}: field `text` is missing or empty")
-        articles.append(
-            Article(
-                body, _source(path, item, body), str(path), number if isinstance(document, list) else None
-            )
+    if not isinstance(document, list):
+        return [_json_article(path, document, None)], []
+    articles, problems = [], []
+    for number, item in enumerate(document, start=1):
+        try:
+            articles.append(_json_article(path, item, number))
+        except _ItemProblem as err:
+            problems.append(RowProblem(str(path), number, err.field, err.problem))
+    if not articles:
+        raise InputError(
+            f"{path}: no usable article in the list: item {problems[0].row}: {problems[0].field}: "
+            f"{problems[0].problem}"
+            if problems
+            else f"{path}: an empty list"
         )
-    return articles
+    return articles, problems
+
+
+class _ItemProblem(InputError):
+    """Raised for one article that cannot be used: which field, and why."""
+
+    def __init__(self, path: Path, field: str, problem: str) -> None:
+        super().__init__(f"{path}: field `{field}`: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def _json_article(path: Path, item: object, number: int | None) -> Article:
+    if not isinstance(item, dict):
+        raise _ItemProblem(path, "text", "expected an object with a `text` field")
+    body = item.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise _ItemProblem(path, "text", "missing or empty")
+    return Article(body, _source(path, item, body), str(path), number)
 
 
 def _source(path: Path, meta: dict, text: str) -> Source:
@@ -186,20 +214,30 @@ def _date(value: object, path: Path) -> str:
     if value in (None, ""):
         return ""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        day = _parse_published(str(value).strip(), path)
+    if not EARLIEST_DATE <= day.isoformat() <= (dt.date.today() + dt.timedelta(days=1)).isoformat():
+        raise _ItemProblem(
+            path, "published", f"{day.isoformat()} is before {EARLIEST_DATE[:4]} or in the future"
+        )
+    return day.isoformat()
+
+
+def _parse_published(text: str, path: Path) -> dt.date:
     try:
-        return dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        pass
+        return parse_date(text)
+    except CellError as err:
+        if not any(c.isalpha() for c in text):  # all digits: cells has said why it is no date
+            raise _ItemProblem(path, "published", str(err)) from None
     import dateparser
 
     parsed = dateparser.parse(text, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
     if parsed is None:
-        raise InputError(f"{path}: field `published`: {text!r} is not a date")
-    return parsed.date().isoformat()
+        raise _ItemProblem(path, "published", f"{text!r} is not a date")
+    return parsed.date()
 
 
 def detect_language(text: str) -> str:

@@ -40,8 +40,6 @@ credible figure, so it takes ``low``, with ``low``–``high`` as the range.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
 import re
@@ -52,9 +50,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from geomap.errors import InputError, RowProblem, UnknownFormatError
+from geomap.ingest.csvfile import column_key, read_csv
+from geomap.ingest.features import TablePart, read_features
+from geomap.plausibility import InsideCountry
 from geomap.schema import (
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -87,6 +87,8 @@ UCDP_SUB_EVENT_TYPE = {1: "Armed clash", 2: "Armed clash", 3: "Attack"}
 ACLED_MARKERS = {"event_id_cnty", "disorder_type", "source_scale", "interaction"}
 UCDP_MARKERS = {"where_prec", "date_prec", "side_a", "side_b", "type_of_violence"}
 _URL = re.compile(r"https?://\S+")
+#: encodings a file says it is in (a byte-order mark) or that decode cleanly as UTF-8: no guess to report
+_CERTAIN_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-32")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class TableImport:
     sources: pd.DataFrame
     evidence: pd.DataFrame
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader did that the user should know
 
 
 def detect_format(path: str | os.PathLike, *, header: list[str] | None = None) -> str:
@@ -110,7 +113,7 @@ def detect_format(path: str | os.PathLike, *, header: list[str] | None = None) -
         return "native-gpkg"
     if suffix not in (".csv", ".tsv", ".txt"):
         raise UnknownFormatError(f"{path}: not a table geomap reads (use .csv, .geojson or .gpkg)")
-    columns = {_column_key(c) for c in (header if header is not None else _read_csv(Path(path))[0])}
+    columns = {column_key(c) for c in (header if header is not None else read_csv(Path(path)).header)}
     if len(columns & UCDP_MARKERS) >= 3:
         return "ucdp-ged"
     if len(columns & ACLED_MARKERS) >= 2:
@@ -123,8 +126,14 @@ def detect_format(path: str | os.PathLike, *, header: list[str] | None = None) -
     )
 
 
-def read_table(path: str | os.PathLike, *, format: str | None = None) -> TableImport:
+def read_table(
+    path: str | os.PathLike, *, format: str | None = None, inside_country: InsideCountry | None = None
+) -> TableImport:
     """Read an event table; see the module docstring for formats and row numbers.
+
+    ``inside_country`` (:func:`geomap.gazetteer.boundaries.inside_country`) lets
+    validation refuse rows whose latitude and longitude are swapped; see
+    :func:`geomap.schema.validate`.
 
     Raises
     ------
@@ -136,70 +145,43 @@ def read_table(path: str | os.PathLike, *, format: str | None = None) -> TableIm
         raise InputError(f"{path}: no such file")
     if format is not None and format not in FORMATS:
         raise InputError(f"{path}: unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    notes: list[str] = []
     if path.suffix.lower() in (".geojson", ".json", ".gpkg"):
         fmt = format or detect_format(path)
-        raw, rows = _read_features(path)
+        parts = read_features(path, notes)
     else:
-        header, raw, rows = _read_csv(path)
-        fmt = format or detect_format(path, header=header)
-        if fmt == "acled" and raw and all(str(v).startswith("#") for v in raw[0].values() if v):
-            fmt, raw, rows = "acled-hdx", raw[1:], rows[1:]  # the HXL tag row of an HDX export
+        fmt, part = _read_csv_part(path, format, notes)
+        parts = [part]
     mapper = _MAPPERS.get(fmt, _native_record)
-    mapped = pd.DataFrame([mapper(r) for r in raw], columns=list(EVENT_COLUMNS))
-    events, problems = validate(mapped, file=str(path), rows=rows)
+    frames, problems = [], []
+    for part in parts:
+        mapped = pd.DataFrame([mapper(r) for r in part.records], columns=list(EVENT_COLUMNS))
+        events, found = validate(
+            mapped,
+            file=part.label,
+            rows=part.rows,
+            decimal_comma=part.decimal_comma,
+            unique_ids=True,
+            inside_country=inside_country,
+        )
+        frames.append(events)
+        problems.extend(sorted([*part.problems, *found], key=lambda p: p.row))
+    events = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True))
     sources, evidence = sources_and_evidence(events)
     log.info("%s: %s, %d events kept, %d rows rejected", path, fmt, len(events), len(problems))
-    return TableImport(str(path), fmt, events, sources, evidence, problems)
+    return TableImport(str(path), fmt, events, sources, evidence, problems, notes)
 
 
-def _column_key(name: object) -> str:
-    return str(name).strip().lower().replace(" ", "_")
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[dict], list[int]]:
-    """Header, records (keys normalised) and the row number of each record."""
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise InputError(f"{path}: binary data, not a CSV table")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text (byte {err.start}); save the table as UTF-8") from err
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [_column_key(c) for c in next(reader)]
-    except StopIteration:
-        raise InputError(f"{path}: empty file") from None
-    except csv.Error as err:
-        raise InputError(f"{path}: not a CSV table: {err}") from err
-    parsed, rows = [], []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        parsed.append(dict(zip(header, cells, strict=False)))
-        rows.append(reader.line_num - _continuation_lines(cells))
-    return header, parsed, rows
-
-
-def _continuation_lines(cells: list[str]) -> int:
-    """Lines beyond the first that a record's quoted fields span (so the row is the record's first line)."""
-    return sum(c.count("\n") for c in cells)
-
-
-def _read_features(path: Path) -> tuple[list[dict], list[int]]:
-    try:
-        frame = pyogrio.read_dataframe(path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
-        raise InputError(f"{path}: cannot read as GeoJSON/GeoPackage: {err}") from err
-    frame.columns = [_column_key(c) if c != "geometry" else c for c in frame.columns]
-    features = records(pd.DataFrame(frame))
-    for record in features:
-        geometry = record.pop("geometry", None)
-        if geometry is not None and not geometry.is_empty and is_blank(record.get("latitude")):
-            # a polygon (a region-level event) is placed at a point inside it, not its centroid
-            anchor = geometry if geometry.geom_type == "Point" else geometry.representative_point()
-            record["latitude"], record["longitude"] = anchor.y, anchor.x
-    return features, list(range(1, len(features) + 1))
+def _read_csv_part(path: Path, format: str | None, notes: list[str]) -> tuple[str, TablePart]:
+    table = read_csv(path)
+    fmt = format or detect_format(path, header=table.header)
+    records, rows = table.records, table.rows
+    if fmt == "acled" and records and all(str(v).startswith("#") for v in records[0].values() if v):
+        fmt, records, rows = "acled-hdx", records[1:], rows[1:]  # the HXL tag row of an HDX export
+    if table.encoding not in _CERTAIN_ENCODINGS:
+        notes.append(f"{path}: not UTF-8; read as {table.encoding} (check its accented names)")
+    # a semicolon-separated table comes from a spreadsheet whose locale writes decimal commas
+    return fmt, TablePart(str(path), records, rows, table.problems, decimal_comma=table.delimiter == ";")
 
 
 def _native_record(record: dict) -> dict:

@@ -186,7 +186,33 @@ def export_events(
         table.columns.get_loc("source") + 1, "source_scale", _source_scale(events, sources, evidence)
     )
     columns = [c for c in [*EVENT_COLUMNS, "source_scale"] if c in table.columns]
-    return _atomic(path, lambda tmp: table[columns].to_csv(tmp, index=False))
+    # RFC 4180 line ends: with "\r\n" as terminator, a cell holding a bare "\r" is quoted, not split
+    return _atomic(
+        path, lambda tmp: neutralise_formulas(table[columns]).to_csv(tmp, index=False, lineterminator="\r\n")
+    )
+
+
+#: what makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell that a spreadsheet would run as a formula prefixed by a single quote.
+
+    Only the contract's text columns (names, notes, quotes, URLs: text from sources)
+    are touched; numbers such as a longitude of -0.5 stay numbers.  The quote
+    shows in the cell, as OWASP recommends, so a re-import keeps it too.
+    """
+    text = [c for c in table.columns if EVENT_COLUMNS.get(c, "str") == "str"]
+    out = table.copy()
+    for column in text:
+        values = out[column]
+        if not (pd.api.types.is_string_dtype(values) or values.dtype == object) or not values.notna().any():
+            continue  # no text in it
+        risky = values.str.startswith(FORMULA_STARTS, na=False)
+        if risky.any():
+            out[column] = values.where(~risky, "'" + values.astype(str))
+    return out
 
 
 def _write_gpkg(tmp: Path, events, sources, evidence) -> None:
