@@ -365,6 +365,7 @@ def test_a_geomap_store_given_as_input_gives_its_events_once(tmp_path) -> None:
         f"{store.path}: a geomap store: layer 'events' read, not 'reports' (the same events, unmerged)",
         f"{store.path}: layer 'sources' skipped: it has no event_date and event_type fields",
         f"{store.path}: layer 'evidence' skipped: it has no event_date and event_type fields",
+        f"{store.path}: layer 'corrections' skipped: it has no event_date and event_type fields",
         f"{store.path}: 1 layer(s) of events read: events",
     ]
 
