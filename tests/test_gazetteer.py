@@ -33,8 +33,10 @@ def _places(entries):
 def test_it_holds_cities1000_and_lives_in_geomap_home(gazetteer, geomap_home) -> None:
     assert len(gazetteer) > 150_000
     assert gazetteer.path == default_path() == geomap_home / "gazetteer.sqlite"
-    (kidal,) = _places(gazetteer.lookup("Kidal"))
+    kidal, *others = _places(gazetteer.lookup("Kidal"))
     assert (kidal.lat, kidal.lon, kidal.country, kidal.geonameid) == (18.44345, 1.40921, "ML", 2455290)
+    assert kidal.feature_code == "PPLA"  # the Sahel dumps' code; cities1000's position
+    assert {(e.feature, e.feature_code) for e in others} == {("H", "WAD"), ("A", "ADM2")}  # wadi, cercle
 
 
 def test_opening_again_is_fast(gazetteer) -> None:
@@ -47,8 +49,10 @@ def test_opening_again_is_fast(gazetteer) -> None:
 
 
 def test_alternate_names_and_spellings_find_the_same_place(gazetteer) -> None:
-    timbuktu = {e.geonameid for e in gazetteer.lookup("Tombouctou", country="ML")}
-    assert timbuktu == {e.geonameid for e in gazetteer.lookup("Timbuktu", country="ML")}
+    def towns(name):
+        return {e.geonameid for e in gazetteer.lookup(name, country="ML") if e.feature == "P"}
+
+    assert towns("Tombouctou") == towns("Timbuktu") == {2449067}
     assert _places(gazetteer.lookup("menaka", country="ML"))[0].name == "Ménaka"
 
 
@@ -129,3 +133,16 @@ def test_a_foreign_file_is_not_a_gazetteer(tmp_path) -> None:
     assert isinstance(StoreError("x"), OSError)
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(path).execute("select 1 from sqlite_master").fetchall()
+
+
+def test_the_sahel_dumps_are_embedded_with_every_feature_class(gazetteer) -> None:
+    (village,) = gazetteer.lookup("Ouatagouna")  # a village cities1000 lacks
+    assert (village.country, village.feature, village.feature_code) == ("ML", "P", "PPL")
+    sahel = gazetteer._db.execute(
+        "SELECT feature, count(*) FROM places WHERE country IN ('ML', 'BF', 'NE') GROUP BY feature"
+    ).fetchall()
+    counts = dict(sahel)
+    assert counts["P"] > 36_000
+    assert counts["H"] > 11_000  # wells, wadis, streams
+    assert counts["T"] > 5_000  # hills, dunes
+    assert len(gazetteer.regions("BF")) == 13  # regions once, from data/admin1.csv, not twice
