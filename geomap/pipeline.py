@@ -147,9 +147,11 @@ def import_files(
     harvested = (0, 0)
     if not all_events.empty:
         resolver = resolver or default_resolver()
+        flagged: list[str] = []
         if harvest:
-            harvested = harvest_places(all_events, gazetteer=resolver.gazetteer)
+            harvested = harvest_places(all_events, gazetteer=resolver.gazetteer, flagged=flagged)
         all_events, unresolved = geocode_events(all_events, resolver=resolver)
+        unresolved = flagged + unresolved
     summary = None
     if not all_events.empty and merge:
         summary = _merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
@@ -212,17 +214,22 @@ def _empty_evidence() -> pd.DataFrame:
     return empty_table(EVIDENCE_COLUMNS)
 
 
-def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, int]:
-    """Add the named, located rows of ``events`` to the gazetteer; returns (added, confirmed)."""
+def harvest_places(
+    events: pd.DataFrame, *, gazetteer: Gazetteer, flagged: list[str] | None = None
+) -> tuple[int, int]:
+    """Add the named, located rows of ``events`` to the gazetteer; returns (added, confirmed).
+
+    Rows whose point is outside their country or far from the known place of their name are not
+    learnt; why is appended to ``flagged`` (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
+    """
     located = events[events["location"].notna() & events["latitude"].notna()]
+    columns = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
     rows = []
-    for row in records(
-        located[["location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]]
-    ):
+    for row in records(located[[c for c in columns if c in located.columns]]):
         country = find_country(row["iso3"] or row["country"] or "")
         if country is not None:
             rows.append({**row, "country_code": country.iso2})
-    return gazetteer.harvest(rows)
+    return gazetteer.harvest(rows, flagged=flagged)
 
 
 def _read_input(path: Path, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None):

@@ -47,6 +47,8 @@ ADMIN1_FILE = DATA_DIR / "admin1.csv"
 SAHEL_FILE = DATA_DIR / "geonames_sahel.tsv.gz"
 SCHEMA_VERSION = "3"
 CONFIRM_KM = 10  # a table row this close to a known place of its name confirms it
+FLAG_KM = 50  # a table row this far from every known place of its name is flagged, not learnt
+BORDER_KM = 5  # a point this close outside its country's outline is still in it (outlines are 1:10m)
 ORIGIN_RANK = {"override": 4, "harvest": 3, "geonames-dump": 2, "embedded": 1}
 _SEPARATORS = str.maketrans({"'": " ", "’": " ", "`": " ", "-": " ", ".": " ", "_": " ", ",": " "})
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
@@ -213,13 +215,16 @@ class Gazetteer:
         self._fuzzy_keys.clear()
         self.generation += 1
 
-    def harvest(self, rows: Iterable[dict]) -> tuple[int, int]:
+    def harvest(self, rows: Iterable[dict], *, flagged: list[str] | None = None) -> tuple[int, int]:
         """Learn places from event-table rows located exactly (precision 1) at a named place.
 
         A row confirms a place of that name in that country within
         ``CONFIRM_KM``; otherwise it adds a ``harvest`` entry.  Rows located only
         near a place, or to a region or country (precision 2–4), teach nothing:
-        their coordinates are not the place's own.
+        their coordinates are not the place's own.  A row whose point is not in
+        its country (latitude and longitude swapped, a sign lost), or lies over
+        ``FLAG_KM`` from every known point of that name in that country, teaches
+        nothing either: it is flagged, and why is appended to ``flagged``.
 
         Returns
         -------
@@ -236,9 +241,15 @@ class Gazetteer:
             lat, lon = float(row["latitude"]), float(row["longitude"])
             key = (normalize_name(name), country)
             if key not in known:
-                known[key] = [(e.lat, e.lon) for e in self.lookup(name, country=country)]
+                known[key] = [(e.lat, e.lon) for e in self.lookup(name, country=country) if _is_point(e)]
             if any(distance_km(lat, lon, a, b) <= CONFIRM_KM for a, b in known[key]):
                 confirmed += 1
+                continue
+            why = _doubt(lat, lon, country, known[key])
+            if why:
+                if flagged is not None:
+                    label = f"{row['event_id']}: " if row.get("event_id") else ""
+                    flagged.append(f"{label}{name} ({country}) at {lat:g}, {lon:g} {why}: not learnt")
                 continue
             known[key].append((lat, lon))
             regions = [e for e in self.lookup(str(row.get("admin1") or ""), country=country) if e.is_region]
@@ -391,6 +402,28 @@ def read_overrides(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
             aliases = [a.strip() for a in (row.get("alternatenames") or "").split("|") if a.strip()]
             out.append((entry, aliases))
     return out
+
+
+def _is_point(entry: GazetteerEntry) -> bool:
+    """A place whose coordinates are its own (not a region, a district's or a stream's one spot)."""
+    return not entry.is_region and entry.geo_precision == 1 and entry.feature not in ("A", "H", "T")
+
+
+def _doubt(lat: float, lon: float, country: str, known: list[tuple[float, float]]) -> str:
+    """Why a harvested point is not to be trusted, or ""."""
+    from geomap.gazetteer.boundaries import country_at, distance_to_country  # it imports this module
+
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return "is outside the globe"
+    found = country_at(lat, lon)
+    if (found is None or found.iso2 != country) and distance_to_country(lat, lon, country) > BORDER_KM:
+        where = f"in {found.name}" if found else "in no country"
+        return f"is {where}, not in its country (latitude and longitude swapped?)"
+    if known:
+        nearest = min(distance_km(lat, lon, a, b) for a, b in known)
+        if nearest > FLAG_KM:
+            return f"is {nearest:.0f} km from every known place of that name in {country}"
+    return ""
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
