@@ -223,3 +223,9 @@ def test_a_river_is_never_the_country(resolver) -> None:
         "Diafarabé", context="Des pêcheurs ont été tués sur le fleuve Niger, près de Diafarabé."
     )
     assert (near.country, near.geo_precision) == ("ML", GeoPrecision.PLACE)
+
+
+def test_a_three_letter_village_is_not_a_country_code(resolver) -> None:
+    ala = resolver.resolve("Ala", context="Les habitants de Ala ont fui, au Burkina Faso.")
+    assert ala.country == "BF"  # not Åland (ALA)
+    assert resolver.resolve("MLI").geo_precision == GeoPrecision.COUNTRY  # a code in capitals still is

@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 FAR_FROM_REGION_KM = 700  # an entry this far from its own region's capital has suspect coordinates
 NAMESAKE_KM = 25  # candidates closer than this are one place (a town, its cercle, its wadi)
 AMBIGUOUS_MARGIN = 0.5  # a best score this close to a namesake's is a guess, not a choice
+NEAR_SCORE_KM = 150  # another place the text names this close counts for a candidate, more the closer
 NEAR_ANCHOR_KM = 50  # a fuzzy match this close to another place the text names is corroborated
 FAMOUS = (8, 10_000)  # a fuzzy match of a name this long onto a town this big stands on its own
 #: a populated place before a camp, a district, a locality, and those before streams, wadis and hills
@@ -154,6 +155,8 @@ class Resolver:
     def _as_country(self, mention: str, within: Country | None) -> Place | None:
         if _RIVER.search(mention):
             return None  # the Niger River runs through five countries and is none of them
+        if len(mention.strip()) <= 3 and not mention.isupper():
+            return None  # "Ala" is a village of Burkina Faso; "ALA" would be Åland's code
         named = find_country(mention)
         if named is None or (within is not None and within.iso2 != named.iso2):
             return None
@@ -292,8 +295,8 @@ class Resolver:
                 score -= 1.0
                 why.append("outside the region the text names")
         near = [_km(entry, a) for a in anchors]
-        if near and min(near) < 300:
-            score += 1.0 - min(near) / 300
+        if near and min(near) < NEAR_SCORE_KM:
+            score += 1.5 * (1.0 - min(near) / NEAR_SCORE_KM)
             why.append(f"{min(near):.0f} km from another place the text names")
         home = self._region_capital(entry)
         if home is not None and _km(entry, home) > FAR_FROM_REGION_KM:
