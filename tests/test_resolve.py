@@ -199,7 +199,7 @@ def test_a_fuzzy_match_alone_is_not_a_pin(resolver) -> None:
 
 def test_a_text_naming_no_country_stays_in_the_configured_countries(fresh_gazetteer, monkeypatch) -> None:
     anywhere = Resolver(fresh_gazetteer).resolve("Bama", context="The convoy left Bama on Sunday.")
-    assert anywhere is None  # Nigeria's Bama or Burkina Faso's: nothing in the text says which
+    assert (anywhere.country, anywhere.needs_review) == ("NG", True)  # a guess, for review: no country
     sahel = Resolver(fresh_gazetteer, countries=["BFA", "ML", "ne"])
     bama = sahel.resolve("Bama", context="The convoy left Bama on Sunday.")
     assert (bama.country, bama.geo_precision) == ("BF", GeoPrecision.PLACE)  # Bama, 31,000 people

@@ -14,7 +14,8 @@ How a mention is resolved (each step says why in ``Place.reason``):
    a cercle, a well, a wadi or a hill), not far from their own region's capital
    (GeoNames has entries with wrong coordinates), origin and population.
    Namesakes over 25 km apart that the text cannot tell apart are not guessed
-   between: the mention falls back to the area they share, for review.
+   between: the mention falls back to the area they share, for review (with
+   no country known at all, the likeliest is pinned, marked for review).
 3. No exact name: a spelling variant (Tombouctou/Tumbuktu, Aguelhoc) or a
    fuzzy match (rapidfuzz) within those countries.  It becomes a point only
    when the text corroborates it (the text also names the place exactly; it
@@ -172,7 +173,11 @@ class Resolver:
         how = "exact name match"
         if choice.rivals and choice.margin < AMBIGUOUS_MARGIN:
             why = f"{len(choice.rivals) + 1} places called {mention!r} the text does not tell apart"
-            return self._area(mention, choice, within, ctx, why=why)
+            if allowed:
+                return self._area(mention, choice, within, ctx, why=why)
+            # no country anywhere (text, caller, settings): no area to fall back to; the likeliest, for review
+            guess = self._pin(mention, choice, how=f"{how} (a guess: {why})", count=len(found))
+            return replace(guess, needs_review=True)
         return self._pin(mention, choice, how=how, count=len(found))
 
     def _approximate(
