@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
 from geomap.errors import GeomapError, RowProblem
 from geomap.extract.actors import ActorDictionary, default_actors
@@ -41,7 +42,7 @@ from geomap.schema import (
 )
 from geomap.sourcing.corroborate import grade_events, merge_reports
 from geomap.sourcing.registry import SourceRegistry, annotate_sources
-from geomap.store import Store, WriteSummary
+from geomap.store import EVENTS, Store, WriteSummary
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,8 @@ def import_files(
         The GeoPackage store to merge the events into.
     resolver
         The geocoder for rows with a place name but no coordinates; the embedded
-        offline gazetteer when omitted.
+        offline gazetteer when omitted, bounded to ``GEOMAP_COUNTRIES`` or, when that
+        is not set, to the countries of the events already in the store.
     progress
         Called after each file.
     registry
@@ -123,6 +125,7 @@ def import_files(
     """
     files = expand_inputs(paths)
     registry = registry or SourceRegistry.load()
+    resolver = resolver or _store_resolver(store)
     events, sources, evidence = [], [], []
     problems: list[RowProblem] = []
     file_errors: list[str] = []
@@ -208,6 +211,21 @@ def _merge_into(store: Store, events, evidence, sources, registry: SourceRegistr
     merged, moved = merge_reports(reports, cited, registry, sources=known)
     placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
     return store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
+
+
+def _store_resolver(store: Store) -> Resolver:
+    """The default resolver, bounded to the store's countries when the settings name none."""
+    resolver = default_resolver()
+    if resolver.countries or not store.exists():
+        return resolver
+    try:
+        codes = pyogrio.read_dataframe(store.path, layer=EVENTS, columns=["iso3"], read_geometry=False)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, KeyError):
+        return resolver  # not readable here: the store itself reports that when it is read
+    countries = [c for c in codes["iso3"].value_counts().index if find_country(str(c))]
+    if not countries:
+        return resolver
+    return Resolver(resolver.gazetteer, online=resolver.online, countries=countries)
 
 
 def _empty_evidence() -> pd.DataFrame:

@@ -229,3 +229,28 @@ def test_a_three_letter_village_is_not_a_country_code(resolver) -> None:
     ala = resolver.resolve("Ala", context="Les habitants de Ala ont fui, au Burkina Faso.")
     assert ala.country == "BF"  # not Åland (ALA)
     assert resolver.resolve("MLI").geo_precision == GeoPrecision.COUNTRY  # a code in capitals still is
+
+
+def test_an_import_geocodes_within_the_stores_countries(fresh_gazetteer, tmp_path, monkeypatch) -> None:
+    """A store of Malian events: a later row naming no country is not pinned to Nigeria's Bama."""
+    from geomap.geocode import resolve
+    from geomap.pipeline import _store_resolver, import_files
+    from geomap.store import Store
+
+    monkeypatch.delenv("GEOMAP_COUNTRIES", raising=False)
+    monkeypatch.setattr(resolve, "default_resolver", lambda: Resolver(fresh_gazetteer))
+    monkeypatch.setattr("geomap.pipeline.default_resolver", lambda: Resolver(fresh_gazetteer))
+    store = Store(tmp_path / "s.gpkg")
+    assert _store_resolver(store).countries == ()  # no store yet: nothing to bound by
+    table = tmp_path / "mali.csv"
+    table.write_text(
+        "event_date,event_type,country,location,latitude,longitude,source\n"
+        "2024-02-02,Battles,Mali,Kidal,18.44,1.41,Studio Tamani\n"
+        "2024-02-03,Battles,Burkina Faso,Djibo,14.10,-1.63,Studio Tamani\n",
+        encoding="utf-8",
+    )
+    import_files([table], store=store)
+    bounded = _store_resolver(store)
+    assert set(bounded.countries) == {"ML", "BF"}
+    bama = bounded.resolve("Bama", context="The convoy left Bama on Sunday.")
+    assert (bama.country, bama.needs_review) == ("BF", False)  # not Nigeria's, and not a guess
