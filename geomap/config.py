@@ -2,7 +2,7 @@
 
 Settings are frozen; build one with :func:`load_settings`, which reads the
 environment (``GEOMAP_STORE``, ``GEOMAP_HOME``, ``GEOMAP_ONLINE``,
-``GEOMAP_USER_AGENT``) and lets explicit arguments win.
+``GEOMAP_USER_AGENT``, ``GEOMAP_COUNTRIES``) and lets explicit arguments win.
 """
 
 from __future__ import annotations
@@ -29,8 +29,13 @@ class Settings:
     data_dir: Path = DATA_DIR
     online_geocoders: tuple[str, ...] = ()  # empty: offline only
     user_agent: str = ""
+    #: where the researcher works (ISO2/ISO3 codes): a text naming no country is geocoded within them
+    countries: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        for code in self.countries:
+            if not (code.isalpha() and len(code) in (2, 3)):
+                raise ConfigError(f"GEOMAP_COUNTRIES: {code!r} is not an ISO 3166 code (ML, BFA, NE…)")
         if self.online_geocoders and not self.user_agent.strip():
             raise ConfigError(
                 "online geocoders need a user agent that identifies you "
@@ -46,8 +51,14 @@ def load_settings(*, store: str | os.PathLike | None = None, **overrides: object
         "store": Path(store or env.get("GEOMAP_STORE") or DEFAULT_STORE),
         "online_geocoders": online,
         "user_agent": env.get("GEOMAP_USER_AGENT", ""),
+        "countries": parse_countries(env.get("GEOMAP_COUNTRIES", "")),
     }
     if env.get("GEOMAP_HOME"):
         values["home"] = Path(env["GEOMAP_HOME"])
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def parse_countries(text: str) -> tuple[str, ...]:
+    """Country codes from a comma-separated list ("ML, BFA,ne" → ("ML", "BFA", "NE"))."""
+    return tuple(c.strip().upper() for c in text.split(",") if c.strip())

@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import yaml
+import pyogrio
 
 from geomap.errors import GeomapError, InputError, RowProblem
 from geomap.extract.actors import ActorDictionary, default_actors
@@ -44,7 +45,7 @@ from geomap.schema import (
 from geomap.sourcing.corroborate import grade_events
 from geomap.sourcing.merging import CODED
 from geomap.sourcing.registry import SourceRegistry, annotate_sources
-from geomap.store import Store, WriteSummary
+from geomap.store import EVENTS, Store, WriteSummary
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,8 @@ def import_files(
         The GeoPackage store to merge the events into.
     resolver
         The geocoder for rows with a place name but no coordinates; the embedded
-        offline gazetteer when omitted.
+        offline gazetteer when omitted, bounded to ``GEOMAP_COUNTRIES`` or, when that
+        is not set, to the countries of the events already in the store.
     progress
         Called after each file.
     registry
@@ -135,6 +137,7 @@ def import_files(
     store.exists()  # a path that is not a geomap store is refused before any work
     files = expand_inputs(paths)
     registry = registry or SourceRegistry.load()
+    resolver = resolver or _store_resolver(store)
     events, sources, evidence = [], [], []
     problems: list[RowProblem] = []
     file_errors: list[str] = []
@@ -162,9 +165,11 @@ def import_files(
     harvested = (0, 0)
     if not all_events.empty:
         resolver = resolver or default_resolver()
+        flagged: list[str] = []
         if harvest:
-            harvested = harvest_places(all_events, gazetteer=resolver.gazetteer)
+            harvested = harvest_places(all_events, gazetteer=resolver.gazetteer, flagged=flagged)
         all_events, unresolved = geocode_events(all_events, resolver=resolver)
+        unresolved = flagged + unresolved
     summary = merging = None
     if not all_events.empty and merge:
         with store.lock():  # the merge starts from what is committed, and nobody writes in between
@@ -194,21 +199,41 @@ def _with_dataset(events: gpd.GeoDataFrame, fmt: str) -> gpd.GeoDataFrame:
     return events.assign(dataset=events["dataset"].where(~coded, DATASETS.get(fmt, "native")))
 
 
+def _store_resolver(store: Store) -> Resolver:
+    """The default resolver, bounded to the store's countries when the settings name none."""
+    resolver = default_resolver()
+    if resolver.countries or not store.exists():
+        return resolver
+    try:
+        codes = pyogrio.read_dataframe(store.path, layer=EVENTS, columns=["iso3"], read_geometry=False)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, KeyError):
+        return resolver  # not readable here: the store itself reports that when it is read
+    countries = [c for c in codes["iso3"].value_counts().index if find_country(str(c))]
+    if not countries:
+        return resolver
+    return Resolver(resolver.gazetteer, online=resolver.online, countries=countries)
+
+
 def _empty_evidence() -> pd.DataFrame:
     return empty_table(EVIDENCE_COLUMNS)
 
 
-def harvest_places(events: pd.DataFrame, *, gazetteer: Gazetteer) -> tuple[int, int]:
-    """Add the named, located rows of ``events`` to the gazetteer; returns (added, confirmed)."""
+def harvest_places(
+    events: pd.DataFrame, *, gazetteer: Gazetteer, flagged: list[str] | None = None
+) -> tuple[int, int]:
+    """Add the named, located rows of ``events`` to the gazetteer; returns (added, confirmed).
+
+    Rows whose point is outside their country or far from the known place of their name are not
+    learnt; why is appended to ``flagged`` (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
+    """
     located = events[events["location"].notna() & events["latitude"].notna()]
+    columns = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
     rows = []
-    for row in records(
-        located[["location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]]
-    ):
+    for row in records(located[[c for c in columns if c in located.columns]]):
         country = find_country(row["iso3"] or row["country"] or "")
         if country is not None:
             rows.append({**row, "country_code": country.iso2})
-    return gazetteer.harvest(rows)
+    return gazetteer.harvest(rows, flagged=flagged)
 
 
 #: what reading a file can raise besides our own errors: the OS, parsers (csv, JSON, YAML, GDAL), codecs

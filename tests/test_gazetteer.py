@@ -33,8 +33,10 @@ def _places(entries):
 def test_it_holds_cities1000_and_lives_in_geomap_home(gazetteer, geomap_home) -> None:
     assert len(gazetteer) > 150_000
     assert gazetteer.path == default_path() == geomap_home / "gazetteer.sqlite"
-    (kidal,) = _places(gazetteer.lookup("Kidal"))
+    kidal, *others = _places(gazetteer.lookup("Kidal"))
     assert (kidal.lat, kidal.lon, kidal.country, kidal.geonameid) == (18.44345, 1.40921, "ML", 2455290)
+    assert kidal.feature_code == "PPLA"  # the Sahel dumps' code; cities1000's position
+    assert {(e.feature, e.feature_code) for e in others} == {("H", "WAD"), ("A", "ADM2")}  # wadi, cercle
 
 
 def test_opening_again_is_fast(gazetteer) -> None:
@@ -47,8 +49,10 @@ def test_opening_again_is_fast(gazetteer) -> None:
 
 
 def test_alternate_names_and_spellings_find_the_same_place(gazetteer) -> None:
-    timbuktu = {e.geonameid for e in gazetteer.lookup("Tombouctou", country="ML")}
-    assert timbuktu == {e.geonameid for e in gazetteer.lookup("Timbuktu", country="ML")}
+    def towns(name):
+        return {e.geonameid for e in gazetteer.lookup(name, country="ML") if e.feature == "P"}
+
+    assert towns("Tombouctou") == towns("Timbuktu") == {2449067}
     assert _places(gazetteer.lookup("menaka", country="ML"))[0].name == "Ménaka"
 
 
@@ -129,3 +133,73 @@ def test_a_foreign_file_is_not_a_gazetteer(tmp_path) -> None:
     assert isinstance(StoreError("x"), OSError)
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(path).execute("select 1 from sqlite_master").fetchall()
+
+
+def test_the_sahel_dumps_are_embedded_with_every_feature_class(gazetteer) -> None:
+    (village,) = gazetteer.lookup("Ouatagouna")  # a village cities1000 lacks
+    assert (village.country, village.feature, village.feature_code) == ("ML", "P", "PPL")
+    sahel = gazetteer._db.execute(
+        "SELECT feature, count(*) FROM places WHERE country IN ('ML', 'BF', 'NE') GROUP BY feature"
+    ).fetchall()
+    counts = dict(sahel)
+    assert counts["P"] > 36_000
+    assert counts["H"] > 11_000  # wells, wadis, streams
+    assert counts["T"] > 5_000  # hills, dunes
+    assert len(gazetteer.regions("BF")) == 13  # regions once, from data/admin1.csv, not twice
+
+
+def test_a_harvested_point_outside_its_country_is_flagged_not_learnt(fresh_gazetteer) -> None:
+    """An ACLED-like row for Ménaka with latitude and longitude swapped: a point in the Gulf of Guinea."""
+    before = len(fresh_gazetteer)
+    flagged: list[str] = []
+    rows = [
+        {"event_id": event_id, "location": name, "country_code": "ML", "latitude": lat, "longitude": lon}
+        for event_id, name, lat, lon in [
+            ("MLI1", "Ménaka", 2.27, 15.92),
+            ("MLI2", "Kidal", 1.41, 18.44),
+            ("MLI3", "Ménaka", 15.92, 2.40),
+        ]
+    ]
+    assert fresh_gazetteer.harvest(rows, flagged=flagged) == (0, 1)  # the right row confirms Ménaka
+    assert len(fresh_gazetteer) == before
+    assert flagged[0].startswith("MLI1: Ménaka (ML) at 2.27, 15.92 is in Cameroon, not in its country")
+    assert flagged[1].startswith("MLI2: Kidal (ML) at 1.41, 18.44 is in Democratic Republic of the Congo")
+    assert all(f.endswith("not learnt") for f in flagged)
+    from geomap.geocode import Resolver
+
+    place = Resolver(fresh_gazetteer).resolve("Kidal", context="au Mali")
+    assert (round(place.lat), round(place.lon)) == (18, 1)  # nothing learnt moved Kidal
+
+
+def test_a_harvested_point_far_from_the_known_place_is_flagged(fresh_gazetteer) -> None:
+    flagged: list[str] = []
+    far = {"location": "Tessalit", "country_code": "ML", "latitude": 17.0, "longitude": -4.0}  # in Mali
+    near = {"location": "Tessalit", "country_code": "ML", "latitude": 20.45, "longitude": 1.0}  # 28 km
+    unknown = {"location": "Tin Akof Est", "country_code": "ML", "latitude": 15.9, "longitude": 0.9}
+    assert fresh_gazetteer.harvest([far, near, unknown], flagged=flagged) == (2, 0)
+    (why,) = flagged
+    assert "km from every known place of that name in ML" in why
+    learnt = [e for e in fresh_gazetteer.lookup("Tessalit") if e.origin == "harvest"]
+    assert [(e.lat, e.lon) for e in learnt] == [(20.45, 1.0)]
+    border = {"location": "Labbezanga", "country_code": "NE", "latitude": 14.95, "longitude": 0.70}
+    assert fresh_gazetteer.harvest([border], flagged=flagged) == (1, 0)  # 2 km into Mali: on the border
+    assert len(flagged) == 1
+
+
+def test_an_import_reports_the_rows_it_did_not_learn(fresh_gazetteer, tmp_path) -> None:
+    from geomap.geocode import Resolver
+    from geomap.pipeline import import_files
+    from geomap.store import Store
+
+    table = tmp_path / "swapped.csv"
+    table.write_text(
+        "event_date,event_type,country,admin1,location,latitude,longitude,source\n"
+        "2024-02-02,Battles,Mali,Ménaka,Ménaka,2.4,15.9,Studio Tamani\n"
+        "2024-02-03,Battles,Mali,Gao,Tinkarène-Est,16.51,0.98,Studio Tamani\n",
+        encoding="utf-8",
+    )
+    report = import_files([table], store=Store(tmp_path / "s.gpkg"), resolver=Resolver(fresh_gazetteer))
+    assert report.harvested == (1, 0)  # Tinkarène-Est learnt; Ménaka neither learnt nor confirmed
+    (note,) = [n for n in report.unresolved if "not learnt" in n]
+    assert "Ménaka (ML) at 2.4, 15.9 is in Cameroon" in note
+    assert all(e.origin != "harvest" for e in fresh_gazetteer.lookup("Ménaka"))

@@ -33,7 +33,12 @@ def test_import_txt_and_zip_then_resolve(fresh_gazetteer, tmp_path) -> None:
     assert fresh_gazetteer.counts()["geonames-dump"] == 5
     place = Resolver(fresh_gazetteer).resolve("N'Tahaka", context="an attack in Mali")
     assert (place.name, place.origin, place.lat) == ("Intahaka", "geonames-dump", 16.61667)
-    assert Resolver(fresh_gazetteer).resolve("Adrar des Iforas", country="ML").name == "Adrar des Ifoghas"
+    assert (
+        Resolver(fresh_gazetteer)
+        .resolve("Adrar des Iforas", country="ML", context="dans la région de Kidal")
+        .name
+        == "Adrar des Ifoghas"
+    )
 
 
 def test_a_malformed_line_names_file_and_line(tmp_path) -> None:
@@ -62,3 +67,19 @@ def test_gazetteer_add_downloads_and_imports(fresh_gazetteer, dump_server) -> No
     assert fresh_gazetteer.lookup("Tarkint")[0].origin == "geonames-dump"
     with pytest.raises(GeocoderUnavailableError, match=r"NE\.zip"):
         download_dumps(["NE"], gazetteer=fresh_gazetteer, base_url=dump_server)  # 404
+
+
+def test_compact_table_keeps_what_the_index_needs(tmp_path) -> None:
+    from geomap.gazetteer.geonames import compact_dumps, read_compact
+
+    out = tmp_path / "sahel.tsv.gz"
+    assert compact_dumps([DUMP], out) == 5
+    entries = {e.name: (e, aliases) for e, aliases in read_compact(out)}
+    wadi, aliases = entries["Oued Tilemsi"]
+    assert (wadi.feature, wadi.feature_code, wadi.admin1, wadi.origin) == ("H", "WAD", "09", "embedded")
+    assert wadi.geo_precision == 2  # a wadi's point is one spot along it: "near", never exact
+    assert "Vallee du Tilemsi" in aliases
+    assert entries["Intahaka"][0].geo_precision == 1
+    (tmp_path / "bad.tsv.gz").write_bytes(__import__("gzip").compress(b"name\tlat\n"))
+    with pytest.raises(InputError, match=r"bad.tsv.gz:1: header"):
+        list(read_compact(tmp_path / "bad.tsv.gz"))

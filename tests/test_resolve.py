@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geomap.errors import ConfigError
 from geomap.gazetteer.boundaries import country_at
+from geomap.gazetteer.index import GazetteerEntry
 from geomap.geocode import Resolver, geocode_events
 from geomap.model import GeoPrecision
 from geomap.schema import validate
@@ -41,8 +43,8 @@ def test_spellings_resolve_to_one_place(resolver) -> None:
         resolver.resolve("Ménaka", country="ML").geonameid
         == resolver.resolve("Menaka", country="ML").geonameid
     )
-    assert resolver.resolve("Aguelhoc", context="Mali").name == "Aguelhok"
-    assert resolver.resolve("Tessalitt", context="in Mali").name == "Tessalit"
+    assert resolver.resolve("Aguelhoc", context="dans la région de Kidal, au Mali").name == "Aguelhok"
+    assert resolver.resolve("Tessalitt", context="in the Kidal region of Mali").name == "Tessalit"
 
 
 def test_gao_in_a_malian_text_is_never_elsewhere(resolver) -> None:
@@ -50,7 +52,9 @@ def test_gao_in_a_malian_text_is_never_elsewhere(resolver) -> None:
     assert country_at(place.lat, place.lon).iso3 == "MLI"
     assert any("BF" in name for name, _ in place.candidates)
     ruled_out = resolver.resolve("Gao", country="Mali").candidates
-    assert [why for _, why in ruled_out] == ["outside the document's countries"]  # kept, with the reason
+    outside = [name for name, why in ruled_out if why == "outside the document's countries"]
+    assert outside  # kept, with the reason
+    assert all("(ML," not in name for name in outside)
     burkina = resolver.resolve("Gao", context="Des soldats ont été tués au Burkina Faso.")
     assert burkina.country == "BF"  # the document's country decides, not population
 
@@ -76,13 +80,23 @@ def test_missing_places_fall_back_to_what_the_text_establishes(resolver) -> None
     assert "not in the gazetteer" in in_country.reason
     assert resolver.resolve("Tinkarène-Ouest") is None  # the text establishes nothing
     paris = resolver.resolve("Paris", context="An attack in Mali")
-    assert paris.geo_precision == 4
-    assert "only outside Mali" in paris.reason
+    assert (paris.geo_precision, paris.country, paris.needs_review) == (4, "ML", True)
+    assert "not corroborated" in paris.reason  # the hamlet "Pari" is kept as a candidate, not pinned
+    assert any(name.startswith("Pari (ML") for name, _ in paris.candidates)
 
 
-def test_suspect_coordinates_are_not_pinned(resolver) -> None:
-    """GeoNames puts a 'Bamba' of the Gao region 1,000 km away, in the far south: geomap will not pin it."""
+def test_the_region_picks_among_namesakes(resolver) -> None:
+    """Mali has three villages called Bamba (and a stream); the Gao region names the one on the river."""
     place = resolver.resolve("Bamba", country="Mali", context="in the Gao region")
+    assert (place.lat, place.lon, place.geo_precision) == (17.03358, -1.40381, GeoPrecision.PLACE)
+    assert "in the region the text names" in place.reason
+
+
+def test_suspect_coordinates_are_not_pinned(fresh_gazetteer) -> None:
+    """An entry filed under the Gao region (admin1 09) but placed 1,000 km away, in the far south."""
+    bad = GazetteerEntry(None, "Tin Adjar", 11.0, -7.5, "ML", admin1="09", origin="geonames-dump")
+    fresh_gazetteer.add([(bad, [])])
+    place = Resolver(fresh_gazetteer).resolve("Tin Adjar", country="Mali", context="in the Gao region")
     assert place.geo_precision == GeoPrecision.ADMIN1
     assert place.admin1 == "Gao"
 
@@ -140,3 +154,103 @@ def test_imported_boundaries_decide_region_membership(resolver, tmp_path, monkey
     fresh = Resolver(resolver.gazetteer)
     inside = fresh.resolve("Intadeyni", context="in the Kidal region of Mali")
     assert "in the region the text names" in inside.reason
+
+
+# --- the Sahel gazetteer: short names, namesakes, fuzzy matches, the researcher's countries ---
+
+
+def test_a_town_beats_its_stream_hill_and_cercle(resolver) -> None:
+    tessalit = resolver.resolve("Tessalit", context="Rockets hit the camp at Tessalit, Mali.")
+    assert (tessalit.geo_precision, tessalit.geonameid) == (GeoPrecision.PLACE, 2449893)  # the town
+    assert any("WAD" in why or "Tessalit (ML, 20.271" in name for name, why in tessalit.candidates)
+
+
+def test_the_seat_of_a_cercle_beats_hamlets_of_its_name(resolver) -> None:
+    bourem = resolver.resolve("Bourem", context="Des hommes armés ont attaqué Bourem, au Mali.")
+    assert (round(bourem.lat, 2), round(bourem.lon, 2)) == (16.95, -0.35)
+
+
+def test_short_namesakes_the_text_cannot_tell_apart_are_not_guessed(resolver) -> None:
+    """Mali has three villages called Dogo, 200–500 km apart, none counted or a seat."""
+    dogo = resolver.resolve("Dogo", context="Gunmen killed five people in Dogo, Mali, on Sunday.")
+    assert (dogo.geo_precision, dogo.country, dogo.needs_review) == (GeoPrecision.COUNTRY, "ML", True)
+    assert sum(name.startswith("Dogo (ML") for name, _ in dogo.candidates) == 3  # kept for review
+    in_region = resolver.resolve("Dogo", context="Des villageois ont fui Dogo, dans la région de Sikasso.")
+    assert in_region.geo_precision == GeoPrecision.PLACE  # the one Dogo of the Sikasso region
+    assert "in the region the text names" in in_region.reason
+
+
+def test_a_fuzzy_match_alone_is_not_a_pin(resolver) -> None:
+    """'Tassalit' is one letter from Tassaliout, a village 230 km south of Tessalit: not a pin on its own."""
+    alone = resolver.resolve("Tassalit", context="The base at Tassalit, in Mali, was shelled.")
+    assert (alone.geo_precision, alone.needs_review) == (GeoPrecision.COUNTRY, True)
+    assert "not corroborated" in alone.reason
+    assert alone.candidates[0][0].startswith("Tassaliout (ML")  # kept for review
+    variant = resolver.resolve("Tessalitt", context="The base at Tessalitt, in Mali, was shelled.")
+    assert variant.geo_precision == GeoPrecision.COUNTRY
+    backed = resolver.resolve("Tessalitt", context="The base at Tessalitt, Kidal region, was shelled.")
+    assert (backed.geonameid, backed.geo_precision) == (2449893, GeoPrecision.PLACE)
+    assert backed.confidence < 1.0
+    named = resolver.resolve("Kidall", context="Rockets hit Kidal on Monday; in Kidall, two died (Mali).")
+    assert named.geo_precision == GeoPrecision.PLACE  # the text also names Kidal exactly
+    elsewhere = resolver.resolve("Tessalitt", context="Rockets hit Tessalitt in the Gao region of Mali.")
+    assert (elsewhere.geo_precision, elsewhere.admin1) == (GeoPrecision.ADMIN1, "Gao")
+
+
+def test_a_text_naming_no_country_stays_in_the_configured_countries(fresh_gazetteer, monkeypatch) -> None:
+    anywhere = Resolver(fresh_gazetteer).resolve("Bama", context="The convoy left Bama on Sunday.")
+    assert (anywhere.country, anywhere.needs_review) == ("NG", True)  # a guess, for review: no country
+    sahel = Resolver(fresh_gazetteer, countries=["BFA", "ML", "ne"])
+    bama = sahel.resolve("Bama", context="The convoy left Bama on Sunday.")
+    assert (bama.country, bama.geo_precision) == ("BF", GeoPrecision.PLACE)  # Bama, 31,000 people
+    assert sahel.resolve("Lagos", context="A march in Lagos.") is None  # never pinned outside them
+    monkeypatch.setenv("GEOMAP_COUNTRIES", "ML, BF")
+    from geomap.config import load_settings
+
+    assert load_settings().countries == ("ML", "BF")
+    monkeypatch.setenv("GEOMAP_COUNTRIES", "Mali1")
+    with pytest.raises(ConfigError, match="GEOMAP_COUNTRIES: 'MALI1'"):
+        load_settings()
+    with pytest.raises(ConfigError, match="'Atlantis'"):
+        Resolver(fresh_gazetteer, countries=["Atlantis"])
+
+
+def test_a_river_is_never_the_country(resolver) -> None:
+    river = resolver.resolve("Niger River", context="Boats on the Niger River near Mopti, Mali.")
+    assert (river.country, river.geo_precision) == ("ML", GeoPrecision.COUNTRY)
+    assert resolver.resolve("le fleuve Niger") is None  # no country, and no place the text establishes
+    near = resolver.resolve(
+        "Diafarabé", context="Des pêcheurs ont été tués sur le fleuve Niger, près de Diafarabé."
+    )
+    assert (near.country, near.geo_precision) == ("ML", GeoPrecision.PLACE)
+
+
+def test_a_three_letter_village_is_not_a_country_code(resolver) -> None:
+    ala = resolver.resolve("Ala", context="Les habitants de Ala ont fui, au Burkina Faso.")
+    assert ala.country == "BF"  # not Åland (ALA)
+    assert resolver.resolve("MLI").geo_precision == GeoPrecision.COUNTRY  # a code in capitals still is
+
+
+def test_an_import_geocodes_within_the_stores_countries(fresh_gazetteer, tmp_path, monkeypatch) -> None:
+    """A store of Malian events: a later row naming no country is not pinned to Nigeria's Bama."""
+    from geomap.geocode import resolve
+    from geomap.pipeline import _store_resolver, import_files
+    from geomap.store import Store
+
+    monkeypatch.delenv("GEOMAP_COUNTRIES", raising=False)
+    monkeypatch.setattr(resolve, "default_resolver", lambda: Resolver(fresh_gazetteer))
+    monkeypatch.setattr("geomap.pipeline.default_resolver", lambda: Resolver(fresh_gazetteer))
+    store = Store(tmp_path / "s.gpkg")
+    assert _store_resolver(store).countries == ()  # no store yet: nothing to bound by
+    table = tmp_path / "mali.csv"
+    table.write_text(
+        "event_date,event_type,country,location,latitude,longitude,source\n"
+        "2024-02-02,Battles,Mali,Kidal,18.44,1.41,Studio Tamani\n"
+        "2024-02-03,Battles,Burkina Faso,Djibo,14.10,-1.63,Studio Tamani\n",
+        encoding="utf-8",
+    )
+    import_files([table], store=store)
+    bounded = _store_resolver(store)
+    assert set(bounded.countries) == {"ML", "BF"}
+    bama = bounded.resolve("Bama", context="The convoy left Bama on Sunday.")
+    assert (bama.country, bama.needs_review) == ("BF", False)  # not Nigeria's, and not a guess

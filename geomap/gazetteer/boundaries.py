@@ -114,6 +114,18 @@ def country_at(lat: float, lon: float) -> Country | None:
     return find_country(frame["iso3"].iloc[int(hits[0])])
 
 
+def distance_to_country(lat: float, lon: float, country: str) -> float:
+    """Kilometres from (lat, lon) to the outline of ``country`` (name or code): 0 inside, inf if unknown."""
+    known = find_country(country)
+    frame = country_boundaries()
+    rows = frame[frame["iso3"] == known.iso3] if known else frame.iloc[0:0]
+    if rows.empty:
+        return float("inf")
+    here = point(lat, lon)
+    degrees = min(float(shape.distance(here)) for shape in rows.geometry)  # shapely: plain degrees
+    return degrees * 111.0  # an upper bound: a degree of longitude shrinks away from the equator
+
+
 ADMIN1_LAYER = "admin1"
 
 

@@ -1,16 +1,22 @@
 """GeoNames dump files: import a downloaded one, or download the per-country files when online.
 
-A dump (``ML.zip``, ``allCountries.zip`` or the ``.txt`` inside) is a
+A dump (``ML.zip``, ``allCountries.zip``, the ``.txt`` inside, or that ``.txt`` gzipped) is a
 tab-separated table of 19 columns: geonameid, name, asciiname, alternatenames
 (comma-separated), latitude, longitude, feature class, feature code, country
 code, cc2, admin1 … admin4 codes, population, elevation, dem, timezone,
 modification date.  Every feature class is kept (villages, wells, wadis,
 hills…), each with its alternate names, as origin ``geonames-dump``.
+
+The dumps of Mali, Burkina Faso and Niger ship with geomap, compacted by
+:func:`compact_dumps` into ``data/geonames_sahel.tsv.gz`` (ten columns, Latin
+alternate names only, no country or first-level region rows: those come from
+``data/admin1.csv``) and read by :func:`read_compact` into the embedded index.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import logging
 import os
@@ -23,13 +29,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from geomap.errors import GeocoderUnavailableError, InputError
-from geomap.gazetteer.index import Gazetteer, GazetteerEntry
+from geomap.gazetteer.index import Gazetteer, GazetteerEntry, indexable, normalize_name
 
 log = logging.getLogger(__name__)
 
 DUMP_URL = "https://download.geonames.org/export/dump/"
 COLUMNS = 19
 _BATCH = 20_000
+COMPACT_COLUMNS = (
+    "geonameid", "name", "lat", "lon", "feature", "feature_code", "country", "admin1", "population",
+    "alternatenames",
+)  # fmt: skip
+_LEFT_OUT = {"ADM1", "PCLI"}  # regions and countries come from data/admin1.csv and Natural Earth
+#: feature codes whose GeoNames point is one spot on a line or an area (a stream, a valley, a district):
+#: geomap places an event "near" it (precision 2), never exactly at it
+AREA_CODES = frozenset(
+    ["ADM2", "ADM3", "ADM4", "ADMD", "STM", "STMI", "STMX", "STMS", "WAD", "WADS", "WADX", "VAL", "VALS",
+     "VALX", "AREA", "RGN", "RGNL", "ERG", "DUNE", "MTS", "HLLS", "PLN", "PLAT", "DPR", "BSNU", "LK", "LKS",
+     "LKI", "LKN", "LKSI", "WTLD", "WTLDI", "MRSH", "MRSHN", "SWMP", "FLLS", "RDGE", "SCRP", "FRST", "RESF",
+     "RESW", "RESV", "PRK", "SBED", "INLT", "CHN", "ISL", "ISLS"]
+)  # fmt: skip
 
 
 def read_dump(
@@ -67,7 +86,7 @@ def _entry(cells: list[str], path: Path, line: int) -> GazetteerEntry:
 
 
 class _open_text:
-    """The dump's text, from a .txt file or the .txt inside a .zip."""
+    """The dump's text, from a .txt file, a gzipped one, or the .txt inside a .zip."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -83,6 +102,8 @@ class _open_text:
             if not names:
                 raise InputError(f"{self.path}: no GeoNames .txt table inside the archive")
             self._handle = io.TextIOWrapper(self._archive.open(names[0]), encoding="utf-8", newline="")
+        elif self.path.suffix == ".gz":
+            self._handle = gzip.open(self.path, "rt", encoding="utf-8", newline="")
         else:
             self._handle = self.path.open(encoding="utf-8", newline="")
         return self._handle
@@ -125,3 +146,68 @@ def download_dumps(
                 raise GeocoderUnavailableError(f"cannot download {url}: {err}") from err
             imported[name] = import_dump(target, gazetteer=gazetteer)
     return imported
+
+
+def compact_dumps(paths: list[Path], out: Path) -> int:
+    """Write GeoNames dumps (``.txt``, ``.txt.gz`` or ``.zip``) as one compact gzip table; rows written.
+
+    Kept: :data:`COMPACT_COLUMNS`; alternate names that :func:`~geomap.gazetteer.index.indexable`
+    accepts, one per normalized spelling.  The file is written whole or not at all.
+    """
+    tmp = out.with_name(out.name + ".tmp")
+    written = 0
+    with gzip.open(tmp, "wt", encoding="utf-8", newline="", compresslevel=9) as handle:
+        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
+        writer.writerow(COMPACT_COLUMNS)
+        for path in paths:
+            for entry, aliases in read_dump(path):
+                if entry.feature_code in _LEFT_OUT:
+                    continue
+                writer.writerow(_compact_row(entry, aliases))
+                written += 1
+    os.replace(tmp, out)
+    return written
+
+
+def _compact_row(entry: GazetteerEntry, aliases: list[str]) -> list[object]:
+    seen, kept = {normalize_name(entry.name)}, []
+    for alias in aliases:
+        key = normalize_name(alias)
+        if key not in seen and indexable(alias) and "|" not in alias and "http" not in alias:
+            seen.add(key)
+            kept.append(alias)
+    return [
+        entry.geonameid, entry.name, f"{entry.lat:.5f}", f"{entry.lon:.5f}", entry.feature,
+        entry.feature_code, entry.country, entry.admin1, entry.population, "|".join(kept),
+    ]  # fmt: skip
+
+
+def read_compact(path: Path) -> Iterator[tuple[GazetteerEntry, list[str]]]:
+    """Entries of a table written by :func:`compact_dumps`, as origin ``embedded``."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if tuple(next(reader, ())) != COMPACT_COLUMNS:
+            raise InputError(f"{path}:1: header: not a compact GeoNames table")
+        for line, cells in enumerate(reader, start=2):
+            try:
+                geonameid, name, lat, lon, feature, code, country, admin1, population, aliases = cells
+                entry = GazetteerEntry(
+                    int(geonameid), name, float(lat), float(lon), country, admin1=admin1, feature=feature,
+                    population=int(population or 0), feature_code=code,
+                    geo_precision=2 if code in AREA_CODES else 1,
+                )  # fmt: skip
+            except ValueError as err:
+                raise InputError(f"{path}:{line}: not a compact GeoNames row: {err}") from err
+            yield entry, aliases.split("|") if aliases else []
+
+
+def main() -> None:  # pragma: no cover - run by the developers to refresh data/geonames_sahel.tsv.gz
+    """``python -m geomap.gazetteer.geonames DUMP... OUT``: compact GeoNames dumps for embedding."""
+    import sys
+
+    *sources, target = sys.argv[1:]
+    log.warning("wrote %d places to %s", compact_dumps([Path(s) for s in sources], Path(target)), target)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

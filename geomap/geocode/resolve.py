@@ -3,16 +3,26 @@
 How a mention is resolved (each step says why in ``Place.reason``):
 
 1. "X region" / "région de X" → the first-level region (precision 3);
-   a country name → the country (precision 4).
+   a country name → the country (precision 4), unless it names a river
+   ("the Niger River", "le fleuve Niger" is never the country).
 2. Exact names (accents, case, apostrophes and hyphens ignored) in the
    gazetteer.  Candidates outside the country the caller gives, or outside the
-   countries the document names, are ruled out: geomap never pins a namesake
-   somewhere else.  The rest are scored: in the document's region, near the
-   other places it names, not far from their own region's capital (GeoNames has
-   entries with wrong coordinates), origin (override, harvest) and population.
+   countries the document names, or (when it names none) outside the countries
+   the researcher configured (``GEOMAP_COUNTRIES``), are ruled out: geomap never
+   pins a namesake somewhere else.  The rest are scored: in the document's
+   region, near the other places it names, the kind of feature (a town before
+   a cercle, a well, a wadi or a hill), not far from their own region's capital
+   (GeoNames has entries with wrong coordinates), origin and population.
+   Namesakes over 25 km apart that the text cannot tell apart are not guessed
+   between: the mention falls back to the area they share, for review (with
+   no country known at all, the likeliest is pinned, marked for review).
 3. No exact name: a spelling variant (Tombouctou/Tumbuktu, Aguelhoc) or a
-   fuzzy match (rapidfuzz) within the document's countries, with a penalty, so
-   it never beats an exact match.
+   fuzzy match (rapidfuzz) within those countries.  It becomes a point only
+   when the text corroborates it (the text also names the place exactly; it
+   lies within 50 km of another place the text names; or, for a
+   transliteration, in the region the text names), or when a long name (8
+   letters or more) matches a town of 10,000 people or more; otherwise the
+   area the text establishes, with the candidate kept for review.
 4. Nothing: the region or the country the text establishes, with precision 3
    or 4 and the reason, for review.  ``None`` only when the text establishes
    no place at all.
@@ -27,22 +37,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import geopandas as gpd
-import pandas as pd
-from rapidfuzz import fuzz, process
-
 from geomap.config import load_settings
-from geomap.errors import GeocoderError
+from geomap.errors import ConfigError, GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
-from geomap.geocode.context import DocumentContext, read_context, region_context, region_named
-from geomap.model import GeoPrecision, Place
-from geomap.schema import WGS84, point
+from geomap.geocode.context import DocumentContext, read_context, region_named
+from geomap.geocode.places import country_place, entry_place, label
+from geomap.geocode.variants import NameVariants
+from geomap.model import Place
+from geomap.schema import point
 
 log = logging.getLogger(__name__)
 
-FUZZY_CUTOFF = 85  # rapidfuzz ratio, 0–100; only within the document's countries, and penalised
 FAR_FROM_REGION_KM = 700  # an entry this far from its own region's capital has suspect coordinates
+NAMESAKE_KM = 25  # candidates closer than this are one place (a town, its cercle, its wadi)
+AMBIGUOUS_MARGIN = 0.5  # a best score this close to a namesake's is a guess, not a choice
+NEAR_SCORE_KM = 150  # another place the text names this close counts for a candidate, more the closer
+NEAR_ANCHOR_KM = 50  # a fuzzy match this close to another place the text names is corroborated
+FAMOUS = (8, 10_000)  # a fuzzy match of a name this long onto a town this big stands on its own
+#: a populated place before a camp, a district, a locality, and those before streams, wadis and hills
+FEATURE_SCORE = {"P": 1.0, "S": 0.3, "A": 0.2, "L": -0.5}
+_OTHER_FEATURE = -1.0
+#: the seat of a region or cercle is the place a bare name in the news means, before a hamlet of that name
+SEAT_SCORE = {"PPLC": 1.0, "PPLA": 1.0, "PPLA2": 0.6, "PPLA3": 0.4, "PPLA4": 0.3}
+_RIVER = re.compile(r"\b(?:river|fleuve|rivi[eè]re)\b", re.IGNORECASE)
 _REGION_WORDS = re.compile(
     r"^(?:(?:the\s+)?(?P<a>.+?)\s+(?:region|province)"
     r"|(?:région|province|region)\s+(?:de\s+|du\s+|d['’]\s*|of\s+)?(?P<b>.+))$",
@@ -55,20 +73,40 @@ class _Scored:
     entry: GazetteerEntry
     score: float
     why: tuple[str, ...]
+    in_region: bool = False  # inside a region the text names
+    near_km: float | None = None  # distance to the nearest other place the text names
+
+
+@dataclass(frozen=True)
+class _Choice:
+    best: _Scored
+    rivals: tuple[_Scored, ...]  # other candidates over NAMESAKE_KM from the best, best first
+    rejected: tuple[tuple[str, str], ...]  # every other candidate, and why not
+
+    @property
+    def margin(self) -> float:
+        return self.best.score - self.rivals[0].score if self.rivals else 3.0
 
 
 class Resolver:
-    """Place mentions → places, from an injected gazetteer (STYLE.md: the parser does not build its own)."""
+    """Place mentions → places, from an injected gazetteer (STYLE.md: the parser does not build its own).
 
-    def __init__(self, gazetteer: Gazetteer, *, online: Sequence[object] = ()) -> None:
+    ``countries`` (ISO2 or ISO3 codes, or names) are where the researcher works:
+    a text that names no country is resolved within them only.
+    """
+
+    def __init__(
+        self, gazetteer: Gazetteer, *, online: Sequence[object] = (), countries: Sequence[str] = ()
+    ) -> None:
         self.gazetteer = gazetteer
         self.online = list(online)  # OnlineGeocoder objects (geocode/online.py), asked last
+        self.countries = tuple(dict.fromkeys(_iso2(c) for c in countries))
         self._answers: dict[tuple, Place | None] = {}  # same question, same gazetteer: same answer
-        self._variants: dict[tuple[str, ...], dict[str, list[str]]] = {}
+        self._variants: dict[tuple[tuple[str, ...], int], NameVariants] = {}
 
     def context(self, text: str, *, country: str | None = None) -> DocumentContext:
         """What ``text`` establishes (countries, regions, anchor places); read it once per document."""
-        return read_context(text, gazetteer=self.gazetteer, country=country)
+        return read_context(text, gazetteer=self.gazetteer, country=country, configured=self.countries)
 
     def resolve(
         self, mention: str, *, country: str | None = None, context: str | DocumentContext = ""
@@ -96,12 +134,12 @@ class Resolver:
 
     def _resolve(self, mention: str, country: str | None, ctx: DocumentContext) -> Place | None:
         within = find_country(country) if country else None
-        allowed = (within.iso2,) if within else ctx.countries
+        allowed = (within.iso2,) if within else (ctx.countries or ctx.configured or self.countries)
         return (
             self._as_region(mention, allowed)
             or self._as_country(mention, within)
-            or self._exact(mention, allowed, ctx)
-            or self._approximate(mention, allowed, ctx)
+            or self._exact(mention, allowed, within, ctx)
+            or self._approximate(mention, allowed, within, ctx)
             or self._ask_online(mention, within, ctx)
             or self._fallback(mention, within, ctx)
         )
@@ -113,90 +151,160 @@ class Resolver:
         hits = region_named(match["a"] or match["b"], gazetteer=self.gazetteer, countries=allowed)
         if not hits:
             return None
-        return _place(hits[0], mention=mention, confidence=0.9, reason=f"{mention!r} names the region")
+        return entry_place(hits[0], mention=mention, confidence=0.9, reason=f"{mention!r} names the region")
 
     def _as_country(self, mention: str, within: Country | None) -> Place | None:
+        if _RIVER.search(mention):
+            return None  # the Niger River runs through five countries and is none of them
+        if len(mention.strip()) <= 3 and not mention.isupper():
+            return None  # "Ala" is a village of Burkina Faso; "ALA" would be Åland's code
         named = find_country(mention)
         if named is None or (within is not None and within.iso2 != named.iso2):
             return None
         return country_place(named, mention=mention)
 
-    def _exact(self, mention: str, allowed: tuple[str, ...], ctx: DocumentContext) -> Place | None:
+    def _exact(
+        self, mention: str, allowed: tuple[str, ...], within: Country | None, ctx: DocumentContext
+    ) -> Place | None:
         found = [e for e in self.gazetteer.lookup(mention) if not e.is_region]
-        return self._choose(mention, found, allowed, ctx, how="exact name match")
+        choice = self._choose(mention, found, allowed, ctx)
+        if choice is None:
+            return None
+        how = "exact name match"
+        if choice.rivals and choice.margin < AMBIGUOUS_MARGIN:
+            why = f"{len(choice.rivals) + 1} places called {mention!r} the text does not tell apart"
+            if allowed:
+                return self._area(mention, choice, within, ctx, why=why)
+            # no country anywhere (text, caller, settings): no area to fall back to; the likeliest, for review
+            guess = self._pin(mention, choice, how=f"{how} (a guess: {why})", count=len(found))
+            return replace(guess, needs_review=True)
+        return self._pin(mention, choice, how=how, count=len(found))
 
-    def _approximate(self, mention: str, allowed: tuple[str, ...], ctx: DocumentContext) -> Place | None:
+    def _approximate(
+        self, mention: str, allowed: tuple[str, ...], within: Country | None, ctx: DocumentContext
+    ) -> Place | None:
         if not allowed:
             return None  # fuzzy matching across the world would find a namesake somewhere
         key = normalize_name(mention)
-        keys = self._variant_index(allowed).get(variant_key(key), [])
-        how = "spelling variant"
+        names = self._names(allowed)
+        keys, how = names.variants(key), "spelling variant"
         if not keys:
-            names = self.gazetteer.names_in(allowed)
-            close = process.extract(key, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
-            best = next((c for c in close if words_agree(key, c[0])), None)
-            keys, how = ([best[0]], f"fuzzy match ({best[1]:.0f}/100)") if best else ([], "")
+            close = names.fuzzy(key)
+            keys, how = ([close[0]], f"fuzzy match ({close[1]:.0f}/100)") if close else ([], "")
         found = [e for k in keys for e in self.gazetteer.lookup(k) if not e.is_region]
-        place = self._choose(mention, found, allowed, ctx, how=f"{how} {keys[0]!r}" if keys else how)
-        if place is None:
+        choice = self._choose(mention, found, allowed, ctx)
+        if choice is None:
             return None
+        best, near = choice.best.entry, choice.best.near_km
+        # a transliteration is corroborated by the region; an edit-distance match needs a place nearby
+        corroborated = (
+            best in ctx.anchors  # the text also names it exactly ("Kidall" in a text about Kidal)
+            or (near is not None and near <= NEAR_ANCHOR_KM)
+            or (choice.best.in_region and how == "spelling variant")
+        )
+        famous = len(key) >= FAMOUS[0] and best.feature == "P" and best.population >= FAMOUS[1]
+        how = f"{how} {keys[0]!r}"
+        if not (corroborated or famous) or (choice.rivals and choice.margin < AMBIGUOUS_MARGIN):
+            why = f"{how} for {mention!r} ({label(best)}) is not corroborated by the text"
+            return self._area(mention, choice, within, ctx, why=why, trust_candidates=False)
+        place = self._pin(mention, choice, how=how, count=len(found))
         return replace(place, confidence=round(place.confidence * 0.7, 3))  # never beats an exact match
 
-    def _variant_index(self, allowed: tuple[str, ...]) -> dict[str, list[str]]:
-        if allowed not in self._variants:
-            index: dict[str, list[str]] = {}
-            for key in self.gazetteer.names_in(allowed):
-                index.setdefault(variant_key(key), []).append(key)
-            self._variants[allowed] = index
-        return self._variants[allowed]
+    def _names(self, allowed: tuple[str, ...]) -> NameVariants:
+        key = (allowed, self.gazetteer.generation)
+        if key not in self._variants:
+            self._variants = {key: NameVariants(self.gazetteer.names_in(allowed)), **self._variants}
+        return self._variants[key]
 
     def _choose(
-        self,
-        mention: str,
-        found: list[GazetteerEntry],
-        allowed: tuple[str, ...],
-        ctx: DocumentContext,
-        *,
-        how: str,
-    ) -> Place | None:
+        self, mention: str, found: list[GazetteerEntry], allowed: tuple[str, ...], ctx: DocumentContext
+    ) -> _Choice | None:
         found = list(dict.fromkeys(found))  # several spellings may lead to one entry
         inside = [e for e in found if not allowed or e.country in allowed]
         outside = [e for e in found if allowed and e.country not in allowed]
         key = normalize_name(mention)
+        regions = {normalize_name(r.name) for r in ctx.regions}  # "the Mopti region" does not name Mopti town
+        anchors = [a for a in ctx.anchors if a not in found and normalize_name(a.name) not in regions]
         scored = sorted(
-            (self._score(e, ctx, key) for e in inside), key=lambda s: (-s.score, s.entry.geonameid or 0)
+            (self._score(e, ctx, key, anchors) for e in inside),
+            key=lambda s: (-s.score, s.entry.geonameid or 0),
         )
         trusted = [s for s in scored if "far from its region" not in " ".join(s.why)]
         if not trusted:
             return None
-        best, rest = trusted[0], [s for s in scored if s is not trusted[0]]
-        margin = best.score - rest[0].score if rest else 3.0
-        confidence = round(min(1.0, 0.5 + margin / 6), 3) if rest else 1.0
-        rejected = tuple((_label(s.entry), "; ".join(s.why) or "lower score") for s in rest)
-        rejected += tuple((_label(e), "outside the document's countries") for e in outside)
-        reason = f"{how} for {mention!r}" + (f" among {len(found)} namesakes" if len(found) > 1 else "")
+        best = trusted[0]
+        rivals = tuple(s for s in trusted[1:] if _km(s.entry, best.entry) > NAMESAKE_KM)
+        rejected = tuple((label(s.entry), "; ".join(s.why) or "lower score") for s in scored if s is not best)
+        rejected += tuple((label(e), "outside the document's countries") for e in outside)
+        return _Choice(best, rivals, rejected)
+
+    def _pin(self, mention: str, choice: _Choice, *, how: str, count: int) -> Place:
+        best = choice.best
+        confidence = round(min(1.0, 0.5 + choice.margin / 6), 3) if choice.rivals else 1.0
+        reason = f"{how} for {mention!r}" + (f" among {count} namesakes" if count > 1 else "")
         if best.why:
             reason += f" ({'; '.join(best.why)})"
-        return _place(best.entry, mention=mention, confidence=confidence, reason=reason, candidates=rejected)
+        return entry_place(
+            best.entry, mention=mention, confidence=confidence, reason=reason, candidates=choice.rejected
+        )
 
-    def _score(self, entry: GazetteerEntry, ctx: DocumentContext, key: str) -> _Scored:
-        score, why = 0.0, []
+    def _area(
+        self,
+        mention: str,
+        choice: _Choice,
+        within: Country | None,
+        ctx: DocumentContext,
+        *,
+        why: str,
+        trust_candidates: bool = True,
+    ) -> Place | None:
+        """The region the text establishes, else the country; the candidates kept for review.
+
+        With ``trust_candidates`` (exact namesakes), the region or country all candidates share also counts.
+        """
+        entries = [choice.best.entry, *(s.entry for s in choice.rivals)]
+        candidates = ((label(choice.best.entry), "best candidate"), *choice.rejected)
+        regions = [r for r in ctx.regions if within is None or r.country == within.iso2]
+        shared = {(e.country, e.admin1) for e in entries}
+        if trust_candidates and len(regions) != 1 and len(shared) == 1 and entries[0].admin1:
+            regions = [r for r in self.gazetteer.regions(entries[0].country) if r.admin1 == entries[0].admin1]
+        if len(regions) == 1:
+            reason = f"{why}; placed in the {regions[0].name} region"
+            place = entry_place(
+                regions[0], mention=mention, confidence=0.5, reason=reason, candidates=candidates
+            )
+            return replace(place, needs_review=True)
+        countries = {e.country for e in entries}
+        country = within or find_country(ctx.main_country or "")
+        if country is None and trust_candidates and len(countries) == 1:
+            country = find_country(next(iter(countries)))
+        if country is None:
+            return None
+        place = country_place(country, mention=mention, reason=f"{why}; only the country is known")
+        return replace(place, candidates=candidates)
+
+    def _score(
+        self, entry: GazetteerEntry, ctx: DocumentContext, key: str, anchors: list[GazetteerEntry]
+    ) -> _Scored:
+        score = FEATURE_SCORE.get(entry.feature, _OTHER_FEATURE) + SEAT_SCORE.get(entry.feature_code, 0.0)
+        why = []
         if normalize_name(entry.name) == key:
-            score += 1.0
+            score += 1.5
             why.append("its own name, not an alternate one")
+        in_region = any(self._in_region(entry, r) for r in ctx.regions)
         if ctx.regions:
-            if any(self._in_region(entry, r) for r in ctx.regions):
+            if in_region:
                 score += 2.0
                 why.append("in the region the text names")
             else:
                 score -= 1.0
                 why.append("outside the region the text names")
-        near = [distance_km(entry.lat, entry.lon, a.lat, a.lon) for a in ctx.anchors if a != entry]
-        if near and min(near) < 300:
-            score += 1.0 - min(near) / 300
+        near = [_km(entry, a) for a in anchors]
+        if near and min(near) < NEAR_SCORE_KM:
+            score += 1.5 * (1.0 - min(near) / NEAR_SCORE_KM)
             why.append(f"{min(near):.0f} km from another place the text names")
         home = self._region_capital(entry)
-        if home is not None and distance_km(entry.lat, entry.lon, home.lat, home.lon) > FAR_FROM_REGION_KM:
+        if home is not None and _km(entry, home) > FAR_FROM_REGION_KM:
             score -= 5.0
             why.append(f"far from its region's capital ({home.name}): suspect coordinates")
         if entry.origin == "override":
@@ -204,7 +312,7 @@ class Resolver:
         elif entry.origin == "harvest" and not self._named_elsewhere(entry):
             score += 1.0  # a village only the researcher's tables know
         score += math.log10(entry.population + 10) / 4
-        return _Scored(entry, score, tuple(why))
+        return _Scored(entry, score, tuple(why), in_region, min(near) if near else None)
 
     def _named_elsewhere(self, entry: GazetteerEntry) -> bool:
         """Whether GeoNames also knows a place of this name in this country (then context decides)."""
@@ -250,7 +358,7 @@ class Resolver:
                 f"{mention!r} is not in the gazetteer; the text places it in the {regions[0].name} region"
             )
             return replace(
-                _place(regions[0], mention=mention, confidence=0.5, reason=reason), needs_review=True
+                entry_place(regions[0], mention=mention, confidence=0.5, reason=reason), needs_review=True
             )
         country = within or (find_country(ctx.main_country) if ctx.main_country else None)
         if country is None:
@@ -259,7 +367,7 @@ class Resolver:
         suspect = [e for e in known if e.country == country.iso2]
         if suspect:
             why = (
-                f"the gazetteer's {mention!r} in {country.name} has suspect coordinates: {_label(suspect[0])}"
+                f"the gazetteer's {mention!r} in {country.name} has suspect coordinates: {label(suspect[0])}"
             )
         elif known:
             why = f"the gazetteer knows {mention!r} only outside {country.name}"
@@ -268,83 +376,15 @@ class Resolver:
         return country_place(country, mention=mention, reason=f"{why}; only the country is known")
 
 
-_VARIANT_RULES = [(re.compile(p), r) for p, r in [
-    (r"ou", "u"), (r"dj", "j"), (r"kh", "k"), (r"gh", "g"), (r"ph", "f"), (r"c(?=[aou])", "k"),
-    (r"ck", "k"), (r"q", "k"), (r"w", "u"), (r"y", "i"), (r"([a-z])\1", r"\1"), (r"h(?![aeiou])", ""),
-    (r"e\b", ""), (r" ", ""),
-]]  # fmt: skip
+def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
-#: words that tell two places of one name apart: "Tinkarène-Est" is not "Tinkarène-Ouest"
-DISTINGUISHING = frozenset(
-    ["n", "s", "e", "w", "north", "south", "east", "west", "nord", "sud", "est", "ouest", "centre", "center",
-     "haut", "bas", "upper", "lower", "i", "ii", "iii", "1", "2", "3"]
-)  # fmt: skip
-
-
-def words_agree(a: str, b: str) -> bool:
-    """Whether two normalized names may spell one name: alike word by word, no telling word apart."""
-    left, right = a.split(), b.split()
-    if len(left) != len(right):
-        return False
-    for x, y in zip(left, right, strict=True):
-        if x != y and (x in DISTINGUISHING or y in DISTINGUISHING or fuzz.ratio(x, y) < 75):
-            return False
-    return True
-
-
-def variant_key(key: str) -> str:
-    """A coarse key under which French and English transliterations meet (Tombouctou ~ Tumbuktu)."""
-    for pattern, replacement in _VARIANT_RULES:
-        key = pattern.sub(replacement, key)
-    return key
-
-
-def _label(entry: GazetteerEntry) -> str:
-    return f"{entry.name} ({entry.country}, {entry.lat:.3f}, {entry.lon:.3f}, {entry.origin})"
-
-
-def _place(
-    entry: GazetteerEntry,
-    *,
-    mention: str,
-    confidence: float,
-    reason: str,
-    candidates=(),
-    origin: str | None = None,
-) -> Place:
-    country = find_country(entry.country)
-    precision = GeoPrecision.ADMIN1 if entry.is_region else GeoPrecision(min(entry.geo_precision, 2))
-    return Place(
-        name=entry.name,
-        lat=entry.lat,
-        lon=entry.lon,
-        geo_precision=precision,
-        confidence=confidence,
-        country=entry.country,
-        iso3=country.iso3 if country else "",
-        admin1=entry.name if entry.is_region else "",
-        geonameid=entry.geonameid,
-        origin=entry.origin,
-        reason=reason,
-        candidates=tuple(candidates),
-    )
-
-
-def country_place(country: Country, *, mention: str, reason: str = "") -> Place:
-    """A country as a place: a point inside it, precision 4."""
-    return Place(
-        name=country.name,
-        lat=country.lat,
-        lon=country.lon,
-        geo_precision=GeoPrecision.COUNTRY,
-        confidence=1.0 if not reason else 0.5,
-        country=country.iso2,
-        iso3=country.iso3,
-        origin="embedded",
-        reason=reason or f"{mention!r} names the country",
-        needs_review=bool(reason),
-    )
+def _iso2(code: str) -> str:
+    country = find_country(code)
+    if country is None:
+        raise ConfigError(f"GEOMAP_COUNTRIES / --country: {code!r} is not a country name or ISO code")
+    return country.iso2
 
 
 @lru_cache(maxsize=1)
@@ -356,62 +396,4 @@ def default_resolver() -> Resolver:
         from geomap.geocode.online import online_geocoders  # geopy is needed only when online is on
 
         online = online_geocoders(settings.online_geocoders, user_agent=settings.user_agent)
-    return Resolver(Gazetteer.embedded(), online=online)
-
-
-def geocode_events(events: gpd.GeoDataFrame, *, resolver: Resolver) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Give coordinates to rows that have a place name but none; fill iso3 everywhere it is missing.
-
-    Each row's country and region (``admin1``) are its context.  Returns the
-    table and one note per row that fell back to a region or country, or stayed
-    without coordinates — the list to review.
-    """
-    events = events.copy()
-    notes: list[str] = []
-    cache: dict[tuple[str, str, str], Place | None] = {}
-    for index in events.index[events["latitude"].isna()]:
-        row = events.loc[index]
-        mention = row["location"] or row["place_mention"] or ""
-        key = (mention, row["country"] or "", row["admin1"] or "")
-        if key not in cache:
-            ctx = region_context(row["admin1"], row["country"], gazetteer=resolver.gazetteer)
-            cache[key] = resolver.resolve(
-                mention or row["country"] or "", country=row["country"], context=ctx
-            )
-        place = cache[key]
-        if place is None:
-            notes.append(f"{row['event_id']}: {mention or 'no place'} not found and no country given")
-            continue
-        if place.needs_review:
-            notes.append(f"{row['event_id']}: {place.reason}")
-        _apply(events, index, place)
-    _fill_iso3(events)
-    return gpd.GeoDataFrame(events, geometry="geometry", crs=WGS84), notes
-
-
-def _apply(events: pd.DataFrame, index: object, place: Place) -> None:
-    precision = max(int(place.geo_precision), int(events.at[index, "geo_precision"] or 1))
-    events.at[index, "latitude"] = place.lat
-    events.at[index, "longitude"] = place.lon
-    events.at[index, "geometry"] = point(place.lat, place.lon)
-    events.at[index, "geo_precision"] = precision
-    events.at[index, "geocode_confidence"] = place.confidence
-    if place.geonameid is not None:
-        events.at[index, "geonameid"] = place.geonameid
-    if not events.at[index, "iso3"] and place.iso3:
-        events.at[index, "iso3"] = place.iso3
-    if not events.at[index, "country"]:
-        country = find_country(place.country)
-        events.at[index, "country"] = country.name if country else None
-    if not events.at[index, "admin1"] and place.admin1:
-        events.at[index, "admin1"] = place.admin1
-
-
-def _fill_iso3(events: pd.DataFrame) -> None:
-    missing = events["iso3"].isna() & events["country"].notna()
-    if not missing.any():
-        return
-    names = events.loc[missing, "country"]
-    codes = {name: getattr(find_country(name), "iso3", None) for name in names.unique()}  # once per name
-    found = names.map(codes).dropna()
-    events.loc[found.index, "iso3"] = found
+    return Resolver(Gazetteer.embedded(), online=online, countries=settings.countries)

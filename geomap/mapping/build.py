@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
 ATTRIBUTION = (
-    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · '
+    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0; cities1000, ML, BF, NE) · '
     'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a> · geomap'
 )
 MAX_ZOOM = 18

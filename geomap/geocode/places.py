@@ -1,0 +1,54 @@
+"""Gazetteer entries and countries as :class:`~geomap.model.Place` answers."""
+
+from __future__ import annotations
+
+from geomap.gazetteer.boundaries import Country, find_country
+from geomap.gazetteer.index import GazetteerEntry
+from geomap.model import GeoPrecision, Place
+
+
+def label(entry: GazetteerEntry) -> str:
+    return f"{entry.name} ({entry.country}, {entry.lat:.3f}, {entry.lon:.3f}, {entry.origin})"
+
+
+def entry_place(
+    entry: GazetteerEntry,
+    *,
+    mention: str,
+    confidence: float,
+    reason: str,
+    candidates=(),
+    origin: str | None = None,
+) -> Place:
+    country = find_country(entry.country)
+    precision = GeoPrecision.ADMIN1 if entry.is_region else GeoPrecision(min(entry.geo_precision, 2))
+    return Place(
+        name=entry.name,
+        lat=entry.lat,
+        lon=entry.lon,
+        geo_precision=precision,
+        confidence=confidence,
+        country=entry.country,
+        iso3=country.iso3 if country else "",
+        admin1=entry.name if entry.is_region else "",
+        geonameid=entry.geonameid,
+        origin=entry.origin,
+        reason=reason,
+        candidates=tuple(candidates),
+    )
+
+
+def country_place(country: Country, *, mention: str, reason: str = "") -> Place:
+    """A country as a place: a point inside it, precision 4."""
+    return Place(
+        name=country.name,
+        lat=country.lat,
+        lon=country.lon,
+        geo_precision=GeoPrecision.COUNTRY,
+        confidence=1.0 if not reason else 0.5,
+        country=country.iso2,
+        iso3=country.iso3,
+        origin="embedded",
+        reason=reason or f"{mention!r} names the country",
+        needs_review=bool(reason),
+    )
