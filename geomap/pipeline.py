@@ -16,8 +16,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import yaml
 import pyogrio
+import yaml
 
 from geomap.errors import GeomapError, InputError, RowProblem
 from geomap.extract.actors import ActorDictionary, default_actors
