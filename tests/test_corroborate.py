@@ -181,7 +181,8 @@ REPORT = st.fixed_dictionaries(
 
 def _rows(reports: list[dict]) -> list[dict]:
     return [
-        {**BER, "event_date": f"2023-08-{10 + r['day']:02d}", "latitude": 16.13 + r["north_km"] / 111,
+        {**BER, "event_id": f"ev-report-{i}", "event_date": f"2023-08-{10 + r['day']:02d}",
+         "latitude": 16.13 + r["north_km"] / 111,
          "source": r["outlet"], "claim_status": r["status"], "fatalities": r["deaths"],
          "notes": f"report {i}"}
         for i, r in enumerate(reports)

@@ -273,3 +273,12 @@ def test_an_article_split_from_a_coded_event_stands_alone_and_the_coded_row_is_u
         6,
     ]
     assert events.loc["ev-report00007", "fatalities"] == 40
+
+
+def test_merging_refuses_rows_that_share_an_id(registry) -> None:
+    row = {"event_id": "ev-1", "event_date": "2023-03-01", "event_type": VAC, "country": "Burkina Faso",
+           "latitude": 14.9, "longitude": -1.6, "source": "AFP", "extraction": "rules"}  # fmt: skip
+    events, _ = validate(pd.DataFrame([row, {**row, "latitude": 15.2}]), file="t.csv")
+    evidence = pd.DataFrame({"event_id": ["ev-1"], "source_id": ["s"], "claim_status": ["reported"]})
+    with pytest.raises(InputError, match="ev-1 repeated"):
+        merge_reports(events, evidence, registry)

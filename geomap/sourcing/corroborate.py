@@ -32,6 +32,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from geomap.errors import InputError
 from geomap.model import Reliability
 from geomap.schema import records
 from geomap.sourcing.merging import MergePlan, is_coded, member_id, plan_merge
@@ -160,6 +161,9 @@ def merge_reports(
     ``apart``: pairs of event_ids never merged (a researcher's split); ``plan``:
     the :func:`~geomap.sourcing.merging.plan_merge` of ``events`` when the caller has it.
     """
+    repeated = events["event_id"][events["event_id"].duplicated()]
+    if not repeated.empty:  # each report is one row: a repeated id would make the merge depend on order
+        raise InputError(f"merge: event_id: {', '.join(sorted(set(repeated)))} repeated")
     plan = plan or plan_merge(events, apart=apart)
     rows = records(events.drop(columns="geometry", errors="ignore"))
     groups: dict[str, list[dict]] = {}
