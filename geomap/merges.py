@@ -126,7 +126,8 @@ def _replaced_coded_rows(events, old_reports) -> set[str]:
 
 def remerge(store: Store, registry: SourceRegistry | None = None) -> MergeCounts:
     """Merge the stored reports again (after a split), changing nothing else."""
-    return merge_into(store, _stack([]), None, None, registry or SourceRegistry.load())[1]
+    with store.lock():  # the merge starts from what is committed, and nobody writes in between
+        return merge_into(store, _stack([]), None, None, registry or SourceRegistry.load())[1]
 
 
 def _stack(frames: list) -> gpd.GeoDataFrame:
@@ -245,16 +246,17 @@ def split(
 
     ``report_ids`` are the members' report ids or origin ids (see :func:`explain`).
     """
-    members = explain(store, event_id).members
-    by_name = {m.report_id: m for m in members} | {m.origin_id: m for m in members}
-    unknown = [r for r in report_ids if r not in by_name]
-    if unknown:
-        raise InputError(
-            f"{store.path}: {event_id}: {', '.join(unknown)} not among its reports "
-            f"({', '.join(m.report_id for m in members)})"
-        )
-    taken = sorted({by_name[r].report_id for r in report_ids})
-    rest = sorted({m.report_id for m in members} - set(taken))
-    row = make_split(event_id, taken, rest, who=who, note=note)
-    store.add_corrections(corrections_frame([row]))
-    return remerge(store, registry)
+    with store.lock():  # the split and the merge after it see and leave one committed state
+        members = explain(store, event_id).members
+        by_name = {m.report_id: m for m in members} | {m.origin_id: m for m in members}
+        unknown = [r for r in report_ids if r not in by_name]
+        if unknown:
+            raise InputError(
+                f"{store.path}: {event_id}: {', '.join(unknown)} not among its reports "
+                f"({', '.join(m.report_id for m in members)})"
+            )
+        taken = sorted({by_name[r].report_id for r in report_ids})
+        rest = sorted({m.report_id for m in members} - set(taken))
+        row = make_split(event_id, taken, rest, who=who, note=note)
+        store.add_corrections(corrections_frame([row]))
+        return remerge(store, registry)
