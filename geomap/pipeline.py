@@ -254,12 +254,20 @@ def read_article_file(
 
 
 def article_events(
-    article: Article, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
+    article: Article,
+    *,
+    resolver: Resolver | None = None,
+    actors: ActorDictionary | None = None,
+    country: str | None = None,
 ) -> TableImport:
-    """Extract the events of one article and locate them (DESIGN.md §1: extract → geocode)."""
+    """Extract the events of one article and locate them (DESIGN.md §1: extract → geocode).
+
+    ``country`` (a name or code) is the country the researcher says the article is
+    about; it comes before any the text names.
+    """
     resolver = resolver or default_resolver()
     actors = actors or default_actors()
-    context = resolver.context(article.text)
+    context = resolver.context(article.text, country=country)
     if context.main_country:
         country = find_country(context.main_country)
     else:

@@ -25,128 +25,11 @@ from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.places import COUNTRY, REGION, PlaceMention, PlaceNames, event_location, find_places
 from geomap.extract.text import Sentence, fold, sentences
+from geomap.extract.triggers import decide_type, find_trigger, refers_to_known_event
 from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
 
-B, E, V, P, R, S = (
-    EventType.BATTLES,
-    EventType.EXPLOSIONS,
-    EventType.VIOLENCE_AGAINST_CIVILIANS,
-    EventType.PROTESTS,
-    EventType.RIOTS,
-    EventType.STRATEGIC,
-)
-TERRITORY = "territory"  # decided by who takes it
-ATTACK = "attack"  # a battle or violence against civilians, decided by the target
-KILLING = "killing"
-
-#: (pattern on folded text, event type or rule, sub-event type); the first match in a sentence wins
-TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
-    (p, t, s)
-    for p, t, s in [
-        (
-            r"suicide (?:bomb\w*|attack\w*|car bomb\w*)|car bomb\w*|vehicle-borne|kamikaze|attentat-suicide|vehicule piege",
-            E,
-            "Suicide bomb",
-        ),
-        (
-            r"drone strikes?|air ?strikes?|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
-            E,
-            "Air/drone strike",
-        ),
-        (
-            r"improvised explosive devices?|\bied\b|landmines?|\bmines?\b(?! d'or| d'orpaill)|explosive devices?|roadside bomb\w*|engins? explosifs?|mines? artisanales?|a saute sur|sauté sur",
-            E,
-            "Remote explosive/landmine/IED",
-        ),
-        (
-            r"shell(?:ing|ed)|mortars?|rockets?|artillery|obus|tirs? de mortiers?|roquettes?|tirs d'artillerie",
-            E,
-            "Shelling/artillery/missile attack",
-        ),
-        (
-            r"kidnapp\w*|abduct\w*|taken hostage|held hostage|enlev\w*|pris en otage|otages?",
-            V,
-            "Abduction/forced disappearance",
-        ),
-        (r"\brap(?:ed|e)\b|sexual violence|violences? sexuelles?|viols?\b", V, "Sexual violence"),
-        (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
-        (
-            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|take|seized) (?:back )?(?:control|over)\b|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
-            TERRITORY,
-            "",
-        ),
-        (
-            r"ambush\w*|clash\w*|fighting|fought|battles?\b(?! for)|gunfight|firefight|exchange of fire|assault\w*|offensive|embuscades?|affrontements?|accrochages?|combats?\b|se sont affrontes|ont affronte|repousse\w*|repelled|counter-?attack\w*",
-            B,
-            "Armed clash",
-        ),
-        (r"attack\w*|raid\w*|stormed|struck|attaqu\w*|attentats?|assailli", ATTACK, ""),
-        (
-            r"killed|killing|shot dead|gunned down|massacre|slain|tue(?:e?s?|r)\b|abattu\w*|assassin\w*|morts?\b|deaths?\b|died",
-            KILLING,
-            "",
-        ),
-        (
-            r"\bprotest\w*|demonstrat\w*|rall(?:y|ied)|marched|sit-in|manifest\w*|\bmarche\b|rassemblement",
-            P,
-            "Peaceful protest",
-        ),
-        (r"\briot\w*|lynch\w*|emeutes?|mob\b|foule en colere", R, "Violent demonstration"),
-        (r"arrest\w*|detained|detention|interpell\w*|arrete\w*|arrestation\w*", S, "Arrests"),
-        (
-            r"loot\w*|torched|set (?:on )?fire|burn(?:ed|t) down|burned|pille\w*|incendi\w*|razed|destroyed",
-            S,
-            "Looting/property destruction",
-        ),
-        (
-            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|handed over|evacuated|vacated)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
-            S,
-            "Non-violent transfer of territory",
-        ),
-        (
-            r"set up (?:a )?(?:base|camp|headquarters)|established (?:a )?(?:base|camp|headquarters)|install\w* (?:une |a )?(?:base|camp)|deployed to",
-            S,
-            "Headquarters or base established",
-        ),
-        (
-            r"ceasefire|cease-fire|peace (?:agreement|deal|accord)|signed (?:an? )?(?:agreement|accord|deal)|cessez-le-feu|accords? de paix|ont signe|a signe|signature (?:de l'|d'un )accord",
-            S,
-            "Agreement",
-        ),
-        (
-            r"approved|voted|adopted (?:a |the )?resolution|decided to (?:end|terminate|withdraw)|a approuve|a vote|a decide|resolution",
-            S,
-            "Other",
-        ),
-        (
-            r"(?:documents?|recordings?|reports?)\b[^.]{0,80}\b(?:were|was|have been|had been) (?:found|discovered)|discovered documents|documents (?:retrouves|decouverts)",
-            S,
-            "Other",
-        ),
-        (
-            r"dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
-            S,
-            "Change to group/activity",
-        ),
-    ]
-    for p in [re.compile(p)]
-]
 _DEADLINE = re.compile(
     r"\b(?:by|until|before|no later than|d'ici|avant|jusqu'au|au plus tard)\s+(?:the\s+|le\s+)?$"
-)
-_STRICT_MODAL = re.compile(
-    r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
-    r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
-)
-_VICTIMS = re.compile(
-    r"\b(?:civilians?|villagers?|traders?|herders?|farmers?|women|children|worshippers?|passengers?|"
-    r"residents?|displaced|market|village|mosque|church|school|wedding|civils?|villageois|femmes|enfants|"
-    r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population)\b"
-)
-_MILITARY_TARGETS = re.compile(
-    r"\b(?:soldiers?|troops?|military|army|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
-    r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base|"
-    r"gendarmes?|gendarmerie|barracks|casernes?)\b"
 )
 _PASSIVE_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l')?$")
 _ALLY = re.compile(
@@ -227,6 +110,7 @@ class EventDraft:
     disputed: bool = False
     documents: bool = False
     paragraph: int = 0
+    undated: bool = False  # no year, no publication date: the year is assumed (see Document.read_on)
     first_seen: dict[str, int] = field(default_factory=dict)  # actor name → offset of its first mention
 
     @property
@@ -266,12 +150,17 @@ class Document:
     language: str = "en"
     country: str | None = None  # the country name generic actors take ("Civilians (Mali)")
     country_iso3: str | None = None  # whose army "the army" is
+    read_on: dt.date | None = None  # the day it is read (default today): anchors dates nothing else can
+
+
+UNDATED = "date unknown: the text gives no year and no publication date; the year is assumed, to review"
 
 
 def extract_events(document: Document, *, actors: ActorDictionary, places: PlaceNames) -> list[EventDraft]:
     """The events ``document`` reports, in the order it first reports them."""
     text = document.text
-    all_dates = find_dates(text, published=document.published, language=document.language)
+    read_on = document.read_on or dt.date.today()
+    all_dates = find_dates(text, published=document.published, language=document.language, assumed=read_on)
     all_actors = actors.find(text) + _national(text, document, actors)
     all_actors.sort(key=lambda m: m.start)
     all_places = find_places(text, places, taken=[(m.start, m.end) for m in all_actors])
@@ -283,7 +172,7 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         where = [p for p in all_places if sentence.start <= p.start < sentence.end]
         local = [_shift(m, sentence.start) for m in named]
         claim = classify(text[sentence.start : sentence.end], local, country=document.country)
-        trigger = _trigger(text, sentence)
+        trigger = find_trigger(text, sentence)
         if trigger is None:
             if current is not None and current.documents and claim.documents:
                 # what the same documents say: their content names the parties they implicate
@@ -297,36 +186,35 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         if claim.documents and current is not None and current.documents and date is None and place is None:
             _add_sentence(current, text, sentence, named, claim, position)
             continue
+        told = kind != EventType.STRATEGIC and refers_to_known_event(
+            fold(sentence.text), position - sentence.start
+        )
+        if current is not None and told and (place is None or place.text == current.place_mention):
+            _add_sentence(current, text, sentence, named, claim, position)
+            continue
         if current is not None and _continues(current, date, place, named, kind, sub, claim):
             _add_sentence(current, text, sentence, named, claim, position)
             continue
         draft = _new_event(
-            text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current
+            text,
+            sentence,
+            document,
+            kind,
+            sub,
+            position,
+            date,
+            place,
+            place_why,
+            named,
+            claim,
+            current,
+            read_on,
         )
         if draft is None:
             continue
         drafts.append(draft)
         current = draft
     return [d for d in drafts if d.event_type]
-
-
-def _trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | None:
-    folded = fold(text[sentence.start : sentence.end])
-    found: list[tuple[bool, int, object, str]] = []
-    for pattern, kind, sub in TRIGGERS:
-        for match in pattern.finditer(folded):
-            begin = match.start()
-            if begin > 0 and folded[begin - 1].isalnum():
-                continue
-            if _STRICT_MODAL.search(folded[:begin]):
-                continue
-            generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
-            found.append((generic, begin, kind, sub))
-            break
-    if not found:
-        return None
-    _, begin, kind, sub = min(found, key=lambda f: (f[0], f[1]))
-    return sentence.start + begin, kind, sub
 
 
 def _date_for(text: str, dates: list[DateMention], position: int) -> DateMention | None:
@@ -359,20 +247,27 @@ def _same_time(current: EventDraft, date: DateMention) -> bool:
     return current.event_date - dt.timedelta(days=1) <= date.date <= end + dt.timedelta(days=1)
 
 
-def _new_event(text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current):
+def _new_event(
+    text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current, read_on
+):
     inherited = date is None
+    undated = False
     if date is not None:
         start, end, precision = date.date, date.end_date, date.precision
+        undated = date.assumed
     elif current is not None:
         start, end = current.event_date, current.event_date_end
         precision = max(current.time_precision, TimePrecision.WEEK)
+        undated = current.undated
     elif document.published is not None:
         start, end, precision = document.published, None, TimePrecision.WEEK
     else:
-        return None
+        start, end, precision, undated = read_on, None, TimePrecision.YEAR, True
+    if undated:
+        precision = TimePrecision.YEAR
     if date is not None and date.end_date and precision == TimePrecision.DAY and date.end_date != date.date:
         precision = TimePrecision.DAY  # a range of days keeps day precision, with an end date
-    draft = EventDraft(start, end, precision, "", sub, paragraph=sentence.paragraph)
+    draft = EventDraft(start, end, precision, "", sub, paragraph=sentence.paragraph, undated=undated)
     if place is not None:
         draft.place_mention, draft.place_kind = place.text, place.kind
         draft.geo_precision = _precision(place)
@@ -385,8 +280,10 @@ def _new_event(text, sentence, document, kind, sub, position, date, place, place
         draft.place_note = "place carried over from the previous event"
     draft.documents = claim.documents
     _add_sentence(draft, text, sentence, named, claim, position, kind=kind, sub=sub)
-    if inherited:
+    if inherited and not undated:
         draft.place_note = (draft.place_note + "; " if draft.place_note else "") + "date carried over"
+    if undated:
+        draft.place_note = (draft.place_note + "; " if draft.place_note else "") + UNDATED
     return draft
 
 
@@ -411,7 +308,9 @@ def _add_sentence(draft, text, sentence, named, claim, position, *, kind=None, s
         if actor not in draft.side2 and actor not in draft.actors:
             draft.side2.append(actor)
     if kind is not None and not draft.event_type:
-        draft.event_type, draft.sub_event_type = _decide_type(kind, sub, folded, offset, draft)
+        draft.event_type, draft.sub_event_type = decide_type(
+            kind, sub, folded, offset, actors=draft.actors, side2=draft.side2
+        )
     _annotate(draft, text, sentence, named, claim)
 
 
@@ -447,7 +346,7 @@ def _annotate(draft: EventDraft, text: str, sentence: Sentence, named, claim: Cl
         or figure is not None
         or responsibility
         or denial
-        or _trigger(text, sentence) is not None
+        or find_trigger(text, sentence) is not None
     ):
         draft.evidence.append(
             EvidenceSpan(sentence.text, sentence.start, sentence.end, claim.status.value, claim.claimant)
@@ -479,24 +378,6 @@ def _sides(folded: str, named: list[ActorMention], sentence_start: int, trigger:
         else:
             side2.append(mention.actor)
     return side1, side2
-
-
-def _decide_type(kind, sub, folded: str, offset: int, draft: EventDraft) -> tuple[str, str]:
-    state = any(a.inter == 1 or "Armed Forces" in " ".join(a.affiliations) for a in draft.actors)
-    if kind == TERRITORY:
-        if state or not draft.actors:
-            return B.value, "Government regains territory"
-        return B.value, "Non-state actor overtakes territory"
-    target = folded[offset : offset + 120]
-    civilians = any(a.inter == 7 for a in draft.side2) or _VICTIMS.search(target)
-    military = _MILITARY_TARGETS.search(target) or any(a.inter in (1, 2, 3, 8) for a in draft.side2)
-    if kind in (ATTACK, KILLING):
-        if civilians and not military:
-            return V.value, "Attack"
-        if kind == KILLING and not military and not draft.side2 and not draft.actors:
-            return V.value, "Attack"
-        return B.value, "Armed clash"
-    return kind.value, sub
 
 
 def _unique(items: list[str]) -> list[str]:

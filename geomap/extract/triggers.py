@@ -1,0 +1,255 @@
+"""What kind of event a sentence reports: its trigger word, and the event type the context decides.
+
+A trigger ("seized", "ambush", "frappe de drone") gives the sentence's event
+type, or a rule for it: who *takes* a place decides between a government regaining
+territory and a non-state actor overtaking it; what an *attack* or a *killing*
+hits decides between a battle (soldiers, police, militants, a base) and violence
+against civilians (villagers, a market, a priest).  In a passive sentence ("1
+soldier was killed by a sniper") the target is named before the trigger.
+
+The first trigger of a sentence wins, specific ones (an air strike, an IED)
+before generic ones (attack, killed), except that a capture wins over the air
+strikes or shelling that preceded it ("after air strikes, the army retook X").
+A protest with looting, burning or stones is a riot, and a crowd's looting or
+burning is too.  Triggers inside an infinitive, a future or an obligation ("to
+take control", "will withdraw", "doit quitter") are not events.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geomap.extract.actors import ActorEntry
+from geomap.extract.text import Sentence, fold
+from geomap.model import EventType
+
+B, E, V, P, R, S = (
+    EventType.BATTLES,
+    EventType.EXPLOSIONS,
+    EventType.VIOLENCE_AGAINST_CIVILIANS,
+    EventType.PROTESTS,
+    EventType.RIOTS,
+    EventType.STRATEGIC,
+)
+TERRITORY = "territory"  # decided by who takes it
+ATTACK = "attack"  # a battle or violence against civilians, decided by the target
+KILLING = "killing"
+
+#: (pattern on folded text, event type or rule, sub-event type); the first match in a sentence wins
+TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
+    (p, t, s)
+    for p, t, s in [
+        (
+            r"suicide (?:bomb\w*|attack\w*|car bomb\w*)|car bomb\w*|vehicle-borne|kamikaze|attentat-suicide|vehicule piege",
+            E,
+            "Suicide bomb",
+        ),
+        (
+            r"drone strikes?|air ?strikes?|(?:second|another|new|third|fresh) strikes?\b|air forces?\b[^.]{0,40}\b(?:attack\w*|strik\w*|offensives?|bomb\w*|raids?|"
+            r"targeted|hit|pounded)|(?:fighter jets?|warplanes?|war planes?|jets|mig fighters|helicopters?|"
+            r"gunships?|aircraft|aviation)\b[^.]{0,40}\b(?:attack\w*|strik\w*|bomb\w*|pounded|targeted|hit|"
+            r"fired|struck)|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
+            E,
+            "Air/drone strike",
+        ),
+        (
+            r"(?:defused|dismantled|discovered|found|recovered|seized|desamorc\w*|decouvert\w*|saisi\w*) "
+            r"(?:\w+ ){0,4}(?:bombs?|ieds?|explosives?|landmines?|mines|weapons? caches?|arms caches?|"
+            r"engins? explosifs?)|(?:bombs?|ieds?|explosives?|landmines?|mines|engins? explosifs?) (?:\w+ ){0,4}"
+            r"(?:were |was |ont ete |a ete )?(?:defused|dismantled|discovered|found|desamorc\w*|decouvert\w*)|"
+            r"premature(?:ly)? (?:detonat|explo)\w*|while (?:planting|making|assembling)",
+            S,
+            "Disrupted weapons use",
+        ),
+        (r"grenades?", E, "Grenade"),
+        (
+            r"improvised explosive devices?|\bied\b|\bieds\b|\bbombs?\b(?! (?:attacks?|threats?|scares?))|explosions?\b|exploded|\bblasts?\b|landmines?|\bmines?\b(?! d'or| d'orpaill)|explosive devices?|roadside bomb\w*|engins? explosifs?|mines? artisanales?|a saute sur|sauté sur",
+            E,
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            r"shell(?:ing|ed)|mortars?|rockets?|\brpgs?\b|missiles?|artillery|obus|tirs? de mortiers?|roquettes?|tirs d'artillerie",
+            E,
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            r"kidnapp\w*|abduct\w*|taken hostage|held hostage|took [^.]{0,40}\bhostages?\b|enlev\w*|pris en otage|otages?",
+            V,
+            "Abduction/forced disappearance",
+        ),
+        (r"\brap(?:ed|e)\b|sexual violence|violences? sexuelles?|viols?\b", V, "Sexual violence"),
+        (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
+        (
+            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?) (?:back |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            TERRITORY,
+            "",
+        ),
+        (
+            r"ambush\w*|clash\w*|fighting|fought|battles?\b(?! for)|gunfight|firefight|exchange of fire|assault\w*|offensive|embuscades?|affrontements?|accrochages?|combats?\b|se sont affrontes|ont affronte|repousse\w*|repelled|counter-?attack\w*",
+            B,
+            "Armed clash",
+        ),
+        (
+            r"attack\w*|raid\w*|stormed|struck|attaqu\w*|attentats?|assailli|\bshot\b|\bshoot\w*|opened fire|"
+            r"open fire|fired (?:on|at|upon)|wound(?:ed|ing|s)?\b|injur(?:ed|ing|es)\b|hijack\w*|"
+            r"ouvert le feu|bless\w*",
+            ATTACK,
+            "",
+        ),
+        (
+            r"kill(?:s|ed|ing)?\b|shot dead|confirmed dead|gunned down|massacre|slain|tue(?:e?s?|r)\b|abattu\w*|assassin\w*|morts?\b|deaths?\b|died",
+            KILLING,
+            "",
+        ),
+        (
+            r"\bprotest\w*|demonstrat\w*|rall(?:y|ied)|marched|sit-in|manifest\w*|\bmarche\b|rassemblement|"
+            r"(?:on|go on|went on|goes on|a|general|hunger|labou?r|\d+-hour|day-long) strike\b|strikes? (?:by|over|action)|"
+            r"\bgreve\b|picket\w*|gathered|took to the streets|staged a|sit-in",
+            P,
+            "Peaceful protest",
+        ),
+        (
+            r"\briot\w*|lynch\w*|emeutes?|mob\b|foule en colere|vandali[sz]\w*|barricad\w*|blocked (?:the )?roads?|"
+            r"burn(?:t|ed|ing) tyres|set tyres",
+            R,
+            "Violent demonstration",
+        ),
+        (r"arrest\w*|detained|detention|jailed|interpell\w*|arrete\w*|arrestation\w*", S, "Arrests"),
+        (
+            r"loot\w*|torched|set (?:on )?fire|burn(?:ed|t) down|burned|pille\w*|incendi\w*|razed|destroyed",
+            S,
+            "Looting/property destruction",
+        ),
+        (
+            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|handed over|evacuated|vacated)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
+            S,
+            "Non-violent transfer of territory",
+        ),
+        (
+            r"set up (?:a )?(?:base|camp|headquarters)|established (?:a )?(?:base|camp|headquarters)|install\w* (?:une |a )?(?:base|camp)|deployed to",
+            S,
+            "Headquarters or base established",
+        ),
+        (
+            r"surrender\w*|se sont rendus|reddition|ceasefire|cease-fire|peace (?:agreement|deal|accord)|signed (?:an? )?(?:agreement|accord|deal)|cessez-le-feu|accords? de paix|ont signe|a signe|signature (?:de l'|d'un )accord",
+            S,
+            "Agreement",
+        ),
+        (
+            r"approved|voted|adopted (?:a |the )?resolution|decided to (?:end|terminate|withdraw)|a approuve|a vote|a decide|resolution",
+            S,
+            "Other",
+        ),
+        (
+            r"(?:documents?|recordings?|reports?)\b[^.]{0,80}\b(?:were|was|have been|had been) (?:found|discovered)|discovered documents|documents (?:retrouves|decouverts)",
+            S,
+            "Other",
+        ),
+        (
+            r"\bdefect\w*|switched sides|\bjoined (?:the )?(?:ranks of |\w+ )?(?:militants?|insurgents?|rebels?|jihadists?|"
+            r"armed groups?|fighters)\b|dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
+            S,
+            "Change to group/activity",
+        ),
+    ]
+    for p in [re.compile(p)]
+]
+_STRICT_MODAL = re.compile(
+    r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
+    r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
+)
+_VICTIMS = re.compile(
+    r"\b(?:civilians?|villagers?|traders?|herders?|farmers?|women|children|worshippers?|passengers?|"
+    r"residents?|displaced|market|village|mosque|church|school|wedding|civils?|villageois|femmes|enfants|"
+    r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population|people|persons?|"
+    r"\bm[ae]n\b|wom[ae]n|girls?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
+    r"journalists?|drivers?|shepherds?|sheperds?|workers?|miners?|musicians?|elders?|chiefs?|idps?|bus|homes?|"
+    r"houses?|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"
+)
+_MILITARY_TARGETS = re.compile(
+    r"\b(?:soldiers?|troops?|military|army|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
+    r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base|"
+    r"gendarmes?|gendarmerie|barracks|casernes?|police\w*|security (?:personnel|forces|officials?)|commandos?|"
+    r"militants?|insurgents?|fighters?|militiam[ae]n|militias?|rebels?|jihadists?|terroristes?|arbakis?|"
+    r"officers?|policiers?|djihadistes?|combattants?|assaillants?)\b"
+)
+_PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\s+(?:\w+\s+)?$")
+_PROTEST_VIOLENCE = re.compile(
+    r"\b(?:loot\w*|burn\w*|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone\w*|violent\w*|"
+    r"vandali[sz]\w*|barricad\w*|blocked|blocking|closing roads|closed (?:the |all )?roads?|pille\w*|"
+    r"incendi\w*|jets? de pierres|violen\w*)\b"
+)
+_CROWD = re.compile(
+    r"\b(?:students?|residents?|protesters?|demonstrators?|rioters?|youths?|mob|crowd|traders?|villagers?|"
+    r"supporters?|cadres?|depositors?|workers?|manifestants?|jeunes|foule|habitants)\b"
+)
+_SPEAKS = re.compile(r"\b(?:said|says|say|told|according|reported|selon|ont dit|a dit|affirm\w*)\b")
+_PEACEFUL_HANDOVER = re.compile(
+    r"\b(?:no (?:reported )?(?:violence|fighting|resistance|clashes|casualties)|without (?:a )?(?:fight|resistance|"
+    r"fighting)|after [^.]{0,60}\b(?:withdrew|withdrawal|left|pulled out)|sans (?:combat|resistance)|apres le retrait)"
+)
+
+
+def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | None:
+    folded = fold(text[sentence.start : sentence.end])
+    found: list[tuple[bool, int, object, str]] = []
+    for pattern, kind, sub in TRIGGERS:
+        for match in pattern.finditer(folded):
+            begin = match.start()
+            if begin > 0 and folded[begin - 1].isalnum():
+                continue
+            if _STRICT_MODAL.search(folded[:begin]):
+                continue
+            generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
+            found.append((generic, begin, kind, sub))
+            break
+    if not found:
+        return None
+    if any(f[2] == TERRITORY for f in found):
+        # the capture is the event, not the air strikes or shelling before it
+        found = [f for f in found if f[2] != E]
+    _, begin, kind, sub = min(found, key=lambda f: (f[0], f[1]))
+    return sentence.start + begin, kind, sub
+
+
+def decide_type(
+    kind, sub: str, folded: str, offset: int, *, actors: list[ActorEntry], side2: list[ActorEntry]
+) -> tuple[str, str]:
+    """The event type and sub-event type of a trigger of ``kind`` at ``offset`` in a folded sentence."""
+    state = any(a.inter == 1 or "Armed Forces" in " ".join(a.affiliations) for a in actors)
+    if kind == TERRITORY:
+        if _PEACEFUL_HANDOVER.search(folded):
+            return S.value, "Non-violent transfer of territory"
+        if state or not actors:
+            return B.value, "Government regains territory"
+        return B.value, "Non-state actor overtakes territory"
+    if kind == P and _PROTEST_VIOLENCE.search(folded):
+        return R.value, "Violent demonstration"
+    subject = folded[max(0, offset - 50) : offset]
+    if sub == "Looting/property destruction" and _CROWD.search(subject) and not _SPEAKS.search(subject):
+        return R.value, "Violent demonstration"  # a crowd's looting or burning is a riot
+    target = _target(folded, offset)
+    civilians = any(a.inter == 7 for a in side2) or _VICTIMS.search(target)
+    military = _MILITARY_TARGETS.search(target) or any(a.inter in (1, 2, 3, 8) for a in side2)
+    if kind in (ATTACK, KILLING):
+        if civilians and not military:
+            return V.value, "Attack"
+        if kind == KILLING and not military and not side2 and not actors:
+            return V.value, "Attack"
+        return B.value, "Armed clash"
+    return kind.value, sub
+
+
+def _target(folded: str, offset: int) -> str:
+    """Where the trigger's target is named: after it, or before it in a passive ("1 soldier was killed")."""
+    if _PASSIVE.search(folded[max(0, offset - 30) : offset]):
+        return folded[max(0, offset - 120) : offset]
+    return folded[offset : offset + 120]
+
+
+_DEFINITE = re.compile(r"(?:\bthe|\bthis|\bthat|\bl'|\bcette|\bcet|\bce)\s*$")
+
+
+def refers_to_known_event(folded: str, offset: int) -> bool:
+    """A trigger named with a definite article ("the explosion", "l'attaque") speaks of an event already told."""
+    return bool(_DEFINITE.search(folded[max(0, offset - 8) : offset]))
