@@ -9,7 +9,8 @@ without one ("Nov. 14").
 Anchoring rules
 ---------------
 * A weekday ("on Tuesday", "mardi") is the last such day on or before the
-  publication date.
+  publication date (wires write "mardi" for the day they publish); "last
+  Tuesday", "mardi dernier" is the one before it.
 * "Yesterday", "the day before", "a day later", "two days later", "le
   lendemain" count from the publication date ("yesterday") or from the previous
   date in the text ("a day later").
@@ -197,8 +198,9 @@ def _resolve(text, start, end, kind, match, published, language, previous) -> Da
         return None
     if kind == "weekday":
         back = (anchor.weekday() - WEEKDAYS[groups["wd"]]) % 7
-        if "last " in fold(span_text) and back == 0:
-            back = 7
+        folded = fold(span_text)
+        if back == 0 and ("last " in folded or "dernier" in folded):
+            back = 7  # "last Tuesday", "mardi dernier" in a paper of Tuesday: the Tuesday before
         day = anchor - dt.timedelta(days=back)
         return DateMention(start, end, span_text, day, relative=True)
     if kind == "yesterday":

@@ -23,13 +23,26 @@ from dataclasses import dataclass, field
 from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention
 from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
-from geomap.extract.places import COUNTRY, REGION, PlaceMention, PlaceNames, event_location, find_places
+from geomap.extract.places import COUNTRY, PART, REGION, PlaceMention, PlaceNames, event_location, find_places
 from geomap.extract.text import Sentence, fold, sentences
 from geomap.extract.triggers import decide_type, find_trigger, refers_to_known_event
 from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
 
 _DEADLINE = re.compile(
     r"\b(?:by|until|before|no later than|d'ici|avant|jusqu'au|au plus tard)\s+(?:the\s+|le\s+)?$"
+)
+_SAYING = (
+    r"(?:said|says|announced|stated|declared|reported|claimed|confirmed|told \w+|a (?:declare|annonce|affirme|"
+    r"indique|precise|confirme|revendique)|ont (?:declare|annonce|affirme|indique|revendique))"
+)
+#: "in a statement on Thursday", "said on Monday", "le communiqué publié mardi": when a party spoke
+_STATEMENT_BEFORE = re.compile(
+    rf"(?:{_SAYING}|statement|communique|press release|news conference|press conference|interview|"
+    r"publi\w*|released|issued)\s+(?:\w+\s+){0,2}?(?:late\s+)?(?:on\s+|le\s+|ce\s+)?$"
+)
+#: "On Thursday, the army said ..." (a date followed by the speaker and the saying verb)
+_STATEMENT_AFTER = re.compile(
+    rf"^,?\s+(?:the\s+|l'|le\s+|la\s+|les\s+)?[\w-]+(?:\s+[\w-]+){{0,3}}\s+{_SAYING}\b"
 )
 _PASSIVE_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l')?$")
 _ALLY = re.compile(
@@ -218,11 +231,20 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
 
 
 def _date_for(text: str, dates: list[DateMention], position: int) -> DateMention | None:
-    """The date of the event at ``position``: the nearest one that is not a deadline ("by 31 December")."""
+    """The date of the event at ``position``: the nearest one that is neither a deadline ("by 31
+    December") nor, when the sentence gives another, the day a party made a statement."""
     usable = [d for d in dates if not _DEADLINE.search(fold(text[max(0, d.start - 12) : d.start]))]
     if not usable:
         return None
+    events = [d for d in usable if not _statement_date(text, d)]
+    usable = events or usable
     return min(usable, key=lambda d: (abs(d.start - position), d.precision))
+
+
+def _statement_date(text: str, date: DateMention) -> bool:
+    before = fold(text[max(0, date.start - 40) : date.start])
+    after = fold(text[date.end : date.end + 60])
+    return bool(_STATEMENT_BEFORE.search(before) or _STATEMENT_AFTER.match(after))
 
 
 def _continues(current, date, place, named, kind, sub, claim) -> bool:
@@ -230,7 +252,7 @@ def _continues(current, date, place, named, kind, sub, claim) -> bool:
     if date is not None and not _same_time(current, date):
         return False
     moved = place is not None and place.text != current.place_mention and not place.excluded
-    if moved and (current.place_kind not in (COUNTRY, REGION) or place.kind in (COUNTRY, REGION)):
+    if moved and (current.place_kind not in (COUNTRY, REGION, PART) or place.kind in (COUNTRY, REGION, PART)):
         return False
     if date is not None or place is not None:
         return True
@@ -290,7 +312,7 @@ def _new_event(
 def _precision(place: PlaceMention) -> GeoPrecision:
     if place.kind == COUNTRY:
         return GeoPrecision.COUNTRY
-    if place.kind == REGION:
+    if place.kind in (REGION, PART):
         return GeoPrecision.ADMIN1
     return GeoPrecision.NEAR if place.near else GeoPrecision.PLACE
 

@@ -184,6 +184,9 @@ _CROWD = re.compile(
     r"supporters?|cadres?|depositors?|workers?|manifestants?|jeunes|foule|habitants)\b"
 )
 _SPEAKS = re.compile(r"\b(?:said|says|say|told|according|reported|selon|ont dit|a dit|affirm\w*)\b")
+_SPEAKER = re.compile(
+    r",\s+(?:the\s+|l'|le\s+|la\s+)?(?:[\w-]+\s+){0,4}?(?:said|says|told|reported|a dit|ont dit)\b"
+)
 _PEACEFUL_HANDOVER = re.compile(
     r"\b(?:no (?:reported )?(?:violence|fighting|resistance|clashes|casualties)|without (?:a )?(?:fight|resistance|"
     r"fighting)|after [^.]{0,60}\b(?:withdrew|withdrawal|left|pulled out)|sans (?:combat|resistance)|apres le retrait)"
@@ -244,7 +247,9 @@ def _target(folded: str, offset: int) -> str:
     """Where the trigger's target is named: after it, or before it in a passive ("1 soldier was killed")."""
     if _PASSIVE.search(folded[max(0, offset - 30) : offset]):
         return folded[max(0, offset - 120) : offset]
-    return folded[offset : offset + 120]
+    after = folded[offset : offset + 120]
+    speaker = _SPEAKER.search(after)  # ", the Malian army said": who told it, not whom it hit
+    return after[: speaker.start()] if speaker else after
 
 
 _DEFINITE = re.compile(r"(?:\bthe|\bthis|\bthat|\bl'|\bcette|\bcet|\bce)\s*$")
