@@ -16,9 +16,10 @@ country (as a researcher would configure it).  Scored on the note's first event:
   25 km off is wrong whatever its region.  Within 25 km is also given alone;
 * outside the country: events of any note placed in another country.
 
-CASE 2021 task 2: each snippet's first event's sub-event type, mapped to the
-task's labels, against the gold label, over the 25 ACLED types (subtask 1; a
-snippet with no event counts as wrong); weighted F1 as the task scored it.
+CASE 2021 task 2: each snippet's first event's sub-event type (extraction alone,
+no geocoding: the task is classification), mapped to the task's labels, against
+the gold label, over the 25 ACLED types (subtask 1; a snippet with no event
+counts as wrong); weighted F1 as the task scored it.
 
 Run alone: ``python -m benchmarks.notes_accuracy [--split tune|report]``.
 """
@@ -33,10 +34,12 @@ from dataclasses import dataclass, field
 
 from benchmarks.corpora import CASE, NOTES
 from geomap.extract.actors import ActorDictionary
+from geomap.extract.events import Document, extract_events
 from geomap.extract.text import fold
 from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer, distance_km
 from geomap.geocode import Resolver
+from geomap.geocode.context import PlaceNameIndex
 from geomap.ingest.articles import Article
 from geomap.model import GeoPrecision, Source
 from geomap.pipeline import article_events
@@ -160,14 +163,11 @@ def read_case(split: str) -> list[dict]:
 def measure_case(resolver: Resolver, actors: ActorDictionary, *, split: str = "report") -> tuple[float, int]:
     """Weighted F1 over the 25 ACLED types of CASE 2021 task 2, and the number of snippets."""
     gold, found = [], []
-    for number, snippet in enumerate(read_case(split)):
-        source = Source(source_id=f"case-{snippet['id']}", outlet="CASE 2021", language="en")
-        table = article_events(
-            Article(snippet["text"], source, path="case", item=number + 1), resolver=resolver, actors=actors
-        )
-        subs = list(table.events["sub_event_type"])
+    for snippet in read_case(split):
+        places = PlaceNameIndex(resolver.gazetteer, resolver.context(snippet["text"]))
+        drafts = extract_events(Document(snippet["text"]), actors=actors, places=places)
         gold.append(snippet["label"])
-        found.append(CASE_LABELS.get(subs[0], "NONE") if subs else "NONE")
+        found.append(CASE_LABELS.get(drafts[0].sub_event_type, "NONE") if drafts else "NONE")
     return weighted_f1(gold, found), len(gold)
 
 

@@ -296,6 +296,8 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
     excluded = ""
     if kind == PLACE and (_REGION_WORD_BEFORE.search(before) or _REGION_WORD_AFTER.match(after)):
         kind = REGION  # "la région de Gao", "the Gao region": the region named after its town
+    elif kind in (PLACE, CAPITAL) and (_AFTER_DISTRICT.search(before) or _SECOND_IN_BRACKETS.search(before)):
+        kind = REGION  # "in Maywand district, Kandahar", "(Cadale, Middle Shabelle)": the province
     if _RIVER_AFTER.match(after) or _RIVER_BEFORE.search(before):
         excluded = "river"
     elif _THING_BEFORE.search(before) or _THING_AFTER.match(after):
@@ -318,7 +320,8 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
         return PlaceMention(
             start, end, text[start:end], PART, "", False, bool(_LOCATIVE_BEFORE.search(before)), PARTS[word]
         )
-    near = bool(_NEAR_BEFORE.search(before))
+    # "X district": the district, located at its namesake town at best
+    near = bool(_NEAR_BEFORE.search(before) or _DISTRICT_AFTER.match(after))
     locative = near or bool(_LOCATIVE_BEFORE.search(before))
     return PlaceMention(start, end, name, kind, excluded, near, locative)
 
@@ -337,7 +340,16 @@ def river_spans(text: str) -> list[tuple[int, int]]:
 
 
 _REGION_WORD_BEFORE = re.compile(r"\b(?:region|province|cercle)\s+(?:de |du |des |d'|of (?:the )?)?$")
-_REGION_WORD_AFTER = re.compile(r"\s+(?:region|province)\b")
+_REGION_WORD_AFTER = re.compile(r"\s+(?:region|province|state)\b")
+_ADMIN_WORDS = (
+    r"district|province|county|state|region|cercle|commune|department|municipality|upazila|lga|"
+    r"local government(?: area)?|territory|chiefdom|sub-?county"
+)
+_AFTER_DISTRICT = re.compile(rf"\b(?:{_ADMIN_WORDS})\s*,\s*$")
+_SECOND_IN_BRACKETS = re.compile(r"\([^()]{1,40},\s*$")
+_DISTRICT_AFTER = re.compile(
+    r"^\s+(?:district|county|upazila|sub-?county|local government|lga|territory|territoire|chiefdom)\b"
+)
 
 
 _FROM_TO = re.compile(

@@ -40,7 +40,14 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     (p, t, s)
     for p, t, s in [
         (
-            r"suicide (?:bomb\w*|attack\w*|car bomb\w*)|car bomb\w*|vehicle-borne|kamikaze|attentat-suicide|vehicule piege",
+            r"chlorine|toxic gas|poison(?:ous)? gas|sarin|mustard gas|chemical (?:weapons?|attacks?|agents?)|"
+            r"nerve agents?|gaz toxiques?|armes? chimiques?",
+            E,
+            "Chemical weapon",
+        ),
+        (
+            r"suicide (?:bomb\w*|attack\w*|car bomb\w*|vest)|kamikaze|attentat-suicide|blew (?:himself|herself|"
+            r"themselves) up|s'est fait exploser|se sont fait exploser",
             E,
             "Suicide bomb",
         ),
@@ -48,7 +55,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"drone strikes?|air ?strikes?|(?:second|another|new|third|fresh) strikes?\b|air forces?\b[^.]{0,40}\b(?:attack\w*|strik\w*|offensives?|bomb\w*|raids?|"
             r"targeted|hit|pounded)|(?:fighter jets?|warplanes?|war planes?|jets|mig fighters|helicopters?|"
             r"gunships?|aircraft|aviation)\b[^.]{0,40}\b(?:attack\w*|strik\w*|bomb\w*|pounded|targeted|hit|"
-            r"fired|struck)|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
+            r"fired|struck|carried out)|combat sorties|sorties|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
             E,
             "Air/drone strike",
         ),
@@ -57,13 +64,19 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"(?:\w+ ){0,4}(?:bombs?|ieds?|explosives?|landmines?|mines|weapons? caches?|arms caches?|"
             r"engins? explosifs?)|(?:bombs?|ieds?|explosives?|landmines?|mines|engins? explosifs?) (?:\w+ ){0,4}"
             r"(?:were |was |ont ete |a ete )?(?:defused|dismantled|discovered|found|desamorc\w*|decouvert\w*)|"
-            r"premature(?:ly)? (?:detonat|explo)\w*|while (?:planting|making|assembling)",
+            r"premature(?:ly)? (?:detonat|explo)\w*|while (?:planting|making|assembling)|"
+            r"(?:firearms?|weapons?|ammunition|rifles|guns|pistols|bullets|explosives|arms|caches?|rocket bombs?) "
+            r"(?:[\w,]+ ){0,8}(?:were |was |have been |has been )?(?:seized|captured|confiscated|recovered|"
+            r"destroyed|found|defused|"
+            r"discovered|identified)|(?:destroyed|discovered|found|uncovered|seized|confiscated|dismantled) "
+            r"(?:[\w,]+ ){0,6}(?:weapons?|ammunition|arms|explosives|machine guns|tunnels?|depots?|caches?|"
+            r"workshops?|bomb-making)",
             S,
             "Disrupted weapons use",
         ),
         (r"grenades?", E, "Grenade"),
         (
-            r"improvised explosive devices?|\bied\b|\bieds\b|\bbombs?\b(?! (?:attacks?|threats?|scares?))|explosions?\b|exploded|\bblasts?\b|landmines?|\bmines?\b(?! d'or| d'orpaill)|explosive devices?|roadside bomb\w*|engins? explosifs?|mines? artisanales?|a saute sur|sauté sur",
+            r"car bomb\w*|vehicle-borne|vehicule piege|improvised explosive devices?|\bied\b|\bieds\b|\bbombs?\b(?! (?:attacks?|threats?|scares?))|explosions?\b|exploded|\bblasts?\b|landmines?|\bmines?\b(?! d'or| d'orpaill)|explosive devices?|roadside bomb\w*|engins? explosifs?|mines? artisanales?|a saute sur|sauté sur",
             E,
             "Remote explosive/landmine/IED",
         ),
@@ -77,10 +90,15 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             V,
             "Abduction/forced disappearance",
         ),
-        (r"\brap(?:ed|e)\b|sexual violence|violences? sexuelles?|viols?\b", V, "Sexual violence"),
+        (
+            r"\brap(?:ed|e|es|ing)\b|gang-rap\w*|molest\w*|sexual(?:ly)? (?:assault\w*|abus\w*)|sexual violence|"
+            r"violences? sexuelles?|viols?\b",
+            V,
+            "Sexual violence",
+        ),
         (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
         (
-            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?) (?:back |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?) (?:back |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
             TERRITORY,
             "",
         ),
@@ -102,14 +120,19 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "",
         ),
         (
-            r"\bprotest\w*|demonstrat\w*|rall(?:y|ied)|marched|sit-in|manifest\w*|\bmarche\b|rassemblement|"
+            r"\bprotest\w*|demonstrat\w*|rall(?:y|ies|ied)|marched|sit-in|manifest\w*|\bmarche\b|rassemblement|"
             r"(?:on|go on|went on|goes on|a|general|hunger|labou?r|\d+-hour|day-long) strike\b|strikes? (?:by|over|action)|"
             r"\bgreve\b|picket\w*|gathered|took to the streets|staged a|sit-in",
             P,
             "Peaceful protest",
         ),
         (
-            r"\briot\w*|lynch\w*|emeutes?|mob\b|foule en colere|vandali[sz]\w*|barricad\w*|blocked (?:the )?roads?|"
+            r"\blynch\w*|\bmobs?\b|mob justice|jungle justice|vigilantes?\b|foule en colere|justice populaire",
+            R,
+            "Mob violence",
+        ),
+        (
+            r"\briot\w*|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the )?roads?|"
             r"burn(?:t|ed|ing) tyres|set tyres",
             R,
             "Violent demonstration",
@@ -121,17 +144,19 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Looting/property destruction",
         ),
         (
-            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|handed over|evacuated|vacated)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
+            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|pull(?:ed|s|ing)? back|handed over|evacuated|vacated|began leaving)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
             S,
             "Non-violent transfer of territory",
         ),
         (
-            r"set up (?:a )?(?:base|camp|headquarters)|established (?:a )?(?:base|camp|headquarters)|install\w* (?:une |a )?(?:base|camp)|deployed to",
+            r"(?:set up|established|establish|opened|built) (?:[\w,]+ ){0,5}(?:bases?|camps?|headquarters|"
+            r"observation points?|observation posts?|military posts?|outposts?|positions)\b|install\w* (?:une |a )?(?:base|camp)|deployed to",
             S,
             "Headquarters or base established",
         ),
         (
-            r"surrender\w*|se sont rendus|reddition|ceasefire|cease-fire|peace (?:agreement|deal|accord)|signed (?:an? )?(?:agreement|accord|deal)|cessez-le-feu|accords? de paix|ont signe|a signe|signature (?:de l'|d'un )accord",
+            r"surrender\w*|se sont rendus|reddition|\bagreements?\b|\btruce\b|negotiat\w*|peace talks|"
+            r"prisoners? (?:exchange|swap)|exchange of prisoners|exchanged prisoners|ceasefire|cease-fire|peace (?:agreement|deal|accord)|signed (?:an? )?(?:agreement|accord|deal)|cessez-le-feu|accords? de paix|ont signe|a signe|signature (?:de l'|d'un )accord",
             S,
             "Agreement",
         ),
@@ -146,6 +171,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Other",
         ),
         (
+            r"\b(?:was|were|been|is|are) (?:officially )?formed\b|formed (?:a|the) (?:new )?|splinter\w*|split from|"
             r"\bdefect\w*|switched sides|\bjoined (?:the )?(?:ranks of |\w+ )?(?:militants?|insurgents?|rebels?|jihadists?|"
             r"armed groups?|fighters)\b|dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
             S,
@@ -160,7 +186,8 @@ _STRICT_MODAL = re.compile(
 )
 _VICTIMS = re.compile(
     r"\b(?:civilians?|villagers?|traders?|herders?|farmers?|women|children|worshippers?|passengers?|"
-    r"residents?|displaced|market|village|mosque|church|school|wedding|civils?|villageois|femmes|enfants|"
+    r"residents?|displaced|markets?|villages?|mosques?|churches|church|schools?|weddings?|communit(?:y|ies)|hamlets?|"
+    r"civils?|villageois|femmes|enfants|"
     r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population|people|persons?|"
     r"\bm[ae]n\b|wom[ae]n|girls?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
     r"journalists?|drivers?|shepherds?|sheperds?|workers?|miners?|musicians?|elders?|chiefs?|idps?|bus|homes?|"
@@ -175,13 +202,30 @@ _MILITARY_TARGETS = re.compile(
 )
 _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\s+(?:\w+\s+)?$")
 _PROTEST_VIOLENCE = re.compile(
-    r"\b(?:loot\w*|burn\w*|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone\w*|violent\w*|"
+    r"\b(?:loot\w*|burn\w*|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
+    r"violent (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
+    r"(?:throwing|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
+    r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
     r"vandali[sz]\w*|barricad\w*|blocked|blocking|closing roads|closed (?:the |all )?roads?|pille\w*|"
     r"incendi\w*|jets? de pierres|violen\w*)\b"
 )
 _CROWD = re.compile(
     r"\b(?:students?|residents?|protesters?|demonstrators?|rioters?|youths?|mob|crowd|traders?|villagers?|"
     r"supporters?|cadres?|depositors?|workers?|manifestants?|jeunes|foule|habitants)\b"
+)
+_PROTESTERS = re.compile(r"\b(?:protesters?|demonstrators?|manifestants?|protest\w*|marchers?|sit-in)\b")
+_EXCESSIVE_FORCE = re.compile(
+    r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live ammunition|"
+    r"gunfire|died|dead|deaths?|violently (?:suppress\w*|dispers\w*)|"
+    r"excessive force|beat\w*|tue\w*|tir\w* a balles reelles|ouvert le feu)\b"
+)
+_INTERVENTION = re.compile(
+    r"\b(?:tear ?gas|water cannons?|pepper[- ]spray\w*|rubber bullets|dispers\w*|batons?|arrest\w*|detain\w*|"
+    r"broke up|suppress\w*|crack\w* down|crackdown|gaz lacrymogenes?|interpell\w*)\b"
+)
+_NON_STATE = re.compile(
+    r"\b(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|militia\w*|fighters|separatists?|group|"
+    r"djihadistes?|rebelles?|terroristes?|groupes? arme\w*)\b"
 )
 _SPEAKS = re.compile(r"\b(?:said|says|say|told|according|reported|selon|ont dit|a dit|affirm\w*)\b")
 _SPEAKER = re.compile(
@@ -223,11 +267,13 @@ def decide_type(
     if kind == TERRITORY:
         if _PEACEFUL_HANDOVER.search(folded):
             return S.value, "Non-violent transfer of territory"
-        if state or not actors:
+        if state or (not actors and not _NON_STATE.search(folded[max(0, offset - 80) : offset])):
             return B.value, "Government regains territory"
         return B.value, "Non-state actor overtakes territory"
-    if kind == P and _PROTEST_VIOLENCE.search(folded):
-        return R.value, "Violent demonstration"
+    if kind == P or (kind in (ATTACK, KILLING) and _PROTESTERS.search(_target(folded, offset))):
+        return _protest_type(folded)
+    if sub == "Arrests" and _PROTESTERS.search(folded):
+        return P.value, "Protest with intervention"  # protesters arrested: the protest is the event
     subject = folded[max(0, offset - 50) : offset]
     if sub == "Looting/property destruction" and _CROWD.search(subject) and not _SPEAKS.search(subject):
         return R.value, "Violent demonstration"  # a crowd's looting or burning is a riot
@@ -241,6 +287,17 @@ def decide_type(
             return V.value, "Attack"
         return B.value, "Armed clash"
     return kind.value, sub
+
+
+def _protest_type(folded: str) -> tuple[str, str]:
+    """A protest: peaceful, met with force (excessive, or an intervention), or violent (a riot)."""
+    if _PROTEST_VIOLENCE.search(folded):
+        return R.value, "Violent demonstration"
+    if _EXCESSIVE_FORCE.search(folded):
+        return P.value, "Excessive force against protesters"
+    if _INTERVENTION.search(folded):
+        return P.value, "Protest with intervention"
+    return P.value, "Peaceful protest"
 
 
 def _target(folded: str, offset: int) -> str:
