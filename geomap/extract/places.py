@@ -14,6 +14,8 @@ A name that is not an event location is kept with the reason it is not:
 * ``thing``: the name of an operation, an accord, a boat ("Operation Barkhane",
   "the Algiers agreement", "the boat Tombouctou");
 * ``actor``: part of an actor's name ("the UN mission in Mali");
+* ``background``: where an earlier event that this one answers happened ("in
+  response to an attack in Lamu");
 * ``river``: a river, even one that shares its name with a country ("the
   Niger River", "le fleuve Niger"): "on the Niger River near Bourem" is at Bourem.
 
@@ -28,7 +30,7 @@ are never looked up as such.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from geomap.extract.text import fold
@@ -47,6 +49,12 @@ _PART_BEFORE = re.compile(
     r"\b(?P<en>north-eastern|northeastern|north-western|northwestern|south-eastern|southeastern|south-western|"
     r"southwestern|northern|southern|eastern|western|central)\s+$|"
     r"\b(?P<fr>nord-est|nord-ouest|sud-est|sud-ouest|nord|sud|est|ouest|centre)\s+(?:du|de la|de l'|d')\s*$"
+)
+#: "in response to an attack in Lamu": where the earlier event that motivated this one happened
+_BACKGROUND_BEFORE = re.compile(
+    r"(?:in response to|in retaliation (?:for|to)|in revenge for|to avenge|en represailles? (?:a|de|d')|"
+    r"pour venger) (?:an? |the |une? |l'|la |le )?(?:[\w-]+ ){0,3}?(?:attacks?|killings?|ambush\w*|raids?|"
+    r"attaques?|assassinats?|meurtres?)\b[^.]{0,30}?(?:in|on|at|a|dans)\s*$"
 )
 _RIVER_AFTER = re.compile(r"^\s+(?:river|riviere)\b")
 _RIVER_BEFORE = re.compile(
@@ -276,6 +284,12 @@ def find_places(text: str, names: PlaceNames, *, taken: list[tuple[int, int]] = 
                 continue
             mentions.append(_classify(text, folded, start, end, kind))
     mentions.sort(key=lambda m: m.start)
+    for i in range(1, len(mentions)):
+        before, mention = mentions[i - 1], mentions[i]
+        if before.excluded in ("background", "venue") and re.fullmatch(
+            r"\s*,\s*", text[before.end : mention.start]
+        ):
+            mentions[i] = replace(mention, excluded=before.excluded)  # "in Lamu, Kenya": the same place
     return mentions
 
 
@@ -300,6 +314,8 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
         kind = REGION  # "in Maywand district, Kandahar", "(Cadale, Middle Shabelle)": the province
     if _RIVER_AFTER.match(after) or _RIVER_BEFORE.search(before):
         excluded = "river"
+    elif _BACKGROUND_BEFORE.search(before):
+        excluded = "background"
     elif _THING_BEFORE.search(before) or _THING_AFTER.match(after):
         excluded = "thing"
     elif (

@@ -202,7 +202,7 @@ _MILITARY_TARGETS = re.compile(
 )
 _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\s+(?:\w+\s+)?$")
 _PROTEST_VIOLENCE = re.compile(
-    r"\b(?:loot\w*|burn\w*|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
+    r"\b(?:loot\w*|burn\w*|clash\w*|affrontements?|heurts|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
     r"violent (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
     r"(?:throwing|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
     r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
@@ -278,10 +278,12 @@ def decide_type(
     if sub == "Looting/property destruction" and _CROWD.search(subject) and not _SPEAKS.search(subject):
         return R.value, "Violent demonstration"  # a crowd's looting or burning is a riot
     target = _target(folded, offset)
-    civilians = any(a.inter == 7 for a in side2) or _VICTIMS.search(target)
-    military = _MILITARY_TARGETS.search(target) or any(a.inter in (1, 2, 3, 8) for a in side2)
+    named_civilians, named_military = _VICTIMS.search(target), _MILITARY_TARGETS.search(target)
+    civilians = any(a.inter == 7 for a in side2) or named_civilians
+    military = named_military or any(a.inter in (1, 2, 3, 8) for a in side2)
     if kind in (ATTACK, KILLING):
-        if civilians and not military:
+        # the words for whom it hit come before the parties the sentence goes on to name
+        if (named_civilians and not named_military) or (civilians and not military):
             return V.value, "Attack"
         if kind == KILLING and not military and not side2 and not actors:
             return V.value, "Attack"
