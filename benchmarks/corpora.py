@@ -80,13 +80,13 @@ ACLED_SOURCES = (
         "dkoban/geo_stuff",
         "ACLED.csv",
         "acled-afghanistan-2020",
-        "ACLED events of Afghanistan, 19-21 March 2020 (today's columns)",
+        "ACLED events of Afghanistan, 1-21 March 2020 (today's columns)",
     ),
     Snapshot(
         "AschHarwood/acled",
         "acled.csv",
         "acled-africa-2016",
-        "ACLED events of Africa, 1-2 July 2016 (the old event types); Mali, Burkina Faso, Niger dropped",
+        "ACLED events of Africa, 17 June-2 July 2016 (old event types); Mali, Burkina Faso, Niger dropped",
     ),
 )
 CASE_SOURCE = Snapshot(

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import app_speed, extract_accuracy, geocode_accuracy, map_scale
+from benchmarks import app_speed, extract_accuracy, geocode_accuracy, map_scale, notes_accuracy
 from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver
@@ -154,6 +154,7 @@ def render(
     scale: str = "",
     geocoding: str = "",
     extraction: str = "",
+    notes: str = "",
     app: str = "",
 ) -> str:
     lines = [
@@ -173,6 +174,8 @@ def render(
         lines += ["", "### The offline geocoder", "", geocoding]
     if extraction:
         lines += ["", extraction]
+    if notes:
+        lines += ["", notes]
     if app:
         lines += ["", "### The app in a browser", "", app]
     lines.append(END)
@@ -218,12 +221,14 @@ def main() -> None:
         extract_accuracy.measure_accuracy(resolver, actors),
         extract_accuracy.measure_speed(resolver, actors, repeat=repeat),
     )
+    notes = notes_accuracy.report(resolver, actors)
     section = render(
         results,
         quick=args.quick,
         scale=map_scale.render_rows(scale_rows),
         geocoding=geocoding,
         extraction=extraction,
+        notes=notes,
         app=app or "Not measured: Chromium is not installed (`apt-get install chromium`).",
     )
     print(section)

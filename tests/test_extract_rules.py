@@ -237,3 +237,72 @@ def test_part_mentions_are_found_in_both_languages() -> None:
     for text, expected in cases:
         (mention,) = find_places(text, _Names(set()))
         assert (mention.kind, mention.text) == (PART, expected)
+
+
+@pytest.mark.parametrize(
+    ("note", "kind", "near"),
+    [
+        ("On 8 March 2021, a bomb killed 2 soldiers in Zhari district, Kandahar.", "region", False),
+        (
+            "On 8 March 2021, militants attacked a base near Warshiikh village (Balcad, Middle Shabelle).",
+            "region",
+            False,
+        ),
+        ("On 8 March 2021, militants attacked a checkpoint in Maywand district, Kandahar.", "place", True),
+    ],
+)
+def test_districts_and_provinces_of_coded_notes(note, kind, near) -> None:
+    names = _Names({"Kandahar", "Middle Shabelle", "Maywand"})
+    mentions = {m.text: m for m in find_places(note, names)}
+    found = (
+        mentions.get("Maywand")
+        if "Maywand" in note
+        else mentions.get("Kandahar", mentions.get("Middle Shabelle"))
+    )
+    assert (found.kind, found.near) == (kind, near)
+
+
+def test_the_place_of_the_attack_a_strike_answers_is_not_its_place() -> None:
+    note = "Air forces struck a rebel position near Gao in response to an attack in Ansongo, Mali."
+    mentions = {m.text: m.excluded for m in find_places(note, _Names({"Gao", "Ansongo"}))}
+    assert mentions == {"Gao": "", "Ansongo": "background", "Mali": "background"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "sub_event_type"),
+    [
+        ("On 3 June 2022, protesters threw stones at police in Gao.", "Riots", "Violent demonstration"),
+        (
+            "On 3 June 2022, police fired tear gas to disperse protesters in Gao.",
+            "Protests",
+            "Protest with intervention",
+        ),
+        (
+            "On 3 June 2022, soldiers opened fire on protesters in Gao, killing two.",
+            "Protests",
+            "Excessive force against protesters",
+        ),
+        ("On 3 June 2022, police arrested 40 protesters in Gao.", "Protests", "Protest with intervention"),
+        ("On 3 June 2022, a mob lynched a man accused of theft in Gao.", "Riots", "Mob violence"),
+        ("Le 3 juin 2022, des manifestants ont affronté la police à Gao.", "Riots", "Violent demonstration"),
+        (
+            "On 3 June 2022, soldiers seized 40 rifles and ammunition in Gao.",
+            "Strategic developments",
+            "Disrupted weapons use",
+        ),
+        (
+            "On 3 June 2022, a car bomb exploded outside a hotel in Gao.",
+            "Explosions/Remote violence",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "On 3 June 2022, a suicide bomber blew himself up at a checkpoint in Gao.",
+            "Explosions/Remote violence",
+            "Suicide bomb",
+        ),
+    ],
+)
+def test_protests_riots_and_weapons_follow_the_codebook(actors, sentence, event_type, sub_event_type) -> None:
+    document = Document(sentence, country="Mali", country_iso3="MLI")
+    events = extract_events(document, actors=actors, places=_Names({"Gao"}))
+    assert [(e.event_type, e.sub_event_type) for e in events][:1] == [(event_type, sub_event_type)]

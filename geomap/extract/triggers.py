@@ -200,9 +200,10 @@ _MILITARY_TARGETS = re.compile(
     r"militants?|insurgents?|fighters?|militiam[ae]n|militias?|rebels?|jihadists?|terroristes?|arbakis?|"
     r"officers?|policiers?|djihadistes?|combattants?|assaillants?)\b"
 )
+_PARTICIPANTS = re.compile(r"\w+(?:ers|ors|ants)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\s+(?:\w+\s+)?$")
 _PROTEST_VIOLENCE = re.compile(
-    r"\b(?:loot\w*|burn\w*|clash\w*|affrontements?|heurts|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
+    r"\b(?:loot\w*|burn\w*|clash\w*|affront\w*|heurts|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
     r"violent (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
     r"(?:throwing|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
     r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
@@ -245,8 +246,8 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
             begin = match.start()
             if begin > 0 and folded[begin - 1].isalnum():
                 continue
-            if _STRICT_MODAL.search(folded[:begin]):
-                continue
+            if _STRICT_MODAL.search(folded[:begin]) and not _PARTICIPANTS.match(folded, begin):
+                continue  # "to take control" is no event; "to disperse protesters" names a protest
             generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
             found.append((generic, begin, kind, sub))
             break
