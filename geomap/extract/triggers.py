@@ -198,7 +198,9 @@ _MILITARY_TARGETS = re.compile(
     r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base|"
     r"gendarmes?|gendarmerie|barracks|casernes?|police\w*|security (?:personnel|forces|officials?)|commandos?|"
     r"militants?|insurgents?|fighters?|militiam[ae]n|militias?|rebels?|jihadists?|terroristes?|arbakis?|"
-    r"officers?|policiers?|djihadistes?|combattants?|assaillants?)\b"
+    r"officers?|policiers?|djihadistes?|combattants?|assaillants?|islamists?|bandits?|gunmen|raiders?|"
+    r"armed (?:men|groups?|islamists|individuals)|(?:members|fighters|commanders?) of (?:the )?(?:armed|"
+    r"militant|rebel|jihadist|terrorist|insurgent|islamist|al[- ]|[a-z]+ (?:group|militia|movement)))\b"
 )
 _PARTICIPANTS = re.compile(r"\w+(?:ers|ors|ants)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\s+(?:\w+\s+)?$")
