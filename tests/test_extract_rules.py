@@ -6,26 +6,13 @@ import datetime as dt
 
 import pytest
 
-from geomap.extract.actors import ActorDictionary
 from geomap.extract.dates import find_dates
 from geomap.extract.events import UNDATED, Document, extract_events
 from geomap.extract.places import PART, find_places, split_part
 from geomap.gazetteer.boundaries import country_at
-from geomap.gazetteer.index import Gazetteer
-from geomap.geocode import Resolver
 from geomap.ingest.articles import Article
 from geomap.model import GeoPrecision, Source, TimePrecision
 from geomap.pipeline import article_events
-
-
-@pytest.fixture(scope="module")
-def actors() -> ActorDictionary:
-    return ActorDictionary.load()
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    return Resolver(Gazetteer.embedded())
 
 
 def _events(text, resolver, actors, *, published="", language="en", country=None) -> list[dict]:

@@ -65,7 +65,8 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"engins? explosifs?)|(?:bombs?|ieds?|explosives?|landmines?|mines|engins? explosifs?) (?:\w+ ){0,4}"
             r"(?:were |was |ont ete |a ete )?(?:defused|dismantled|discovered|found|desamorc\w*|decouvert\w*)|"
             r"premature(?:ly)? (?:detonat|explo)\w*|while (?:planting|making|assembling)|"
-            r"(?:firearms?|weapons?|ammunition|rifles|guns|pistols|bullets|explosives|arms|caches?|rocket bombs?) "
+            r"(?:firearms?|weapons?|ammunition|rifles?|guns|pistols?|revolvers?|cartridges|bullets|explosives|arms|"
+            r"caches?|rocket bombs?) "
             r"(?:[\w,]+ ){0,8}(?:were |was |have been |has been )?(?:seized|captured|confiscated|recovered|"
             r"destroyed|found|defused|"
             r"discovered|identified)|(?:destroyed|discovered|found|uncovered|seized|confiscated|dismantled) "
@@ -149,7 +150,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Non-violent transfer of territory",
         ),
         (
-            r"(?:set up|established|establish|opened|built) (?:[\w,]+ ){0,5}(?:bases?|camps?|headquarters|"
+            r"(?:set(?:ting)? up|establish\w*|open(?:ed|ing)|buil[dt]\w*) (?:[\w,]+ ){0,5}(?:bases?|camps?|headquarters|"
             r"observation points?|observation posts?|military posts?|outposts?|positions)\b|install\w* (?:une |a )?(?:base|camp)|deployed to",
             S,
             "Headquarters or base established",
@@ -210,7 +211,7 @@ _PROTEST_VIOLENCE = re.compile(
     r"(?:throwing|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
     r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
     r"vandali[sz]\w*|barricad\w*|blocked|blocking|closing roads|closed (?:the |all )?roads?|pille\w*|"
-    r"incendi\w*|jets? de pierres|violen\w*)\b"
+    r"incendi\w*|jets? de pierres|manifestations? violentes?|violemment)\b"
 )
 _CROWD = re.compile(
     r"\b(?:students?|residents?|protesters?|demonstrators?|rioters?|youths?|mob|crowd|traders?|villagers?|"
