@@ -198,6 +198,11 @@ def test_air_strikes_before_a_capture_do_not_make_it_an_explosion(resolver, acto
             "Strategic developments",
             "Non-violent transfer of territory",
         ),
+        (
+            "On 4 May 2021, troops were deployed to Ansongo to secure the town.",
+            "Strategic developments",
+            "Change to group/activity",
+        ),
     ],
 )
 def test_acled_style_notes_get_their_type(actors, note, event_type, sub_event_type) -> None:

@@ -121,7 +121,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "",
         ),
         (
-            r"\bprotest\w*|demonstrat\w*|rall(?:y|ies|ied)|marched|sit-in|manifest\w*|\bmarche\b|rassemblement|"
+            r"\bprotest\w*|demonstrat\w*|rall(?:y|ies|ied)|marched|marches\b|die-in|sit-in|manifest\w*|\bmarche\b|rassemblement|"
             r"(?:on|go on|went on|goes on|a|general|hunger|labou?r|\d+-hour|day-long) strike\b|strikes? (?:by|over|action)|"
             r"\bgreve\b|picket\w*|gathered|took to the streets|staged a|sit-in",
             P,
@@ -151,7 +151,8 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         ),
         (
             r"(?:set(?:ting)? up|establish\w*|open(?:ed|ing)|buil[dt]\w*) (?:[\w,]+ ){0,5}(?:bases?|camps?|headquarters|"
-            r"observation points?|observation posts?|military posts?|outposts?|positions)\b|install\w* (?:une |a )?(?:base|camp)|deployed to",
+            r"observation points?|observation posts?|military posts?|outposts?|positions|checkpoints?|barracks)\b|"
+            r"install\w* (?:une |a )?(?:base|camp)",
             S,
             "Headquarters or base established",
         ),
@@ -172,6 +173,8 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Other",
         ),
         (
+            r"deployed (?:to|in|at|on)\b|deploy\w* (?:\w+ ){0,2}(?:reinforcements|troops)|(?:moving|moved|sent) "
+            r"(?:\w+ )?(?:troops|reinforcements)|redeploy\w*|deploie\w*|deploiement|"
             r"\b(?:was|were|been|is|are) (?:officially )?formed\b|formed (?:a|the) (?:new )?|splinter\w*|split from|"
             r"\bdefect\w*|switched sides|\bjoined (?:the )?(?:ranks of |\w+ )?(?:militants?|insurgents?|rebels?|jihadists?|"
             r"armed groups?|fighters)\b|dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
