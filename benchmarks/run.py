@@ -27,6 +27,7 @@ from benchmarks import (
     geocode_accuracy,
     map_scale,
     merge_conservation,
+    notes_accuracy,
     store_writes,
 )
 from geomap.extract.actors import ActorDictionary
@@ -161,6 +162,7 @@ def render(
     scale: str = "",
     geocoding: str = "",
     extraction: str = "",
+    notes: str = "",
     app: str = "",
     store: str = "",
 ) -> str:
@@ -183,6 +185,8 @@ def render(
         lines += ["", "### The offline geocoder", "", geocoding]
     if extraction:
         lines += ["", extraction]
+    if notes:
+        lines += ["", notes]
     if app:
         lines += ["", "### The app in a browser", "", app]
     lines.append(END)
@@ -232,6 +236,7 @@ def main() -> None:
         extract_accuracy.measure_accuracy(resolver, actors),
         extract_accuracy.measure_speed(resolver, actors, repeat=repeat),
     )
+    notes = notes_accuracy.report(resolver, actors)
     section = render(
         results,
         quick=args.quick,
@@ -239,6 +244,7 @@ def main() -> None:
         store=store_writes.render(store_rows),
         geocoding=geocoding,
         extraction=extraction,
+        notes=notes,
         app=app or "Not measured: Chromium is not installed (`apt-get install chromium`).",
     )
     print(section)

@@ -18,12 +18,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import yaml
+from shapely.geometry import box
 
 from geomap.errors import GeomapError, InputError, RowProblem
 from geomap.extract.actors import ActorDictionary, default_actors
 from geomap.extract.events import Document, EventDraft, extract_events
-from geomap.extract.places import find_places
-from geomap.gazetteer.boundaries import find_country, inside_country
+from geomap.extract.places import PART, find_places, river_spans, split_part
+from geomap.gazetteer.boundaries import country_boundaries, find_country, inside_country
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
@@ -32,7 +33,7 @@ from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
 from geomap.ingest.articles import Article, is_article_json, read_article_items
 from geomap.ingest.tables import TableImport, read_table
 from geomap.merges import MergeCounts, merge_into
-from geomap.model import Extraction, GeoPrecision
+from geomap.model import Extraction, GeoPrecision, Place
 from geomap.schema import (
     EVIDENCE_COLUMNS,
     SOURCE_COLUMNS,
@@ -277,12 +278,21 @@ def read_article_file(
 
 
 def article_events(
-    article: Article, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
+    article: Article,
+    *,
+    resolver: Resolver | None = None,
+    actors: ActorDictionary | None = None,
+    country: str | None = None,
 ) -> TableImport:
-    """Extract the events of one article and locate them (DESIGN.md §1: extract → geocode)."""
+    """Extract the events of one article and locate them (DESIGN.md §1: extract → geocode).
+
+    ``country`` (a name or code) is the country the researcher says the article is
+    about; it comes before any the text names.
+    """
     resolver = resolver or default_resolver()
     actors = actors or default_actors()
-    context = resolver.context(article.text)
+    # a river named like a country ("the Niger River") names no country
+    context = resolver.context(_without_rivers(article.text), country=country)
     if context.main_country:
         country = find_country(context.main_country)
     else:
@@ -298,7 +308,10 @@ def article_events(
     source = article.source
     rows, evidence = [], []
     for number, draft in enumerate(drafts, start=1):
-        place = resolver.resolve(draft.place_mention, context=context) if draft.place_mention else None
+        if draft.place_kind == PART:
+            place = _part_of_country(draft.place_mention)
+        else:
+            place = resolver.resolve(draft.place_mention, context=context) if draft.place_mention else None
         if place is None and country is not None:
             place = country_place(
                 country,
@@ -328,6 +341,52 @@ def article_events(
         sources,
         pd.DataFrame(evidence, columns=list(EVIDENCE_COLUMNS)),
         problems,
+    )
+
+
+def _without_rivers(text: str) -> str:
+    for start, end in river_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _part_of_country(mention: str) -> Place | None:
+    """ "central Mali": a point inside that part of the country (a third of its extent each way)."""
+    split = split_part(mention)
+    country = find_country(split[1]) if split else None
+    if country is None:
+        return None
+    shapes = country_boundaries()
+    shape = shapes.geometry[shapes["iso3"] == country.iso3]
+    if shape.empty:
+        return None
+    minx, miny, maxx, maxy = shape.iloc[0].bounds
+    w, h = (maxx - minx) / 3, (maxy - miny) / 3
+    part = split[0]
+    rows = (2 if "north" in part else 0 if "south" in part else 1,)
+    cols = (2 if "east" in part else 0 if "west" in part else 1,)
+    if part in ("north", "south"):
+        cols = (0, 1, 2)
+    if part in ("east", "west"):
+        rows = (0, 1, 2)
+    cell = box(
+        minx + w * min(cols), miny + h * min(rows), minx + w * (max(cols) + 1), miny + h * (max(rows) + 1)
+    )
+    inside = shape.iloc[0].intersection(cell)
+    if inside.is_empty:
+        return None
+    point = inside.representative_point()
+    return Place(
+        name=mention,
+        lat=point.y,
+        lon=point.x,
+        geo_precision=GeoPrecision.ADMIN1,
+        confidence=0.5,
+        country=country.iso2,
+        iso3=country.iso3,
+        origin="embedded",
+        reason=f"{mention!r}: a part of the country, placed inside that part; to review",
+        needs_review=True,
     )
 
 

@@ -9,6 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geomap.extract.actors import ActorDictionary
+from geomap.gazetteer.index import Gazetteer
+from geomap.geocode import Resolver
 from geomap.ingest.tables import read_table
 from geomap.store import Store
 
@@ -131,3 +134,15 @@ def fresh_gazetteer(tmp_path, geomap_home):
     for origin in ("harvest", "geonames-dump"):  # what other tests taught the session's copy
         fresh.remove_origin(origin)
     return fresh
+
+
+@pytest.fixture(scope="module")
+def actors() -> ActorDictionary:
+    """The built-in actor dictionary."""
+    return ActorDictionary.load()
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    """The offline resolver over the embedded gazetteer (test files may define their own)."""
+    return Resolver(Gazetteer.embedded())

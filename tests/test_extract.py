@@ -16,8 +16,6 @@ from geomap.extract.dates import find_dates
 from geomap.extract.events import fatalities
 from geomap.extract.places import find_places
 from geomap.extract.text import fold, sentences
-from geomap.gazetteer.index import Gazetteer
-from geomap.geocode import Resolver
 from geomap.geocode.context import PlaceNameIndex
 from geomap.ingest.articles import read_articles
 from geomap.model import ClaimStatus, TimePrecision
@@ -29,16 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PARAPHRASE = ROOT / "tests" / "data" / "articles" / "seed_paraphrase.txt"
 SEEDS = [*sorted((ROOT.parent / "shared" / "seeds").glob("*.txt")), PARAPHRASE]
 SAMPLES = ROOT / "data" / "sample" / "articles"
-
-
-@pytest.fixture(scope="module")
-def actors() -> ActorDictionary:
-    return ActorDictionary.load()
-
-
-@pytest.fixture(scope="module")
-def resolver() -> Resolver:
-    return Resolver(Gazetteer.embedded())
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=lambda p: p.stem)

@@ -9,7 +9,8 @@ without one ("Nov. 14").
 Anchoring rules
 ---------------
 * A weekday ("on Tuesday", "mardi") is the last such day on or before the
-  publication date.
+  publication date (wires write "mardi" for the day they publish); "last
+  Tuesday", "mardi dernier" is the one before it.
 * "Yesterday", "the day before", "a day later", "two days later", "le
   lendemain" count from the publication date ("yesterday") or from the previous
   date in the text ("a day later").
@@ -19,13 +20,17 @@ Anchoring rules
 * A date without a year and without a publication date takes the year of the
   nearest date before it in the text that has one; when it names a weekday
   ("Tuesday, October 31") the year that puts it on that weekday wins.
+* With neither a year nor a publication date ("On 11 January, soldiers
+  arrested …"), the caller may give ``assumed``, the day the text is read: the
+  date is then counted from it as from a publication date and marked
+  ``assumed`` (its year is a guess, for a researcher to review).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import dateparser
 
@@ -143,14 +148,21 @@ class DateMention:
     end_date: dt.date | None = None
     precision: TimePrecision = TimePrecision.DAY
     relative: bool = False
+    assumed: bool = False  # counted from the day the text was read: the year is a guess
 
     @property
     def last(self) -> dt.date:
         return self.end_date or self.date
 
 
-def find_dates(text: str, *, published: dt.date | None = None, language: str = "en") -> list[DateMention]:
-    """Every date mention in ``text``, in order, anchored to ``published`` (see the module docstring)."""
+def find_dates(
+    text: str, *, published: dt.date | None = None, language: str = "en", assumed: dt.date | None = None
+) -> list[DateMention]:
+    """Every date mention in ``text``, in order, anchored to ``published`` (see the module docstring).
+
+    ``assumed`` anchors, in place of ``published``, the dates that neither the
+    publication date nor a year in the text can place; those are marked ``assumed``.
+    """
     folded = fold(text)
     taken: list[tuple[int, int]] = []
     raw: list[tuple[int, int, str, re.Match[str]]] = []
@@ -165,6 +177,9 @@ def find_dates(text: str, *, published: dt.date | None = None, language: str = "
     found: list[DateMention] = []
     for start, end, kind, match in raw:
         mention = _resolve(text, start, end, kind, match, published, language, found)
+        if mention is None and published is None and assumed is not None:
+            mention = _resolve(text, start, end, kind, match, assumed, language, found)
+            mention = replace(mention, assumed=True) if mention is not None else None
         if mention is not None:
             found.append(mention)
     return found
@@ -183,8 +198,9 @@ def _resolve(text, start, end, kind, match, published, language, previous) -> Da
         return None
     if kind == "weekday":
         back = (anchor.weekday() - WEEKDAYS[groups["wd"]]) % 7
-        if "last " in fold(span_text) and back == 0:
-            back = 7
+        folded = fold(span_text)
+        if back == 0 and ("last " in folded or "dernier" in folded):
+            back = 7  # "last Tuesday", "mardi dernier" in a paper of Tuesday: the Tuesday before
         day = anchor - dt.timedelta(days=back)
         return DateMention(start, end, span_text, day, relative=True)
     if kind == "yesterday":

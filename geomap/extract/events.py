@@ -23,130 +23,27 @@ from dataclasses import dataclass, field
 from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention
 from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
-from geomap.extract.places import COUNTRY, REGION, PlaceMention, PlaceNames, event_location, find_places
+from geomap.extract.fatalities import fatalities
+from geomap.extract.places import COUNTRY, PART, REGION, PlaceMention, PlaceNames, event_location, find_places
 from geomap.extract.text import Sentence, fold, sentences
+from geomap.extract.triggers import decide_type, find_trigger, refers_to_known_event
 from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
 
-B, E, V, P, R, S = (
-    EventType.BATTLES,
-    EventType.EXPLOSIONS,
-    EventType.VIOLENCE_AGAINST_CIVILIANS,
-    EventType.PROTESTS,
-    EventType.RIOTS,
-    EventType.STRATEGIC,
-)
-TERRITORY = "territory"  # decided by who takes it
-ATTACK = "attack"  # a battle or violence against civilians, decided by the target
-KILLING = "killing"
-
-#: (pattern on folded text, event type or rule, sub-event type); the first match in a sentence wins
-TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
-    (p, t, s)
-    for p, t, s in [
-        (
-            r"suicide (?:bomb\w*|attack\w*|car bomb\w*)|car bomb\w*|vehicle-borne|kamikaze|attentat-suicide|vehicule piege",
-            E,
-            "Suicide bomb",
-        ),
-        (
-            r"drone strikes?|air ?strikes?|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
-            E,
-            "Air/drone strike",
-        ),
-        (
-            r"improvised explosive devices?|\bied\b|landmines?|\bmines?\b(?! d'or| d'orpaill)|explosive devices?|roadside bomb\w*|engins? explosifs?|mines? artisanales?|a saute sur|sauté sur",
-            E,
-            "Remote explosive/landmine/IED",
-        ),
-        (
-            r"shell(?:ing|ed)|mortars?|rockets?|artillery|obus|tirs? de mortiers?|roquettes?|tirs d'artillerie",
-            E,
-            "Shelling/artillery/missile attack",
-        ),
-        (
-            r"kidnapp\w*|abduct\w*|taken hostage|held hostage|enlev\w*|pris en otage|otages?",
-            V,
-            "Abduction/forced disappearance",
-        ),
-        (r"\brap(?:ed|e)\b|sexual violence|violences? sexuelles?|viols?\b", V, "Sexual violence"),
-        (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
-        (
-            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|take|seized) (?:back )?(?:control|over)\b|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
-            TERRITORY,
-            "",
-        ),
-        (
-            r"ambush\w*|clash\w*|fighting|fought|battles?\b(?! for)|gunfight|firefight|exchange of fire|assault\w*|offensive|embuscades?|affrontements?|accrochages?|combats?\b|se sont affrontes|ont affronte|repousse\w*|repelled|counter-?attack\w*",
-            B,
-            "Armed clash",
-        ),
-        (r"attack\w*|raid\w*|stormed|struck|attaqu\w*|attentats?|assailli", ATTACK, ""),
-        (
-            r"killed|killing|shot dead|gunned down|massacre|slain|tue(?:e?s?|r)\b|abattu\w*|assassin\w*|morts?\b|deaths?\b|died",
-            KILLING,
-            "",
-        ),
-        (
-            r"\bprotest\w*|demonstrat\w*|rall(?:y|ied)|marched|sit-in|manifest\w*|\bmarche\b|rassemblement",
-            P,
-            "Peaceful protest",
-        ),
-        (r"\briot\w*|lynch\w*|emeutes?|mob\b|foule en colere", R, "Violent demonstration"),
-        (r"arrest\w*|detained|detention|interpell\w*|arrete\w*|arrestation\w*", S, "Arrests"),
-        (
-            r"loot\w*|torched|set (?:on )?fire|burn(?:ed|t) down|burned|pille\w*|incendi\w*|razed|destroyed",
-            S,
-            "Looting/property destruction",
-        ),
-        (
-            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|handed over|evacuated|vacated)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
-            S,
-            "Non-violent transfer of territory",
-        ),
-        (
-            r"set up (?:a )?(?:base|camp|headquarters)|established (?:a )?(?:base|camp|headquarters)|install\w* (?:une |a )?(?:base|camp)|deployed to",
-            S,
-            "Headquarters or base established",
-        ),
-        (
-            r"ceasefire|cease-fire|peace (?:agreement|deal|accord)|signed (?:an? )?(?:agreement|accord|deal)|cessez-le-feu|accords? de paix|ont signe|a signe|signature (?:de l'|d'un )accord",
-            S,
-            "Agreement",
-        ),
-        (
-            r"approved|voted|adopted (?:a |the )?resolution|decided to (?:end|terminate|withdraw)|a approuve|a vote|a decide|resolution",
-            S,
-            "Other",
-        ),
-        (
-            r"(?:documents?|recordings?|reports?)\b[^.]{0,80}\b(?:were|was|have been|had been) (?:found|discovered)|discovered documents|documents (?:retrouves|decouverts)",
-            S,
-            "Other",
-        ),
-        (
-            r"dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
-            S,
-            "Change to group/activity",
-        ),
-    ]
-    for p in [re.compile(p)]
-]
 _DEADLINE = re.compile(
     r"\b(?:by|until|before|no later than|d'ici|avant|jusqu'au|au plus tard)\s+(?:the\s+|le\s+)?$"
 )
-_STRICT_MODAL = re.compile(
-    r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
-    r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
+_SAYING = (
+    r"(?:said|says|announced|stated|declared|reported|claimed|confirmed|told \w+|a (?:declare|annonce|affirme|"
+    r"indique|precise|confirme|revendique)|ont (?:declare|annonce|affirme|indique|revendique))"
 )
-_VICTIMS = re.compile(
-    r"\b(?:civilians?|villagers?|traders?|herders?|farmers?|women|children|worshippers?|passengers?|"
-    r"residents?|displaced|market|village|mosque|church|school|wedding|civils?|villageois|femmes|enfants|"
-    r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population)\b"
+#: "in a statement on Thursday", "said on Monday", "le communiqué publié mardi": when a party spoke
+_STATEMENT_BEFORE = re.compile(
+    rf"(?:{_SAYING}|statement|communique|press release|news conference|press conference|interview|"
+    r"publi\w*|released|issued)\s+(?:\w+\s+){0,2}?(?:late\s+)?(?:on\s+|le\s+|ce\s+)?$"
 )
-_MILITARY_TARGETS = re.compile(
-    r"\b(?:soldiers?|troops?|military|army|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
-    r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base|"
-    r"gendarmes?|gendarmerie|barracks|casernes?)\b"
+#: "On Thursday, the army said ..." (a date followed by the speaker and the saying verb)
+_STATEMENT_AFTER = re.compile(
+    rf"^,?\s+(?:the\s+|l'|le\s+|la\s+|les\s+)?[\w-]+(?:\s+[\w-]+){{0,3}}\s+{_SAYING}\b"
 )
 _PASSIVE_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l')?$")
 _ALLY = re.compile(
@@ -154,38 +51,6 @@ _ALLY = re.compile(
     r"aided by|appuy\w* par|soutenu\w* par|aux cotes d\w*|avec|accompagn\w* de)\s+(?:the\s+|its\s+|their\s+|les?\s+|la\s+|l'|ses\s+|leurs?\s+)?(?:\w+\s+){0,2}$"
 )
 
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8,
-    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
-    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
-    # ACLED's conventions for vague figures (the issue's table)
-    "dozens": 12, "a dozen": 12, "dozen": 12, "une dizaine": 10, "des dizaines": 12, "dizaines": 12,
-    "several": 3, "a few": 3, "some": 3, "plusieurs": 3, "quelques": 3, "hundreds": 100, "des centaines": 100,
-    "scores": 12, "many": 10, "numerous": 10, "nombreux": 10, "a number of": 3,
-}  # fmt: skip
-_NUMBER = (
-    r"(?P<n>\d[\d,. ]*\d|\d|"
-    + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-    + r")"
-)
-_RANGE = r"(?:(?:between|entre)\s+(?P<lo>\d+)\s+(?:and|et)\s+)?"
-_KILL_AFTER = re.compile(
-    r"\b(?:at least\s+|au moins\s+|some\s+|about\s+|around\s+|nearly\s+|almost\s+|more than\s+|plus de\s+|"
-    r"pres de\s+|environ\s+|une\s+|up to\s+|jusqu'a\s+)?" + _RANGE + _NUMBER + r"(?:\s+to\s+(?P<hi>\d+))?"
-    r"\s+(?:(?!and\b|et\b)[\w'-]+\s+){0,4}?(?:were\s+|have been\s+|had been\s+|was\s+|ont ete\s+|sont\s+|"
-    r"a ete\s+|ont\s+|been\s+)?(?:killed|dead|died|lost their lives|slain|tue(?:e?s?|r)\b|morts?|perished|"
-    r"ont peri|ont trouve la mort|executed|massacred|abattu\w*|victimes|deaths)\b"
-)
-_KILL_BEFORE = re.compile(
-    r"\b(?:killing|killed|left|leaving|death toll (?:of|at|rose to|stood at|reached)|toll (?:of|rose to)|"
-    r"bilan (?:de|d'au moins|provisoire de|s'eleve a)|faisant|fait|tuant|ont tue|a tue)\s+"
-    r"(?:at least\s+|au moins\s+|some\s+|about\s+|around\s+|nearly\s+|more than\s+|plus de\s+|environ\s+|"
-    r"pres de\s+)?" + _RANGE + _NUMBER + r"(?:\s+(?:to|a)\s+(?P<hi>\d+))?\b"
-)
 _NATIONAL_ARMY = re.compile(
     r"\b(?:the army|army|the military|soldiers|troops|the armed forces|l'armee|armee|les militaires|"
     r"militaires|soldats|les forces armees|forces armees|forces de defense et de securite|\bfds\b)\b"
@@ -227,6 +92,7 @@ class EventDraft:
     disputed: bool = False
     documents: bool = False
     paragraph: int = 0
+    undated: bool = False  # no year, no publication date: the year is assumed (see Document.read_on)
     first_seen: dict[str, int] = field(default_factory=dict)  # actor name → offset of its first mention
 
     @property
@@ -266,12 +132,17 @@ class Document:
     language: str = "en"
     country: str | None = None  # the country name generic actors take ("Civilians (Mali)")
     country_iso3: str | None = None  # whose army "the army" is
+    read_on: dt.date | None = None  # the day it is read (default today): anchors dates nothing else can
+
+
+UNDATED = "date unknown: the text gives no year and no publication date; the year is assumed, to review"
 
 
 def extract_events(document: Document, *, actors: ActorDictionary, places: PlaceNames) -> list[EventDraft]:
     """The events ``document`` reports, in the order it first reports them."""
     text = document.text
-    all_dates = find_dates(text, published=document.published, language=document.language)
+    read_on = document.read_on or dt.date.today()
+    all_dates = find_dates(text, published=document.published, language=document.language, assumed=read_on)
     all_actors = actors.find(text) + _national(text, document, actors)
     all_actors.sort(key=lambda m: m.start)
     all_places = find_places(text, places, taken=[(m.start, m.end) for m in all_actors])
@@ -283,7 +154,7 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         where = [p for p in all_places if sentence.start <= p.start < sentence.end]
         local = [_shift(m, sentence.start) for m in named]
         claim = classify(text[sentence.start : sentence.end], local, country=document.country)
-        trigger = _trigger(text, sentence)
+        trigger = find_trigger(text, sentence)
         if trigger is None:
             if current is not None and current.documents and claim.documents:
                 # what the same documents say: their content names the parties they implicate
@@ -297,11 +168,29 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         if claim.documents and current is not None and current.documents and date is None and place is None:
             _add_sentence(current, text, sentence, named, claim, position)
             continue
+        told = kind != EventType.STRATEGIC and refers_to_known_event(
+            fold(sentence.text), position - sentence.start
+        )
+        if current is not None and told and (place is None or place.text == current.place_mention):
+            _add_sentence(current, text, sentence, named, claim, position)
+            continue
         if current is not None and _continues(current, date, place, named, kind, sub, claim):
             _add_sentence(current, text, sentence, named, claim, position)
             continue
         draft = _new_event(
-            text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current
+            text,
+            sentence,
+            document,
+            kind,
+            sub,
+            position,
+            date,
+            place,
+            place_why,
+            named,
+            claim,
+            current,
+            read_on,
         )
         if draft is None:
             continue
@@ -310,31 +199,21 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
     return [d for d in drafts if d.event_type]
 
 
-def _trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | None:
-    folded = fold(text[sentence.start : sentence.end])
-    found: list[tuple[bool, int, object, str]] = []
-    for pattern, kind, sub in TRIGGERS:
-        for match in pattern.finditer(folded):
-            begin = match.start()
-            if begin > 0 and folded[begin - 1].isalnum():
-                continue
-            if _STRICT_MODAL.search(folded[:begin]):
-                continue
-            generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
-            found.append((generic, begin, kind, sub))
-            break
-    if not found:
-        return None
-    _, begin, kind, sub = min(found, key=lambda f: (f[0], f[1]))
-    return sentence.start + begin, kind, sub
-
-
 def _date_for(text: str, dates: list[DateMention], position: int) -> DateMention | None:
-    """The date of the event at ``position``: the nearest one that is not a deadline ("by 31 December")."""
+    """The date of the event at ``position``: the nearest one that is neither a deadline ("by 31
+    December") nor, when the sentence gives another, the day a party made a statement."""
     usable = [d for d in dates if not _DEADLINE.search(fold(text[max(0, d.start - 12) : d.start]))]
     if not usable:
         return None
+    events = [d for d in usable if not _statement_date(text, d)]
+    usable = events or usable
     return min(usable, key=lambda d: (abs(d.start - position), d.precision))
+
+
+def _statement_date(text: str, date: DateMention) -> bool:
+    before = fold(text[max(0, date.start - 40) : date.start])
+    after = fold(text[date.end : date.end + 60])
+    return bool(_STATEMENT_BEFORE.search(before) or _STATEMENT_AFTER.match(after))
 
 
 def _continues(current, date, place, named, kind, sub, claim) -> bool:
@@ -342,7 +221,7 @@ def _continues(current, date, place, named, kind, sub, claim) -> bool:
     if date is not None and not _same_time(current, date):
         return False
     moved = place is not None and place.text != current.place_mention and not place.excluded
-    if moved and (current.place_kind not in (COUNTRY, REGION) or place.kind in (COUNTRY, REGION)):
+    if moved and (current.place_kind not in (COUNTRY, REGION, PART) or place.kind in (COUNTRY, REGION, PART)):
         return False
     if date is not None or place is not None:
         return True
@@ -359,20 +238,27 @@ def _same_time(current: EventDraft, date: DateMention) -> bool:
     return current.event_date - dt.timedelta(days=1) <= date.date <= end + dt.timedelta(days=1)
 
 
-def _new_event(text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current):
+def _new_event(
+    text, sentence, document, kind, sub, position, date, place, place_why, named, claim, current, read_on
+):
     inherited = date is None
+    undated = False
     if date is not None:
         start, end, precision = date.date, date.end_date, date.precision
+        undated = date.assumed
     elif current is not None:
         start, end = current.event_date, current.event_date_end
         precision = max(current.time_precision, TimePrecision.WEEK)
+        undated = current.undated
     elif document.published is not None:
         start, end, precision = document.published, None, TimePrecision.WEEK
     else:
-        return None
+        start, end, precision, undated = read_on, None, TimePrecision.YEAR, True
+    if undated:
+        precision = TimePrecision.YEAR
     if date is not None and date.end_date and precision == TimePrecision.DAY and date.end_date != date.date:
         precision = TimePrecision.DAY  # a range of days keeps day precision, with an end date
-    draft = EventDraft(start, end, precision, "", sub, paragraph=sentence.paragraph)
+    draft = EventDraft(start, end, precision, "", sub, paragraph=sentence.paragraph, undated=undated)
     if place is not None:
         draft.place_mention, draft.place_kind = place.text, place.kind
         draft.geo_precision = _precision(place)
@@ -385,15 +271,17 @@ def _new_event(text, sentence, document, kind, sub, position, date, place, place
         draft.place_note = "place carried over from the previous event"
     draft.documents = claim.documents
     _add_sentence(draft, text, sentence, named, claim, position, kind=kind, sub=sub)
-    if inherited:
+    if inherited and not undated:
         draft.place_note = (draft.place_note + "; " if draft.place_note else "") + "date carried over"
+    if undated:
+        draft.place_note = (draft.place_note + "; " if draft.place_note else "") + UNDATED
     return draft
 
 
 def _precision(place: PlaceMention) -> GeoPrecision:
     if place.kind == COUNTRY:
         return GeoPrecision.COUNTRY
-    if place.kind == REGION:
+    if place.kind in (REGION, PART):
         return GeoPrecision.ADMIN1
     return GeoPrecision.NEAR if place.near else GeoPrecision.PLACE
 
@@ -411,7 +299,9 @@ def _add_sentence(draft, text, sentence, named, claim, position, *, kind=None, s
         if actor not in draft.side2 and actor not in draft.actors:
             draft.side2.append(actor)
     if kind is not None and not draft.event_type:
-        draft.event_type, draft.sub_event_type = _decide_type(kind, sub, folded, offset, draft)
+        draft.event_type, draft.sub_event_type = decide_type(
+            kind, sub, folded, offset, actors=draft.actors, side2=draft.side2
+        )
     _annotate(draft, text, sentence, named, claim)
 
 
@@ -447,7 +337,7 @@ def _annotate(draft: EventDraft, text: str, sentence: Sentence, named, claim: Cl
         or figure is not None
         or responsibility
         or denial
-        or _trigger(text, sentence) is not None
+        or find_trigger(text, sentence) is not None
     ):
         draft.evidence.append(
             EvidenceSpan(sentence.text, sentence.start, sentence.end, claim.status.value, claim.claimant)
@@ -479,24 +369,6 @@ def _sides(folded: str, named: list[ActorMention], sentence_start: int, trigger:
         else:
             side2.append(mention.actor)
     return side1, side2
-
-
-def _decide_type(kind, sub, folded: str, offset: int, draft: EventDraft) -> tuple[str, str]:
-    state = any(a.inter == 1 or "Armed Forces" in " ".join(a.affiliations) for a in draft.actors)
-    if kind == TERRITORY:
-        if state or not draft.actors:
-            return B.value, "Government regains territory"
-        return B.value, "Non-state actor overtakes territory"
-    target = folded[offset : offset + 120]
-    civilians = any(a.inter == 7 for a in draft.side2) or _VICTIMS.search(target)
-    military = _MILITARY_TARGETS.search(target) or any(a.inter in (1, 2, 3, 8) for a in draft.side2)
-    if kind in (ATTACK, KILLING):
-        if civilians and not military:
-            return V.value, "Attack"
-        if kind == KILLING and not military and not draft.side2 and not draft.actors:
-            return V.value, "Attack"
-        return B.value, "Armed clash"
-    return kind.value, sub
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -540,32 +412,3 @@ def _national(text: str, document: Document, actors: ActorDictionary) -> list[Ac
             found.append(ActorMention(match.start(), match.end(), text[match.start() : match.end()], actor))
     named = actors.find(text)
     return [m for m in found if not any(m.start < n.end and n.start < m.end for n in named)]
-
-
-def fatalities(folded: str) -> tuple[int, int | None] | None:
-    """The lowest death toll a sentence gives, and the highest of a range; None when it gives none."""
-    best: tuple[int, int | None] | None = None
-    for pattern in (_KILL_AFTER, _KILL_BEFORE):
-        for match in pattern.finditer(folded):
-            low = _number(match.group("lo") or match.group("n"))
-            if low is None:
-                continue
-            high = (
-                _number(match.group("hi"))
-                if match.group("hi")
-                else (_number(match.group("n")) if match.group("lo") else None)
-            )
-            if best is None or low < best[0]:
-                best = (low, high)
-    return best
-
-
-def _number(word: str | None) -> int | None:
-    if word is None:
-        return None
-    word = word.strip()
-    digits = re.sub(r"[,. ]", "", word)
-    if digits.isdigit():
-        value = int(digits)
-        return value if value < 100_000 else None
-    return NUMBER_WORDS.get(word)

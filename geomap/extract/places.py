@@ -13,7 +13,15 @@ A name that is not an event location is kept with the reason it is not:
   "heading for Kidal"), used only when nothing else locates the event;
 * ``thing``: the name of an operation, an accord, a boat ("Operation Barkhane",
   "the Algiers agreement", "the boat Tombouctou");
-* ``actor``: part of an actor's name ("the UN mission in Mali").
+* ``actor``: part of an actor's name ("the UN mission in Mali");
+* ``background``: where an earlier event that this one answers happened ("in
+  response to an attack in Lamu");
+* ``river``: a river, even one that shares its name with a country ("the
+  Niger River", "le fleuve Niger"): "on the Niger River near Bourem" is at Bourem.
+
+A part of a country ("in central Mali", "dans le nord du Burkina") is a
+mention of kind ``part``: the fallback area when the text names no place, so
+that the event does not fall to the whole country.
 
 Nationality adjectives (Malian, French, Ukrainian) are not names of places and
 are never looked up as such.
@@ -22,12 +30,40 @@ are never looked up as such.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from geomap.extract.text import fold
 
-PLACE, REGION, COUNTRY, CAPITAL = "place", "region", "country", "capital"
+PLACE, REGION, COUNTRY, CAPITAL, PART = "place", "region", "country", "capital", "part"
+#: a direction word → the part of a country it names
+PARTS = {
+    "northern": "north", "southern": "south", "eastern": "east", "western": "west", "central": "centre",
+    "north-eastern": "north-east", "northeastern": "north-east", "north-western": "north-west",
+    "northwestern": "north-west", "south-eastern": "south-east", "southeastern": "south-east",
+    "south-western": "south-west", "southwestern": "south-west", "nord": "north", "sud": "south",
+    "est": "east", "ouest": "west", "centre": "centre", "nord-est": "north-east", "nord-ouest": "north-west",
+    "sud-est": "south-east", "sud-ouest": "south-west",
+}  # fmt: skip
+_PART_BEFORE = re.compile(
+    r"\b(?P<en>north-eastern|northeastern|north-western|northwestern|south-eastern|southeastern|south-western|"
+    r"southwestern|northern|southern|eastern|western|central)\s+$|"
+    r"\b(?P<fr>nord-est|nord-ouest|sud-est|sud-ouest|nord|sud|est|ouest|centre)\s+(?:du|de la|de l'|d')\s*$"
+)
+#: "in response to an attack in Lamu": where the earlier event that motivated this one happened
+_BACKGROUND_BEFORE = re.compile(
+    r"(?:in response to|in retaliation (?:for|to)|in revenge for|to avenge|en represailles? (?:a|de|d')|"
+    r"pour venger) (?:an? |the |une? |l'|la |le )?(?:[\w-]+ ){0,3}?(?:attacks?|killings?|ambush\w*|raids?|"
+    r"attaques?|assassinats?|meurtres?)\b[^.]{0,30}?(?:in|on|at|a|dans)\s*$"
+)
+_RIVER_AFTER = re.compile(r"^\s+(?:river|riviere)\b")
+_RIVER_BEFORE = re.compile(
+    r"(?:\bfleuve|\briver|\briviere|\bvallee du|\bvalley of the)\s+(?:du\s+|de\s+la\s+)?$"
+)
+_RIVER = re.compile(
+    r"\b(?:[Ff]leuve|[Rr]ivi[eè]re|[Vv]all[ée]e du)\s+(?:du\s+|de\s+la\s+)?[A-ZÀ-Ý][\w'’-]*|"
+    r"\b[A-ZÀ-Ý][\w'’-]*\s+[Rr]iver\b"
+)
 
 
 class PlaceNames(Protocol):
@@ -45,6 +81,7 @@ class PlaceMention:
     excluded: str = ""  # why it is not an event location ("" when it may be one)
     near: bool = False  # "near X", "20 km from X", "outside X"
     locative: bool = False  # introduced by "in", "at", "à", "près de" …
+    part: str = ""  # for kind "part": north, centre, south-east … of the country ``text`` ends with
 
 
 _WORD = r"[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*"
@@ -247,6 +284,12 @@ def find_places(text: str, names: PlaceNames, *, taken: list[tuple[int, int]] = 
                 continue
             mentions.append(_classify(text, folded, start, end, kind))
     mentions.sort(key=lambda m: m.start)
+    for i in range(1, len(mentions)):
+        before, mention = mentions[i - 1], mentions[i]
+        if before.excluded in ("background", "venue") and re.fullmatch(
+            r"\s*,\s*", text[before.end : mention.start]
+        ):
+            mentions[i] = replace(mention, excluded=before.excluded)  # "in Lamu, Kenya": the same place
     return mentions
 
 
@@ -267,7 +310,13 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
     excluded = ""
     if kind == PLACE and (_REGION_WORD_BEFORE.search(before) or _REGION_WORD_AFTER.match(after)):
         kind = REGION  # "la région de Gao", "the Gao region": the region named after its town
-    if _THING_BEFORE.search(before) or _THING_AFTER.match(after):
+    elif kind in (PLACE, CAPITAL) and (_AFTER_DISTRICT.search(before) or _SECOND_IN_BRACKETS.search(before)):
+        kind = REGION  # "in Maywand district, Kandahar", "(Cadale, Middle Shabelle)": the province
+    if _RIVER_AFTER.match(after) or _RIVER_BEFORE.search(before):
+        excluded = "river"
+    elif _BACKGROUND_BEFORE.search(before):
+        excluded = "background"
+    elif _THING_BEFORE.search(before) or _THING_AFTER.match(after):
         excluded = "thing"
     elif (
         kind in (CAPITAL, COUNTRY)
@@ -279,13 +328,44 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
         excluded = "venue"
     elif _is_route(text, before, after, folded, start):
         excluded = "route"
-    near = bool(_NEAR_BEFORE.search(before))
+    part = _PART_BEFORE.search(before) if kind == COUNTRY and not excluded else None
+    if part is not None:  # "in central Mali": the part of the country, from its direction word on
+        start -= len(before) - part.start()
+        before = folded[max(0, start - 60) : start]
+        word = part.group("en") or part.group("fr")
+        return PlaceMention(
+            start, end, text[start:end], PART, "", False, bool(_LOCATIVE_BEFORE.search(before)), PARTS[word]
+        )
+    # "X district": the district, located at its namesake town at best
+    near = bool(_NEAR_BEFORE.search(before) or _DISTRICT_AFTER.match(after))
     locative = near or bool(_LOCATIVE_BEFORE.search(before))
     return PlaceMention(start, end, name, kind, excluded, near, locative)
 
 
+def split_part(mention: str) -> tuple[str, str] | None:
+    """("centre", "Mali") for "central Mali", ("north", "Burkina") for "nord du Burkina"; else None."""
+    match = re.match(r"(\S+)\s+(?:(?:du|de la|de l['’]|d['’])\s*)?(.+)$", mention)
+    if match is None or fold(match.group(1)) not in PARTS:
+        return None
+    return PARTS[fold(match.group(1))], match.group(2)
+
+
+def river_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names a river ("the Niger River", "le fleuve Niger"): no country is named there."""
+    return [match.span() for match in _RIVER.finditer(text)]
+
+
 _REGION_WORD_BEFORE = re.compile(r"\b(?:region|province|cercle)\s+(?:de |du |des |d'|of (?:the )?)?$")
-_REGION_WORD_AFTER = re.compile(r"\s+(?:region|province)\b")
+_REGION_WORD_AFTER = re.compile(r"\s+(?:region|province|state)\b")
+_ADMIN_WORDS = (
+    r"district|province|county|state|region|cercle|commune|department|municipality|upazila|lga|"
+    r"local government(?: area)?|territory|chiefdom|sub-?county"
+)
+_AFTER_DISTRICT = re.compile(rf"\b(?:{_ADMIN_WORDS})\s*,\s*$")
+_SECOND_IN_BRACKETS = re.compile(r"\([^()]{1,40},\s*$")
+_DISTRICT_AFTER = re.compile(
+    r"^\s+(?:district|county|upazila|sub-?county|local government|lga|territory|territoire|chiefdom)\b"
+)
 
 
 _FROM_TO = re.compile(
@@ -318,6 +398,6 @@ def event_location(mentions: list[PlaceMention], trigger: int) -> tuple[PlaceMen
         why = "route"
     if not usable:
         return None, ""
-    rank = {PLACE: 0, CAPITAL: 0, REGION: 1, COUNTRY: 2}
+    rank = {PLACE: 0, CAPITAL: 0, REGION: 1, PART: 1, COUNTRY: 2}
     best = min(usable, key=lambda m: (rank[m.kind], not m.locative, abs(m.start - trigger)))
     return best, why
