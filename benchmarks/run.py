@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import app_speed, extract_accuracy, geocode_accuracy, map_scale
+from benchmarks import app_speed, cli_start, extract_accuracy, geocode_accuracy, map_scale
 from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver
@@ -155,6 +155,7 @@ def render(
     geocoding: str = "",
     extraction: str = "",
     app: str = "",
+    cli: str = "",
 ) -> str:
     lines = [
         BEGIN,
@@ -167,6 +168,8 @@ def render(
     lines += [
         f"| {r.name} | {r.median:.3f} {r.unit} | {r.low:.3f}–{r.high:.3f} | {r.extra} |" for r in results
     ]
+    if cli:
+        lines += ["", "### The command's start-up", "", cli]
     if scale:
         lines += ["", "### The map at scale, against plain folium", "", scale]
     if geocoding:
@@ -209,6 +212,7 @@ def main() -> None:
         if app_speed.CHROMIUM.exists():
             n = 1_000 if args.quick else 10_000
             app = app_speed.render(n, app_speed.measure(n, repeat=repeat, work=work))
+        cli = cli_start.render(cli_start.measure(repeat=2 * repeat, work=work))
     gazetteer = Gazetteer.embedded()
     geocoding = geocode_accuracy.render(
         geocode_accuracy.measure_accuracy(gazetteer), geocode_accuracy.measure_speed(gazetteer, repeat=repeat)
@@ -224,6 +228,7 @@ def main() -> None:
         scale=map_scale.render_rows(scale_rows),
         geocoding=geocoding,
         extraction=extraction,
+        cli=cli,
         app=app or "Not measured: Chromium is not installed (`apt-get install chromium`).",
     )
     print(section)

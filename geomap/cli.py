@@ -14,25 +14,25 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from geomap import __version__
 from geomap.config import load_settings
-from geomap.corrections import apply_corrections, orphaned
 from geomap.errors import GeomapError, InputError
-from geomap.gazetteer.boundaries import import_boundaries
-from geomap.gazetteer.geonames import DUMP_URL, download_dumps, import_dump
-from geomap.geocode import default_resolver
-from geomap.mapping.build import build_map
-from geomap.mapping.export import export_events, export_html
-from geomap.mapping.image import export_image
-from geomap.pipeline import ImportReport, expand_inputs, import_files, read_article_file
-from geomap.store import Store
+from geomap.gazetteer.geonames import DUMP_URL  # stdlib only: the default shown by --help
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from geomap.pipeline import ImportReport
+    from geomap.store import Store
+
+# Each command imports what it needs when it runs: pandas, geopandas, folium and the pipeline take
+# ~0.8 s to import, and `geomap --help`, `geomap info` and `geomap geocode` need none of them
+# (benchmarks/cli_start.py).
 
 app = typer.Typer(
     name="geomap",
@@ -58,12 +58,16 @@ def say(text: str, *, err: bool = False) -> None:
 
 
 def _store(path: Path | None) -> Store:
+    from geomap.store import Store
+
     return Store(load_settings(store=path).store)
 
 
 def _progress_bar() -> Progress | None:
     if not sys.stderr.isatty():
         return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -87,6 +91,8 @@ def import_command(
     store: StoreOption = None,
 ) -> None:
     """Import event tables (native, ACLED, UCDP GED) and articles into the store."""
+    from geomap.pipeline import import_files
+
     target = _store(store)
     bar = _progress_bar()
     if bar is None:
@@ -127,6 +133,8 @@ def extract_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per event and line.")] = False,
 ) -> None:
     """Print the events found in articles, with the sentences that report them (nothing is stored)."""
+    from geomap.pipeline import expand_inputs, read_article_file
+
     failed = found = 0
     for path in expand_inputs(paths):
         try:
@@ -165,6 +173,8 @@ def extracted_records(table) -> list[dict]:
 
 
 def _missing(value: object) -> bool:
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -198,6 +208,10 @@ def map_command(
     store: StoreOption = None,
 ) -> None:
     """Write the stored events as an interactive HTML map, and optionally as a PNG or PDF figure."""
+    from geomap.mapping.build import build_map
+    from geomap.mapping.export import export_html
+    from geomap.mapping.image import export_image
+
     target = _store(store)
     contents = target.read()
     if contents.events.empty:
@@ -227,6 +241,8 @@ def export_command(
     """Export the stored events as CSV (ACLED-compatible columns), GeoJSON or GeoPackage."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    from geomap.mapping.export import export_events
+
     contents = _store(store).read()
     target = out or Path(f"events.{fmt}")
     path = export_events(
@@ -271,23 +287,9 @@ def info_command(
     store: StoreOption = None,
 ) -> None:
     """Say what the store holds."""
-    target = _store(store)
-    contents = target.read(corrected=False)  # read once: corrections are laid over and counted from it
-    events = apply_corrections(contents.events, contents.corrections, evidence=contents.evidence)
-    facts = {
-        "store": str(target.path),
-        "exists": target.exists(),
-        "events": len(events),
-        "sources": len(contents.sources),
-        "evidence": len(contents.evidence),
-        "first_date": min(events["event_date"].dropna(), default=None),
-        "last_date": max(events["event_date_end"].dropna(), default=None),
-        "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
-        "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
-        "without_coordinates": int(events["latitude"].isna().sum()),
-        "corrections": len(contents.corrections),
-        "orphaned_corrections": len(orphaned(contents.corrections, contents.events, contents.evidence)),
-    }
+    from geomap.facts import store_facts
+
+    facts = store_facts(load_settings(store=store).store)
     if as_json:
         out_console.print_json(json.dumps(facts))
         return
@@ -315,6 +317,8 @@ def geocode_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Resolve place names offline (and online when GEOMAP_ONLINE names backends)."""
+    from geomap.geocode import default_resolver
+
     queries = [line.strip() for line in sys.stdin if line.strip()] if names == ["-"] else names
     resolver = default_resolver()
     ctx = resolver.context(context, country=country)
@@ -351,6 +355,8 @@ def geocode_record(query: str, place) -> dict:
 @gazetteer_app.command("info")
 def gazetteer_info() -> None:
     """Where the gazetteer is and how many places it holds, by origin."""
+    from geomap.geocode import default_resolver
+
     gazetteer = default_resolver().gazetteer
     say(f"gazetteer: {gazetteer.path}")
     for origin, count in sorted(gazetteer.counts().items()):
@@ -364,6 +370,9 @@ def gazetteer_import(
     ],
 ) -> None:
     """Add downloaded GeoNames dump files (all feature classes, with alternate names)."""
+    from geomap.gazetteer.geonames import import_dump
+    from geomap.geocode import default_resolver
+
     gazetteer = default_resolver().gazetteer
     for path in files:
         count = import_dump(path, gazetteer=gazetteer)
@@ -376,6 +385,9 @@ def gazetteer_add(
     base_url: Annotated[str, typer.Option(help="Where the dumps are.")] = DUMP_URL,
 ) -> None:
     """Download the GeoNames dumps of these countries and add them (needs the network)."""
+    from geomap.gazetteer.geonames import download_dumps
+    from geomap.geocode import default_resolver
+
     counts = download_dumps(countries, gazetteer=default_resolver().gazetteer, base_url=base_url)
     for name, count in counts.items():
         say(f"{name}: {count} places")
@@ -396,6 +408,8 @@ def boundaries_import(
     country: Annotated[str | None, typer.Option(help="The country of every region in the file.")] = None,
 ) -> None:
     """Import region boundaries (geoBoundaries, GADM, Natural Earth admin-1) for the geocoder."""
+    from geomap.gazetteer.boundaries import import_boundaries
+
     count = import_boundaries(
         file, name_field=name_field, level=level, country_field=country_field, country=country
     )
