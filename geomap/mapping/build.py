@@ -112,8 +112,9 @@ def build_map(
             time=time,
             select=select_on_click,
         )
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.add_child(MapControl(legend_html(types=types, title=title), position="bottomright"))
+    # collapsed, and in the legend's corner above it: open, it pushes the legend down instead of covering it
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    m.add_child(MapControl(legend_html(types=types, title=title), position="topright"))
     m.add_child(Attribution(ATTRIBUTION))
     if not placed.empty:
         m.fit_bounds(_bounds(placed), padding=(20, 20))

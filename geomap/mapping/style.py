@@ -79,6 +79,7 @@ def legend_html(*, types: list[str], title: str | None = None) -> str:
         swatch.format(f"border:3px solid {DISPUTED_OUTLINE}") + "disputed<br>",
         "large dashed circle: known only to the region or country<br>",
         "size: fatalities (lowest credible figure)<br>",
+        "numbered ring: a cluster of events, its arcs the share of each type<br>",
         "<small>Click an event for its sources: who says so, in what words, how far to trust it.</small>",
     ]
     return "".join(rows)

@@ -37,6 +37,7 @@ def test_cdn_export_shows_markers_and_their_sources(page, sample_store, tmp_path
     assert "independent outlets" in page.locator(".gm-control").inner_text()
 
     battles = int((events["event_type"] == "Battles").sum())
+    page.locator(".leaflet-control-layers").hover()  # collapsed: it opens under the mouse
     toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Battles").locator("input")
     toggle.uncheck()
     assert page.locator(MARKERS).count() == len(events) - battles
@@ -98,6 +99,7 @@ def test_hostile_strings_stay_text(page, hostile_store, tmp_path, offline) -> No
     for k in range(page.locator(MARKERS).count()):  # every tooltip
         page.locator(MARKERS).nth(k).dispatch_event("mouseover")
     assert page.locator(".leaflet-tooltip img").count() == 0
+    page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers-overlays input").nth(-1).check()  # the density layer too
     assert guard.dialogs == []
     assert guard.errors == []
@@ -192,12 +194,54 @@ def test_large_maps_ship_a_packed_payload_and_cluster(page, sample_store, tmp_pa
     assert guard.errors == []
 
 
+CLUSTERED = "() => [...document.querySelectorAll('.gm-cluster text')].reduce((n, t) => n + +t.textContent, 0)"
+
+
+def test_one_cluster_layer_mixes_the_types_and_the_legend_stays_uncovered(
+    page, sample_store, tmp_path
+) -> None:
+    contents = sample_store.read()
+    m = build_map(contents.events, evidence=contents.evidence, sources=contents.sources, cluster=True)
+    guard = guard_page(page, allow_local_assets=False)
+    page.set_viewport_size({"width": 900, "height": 700})
+    page.goto(export_html(m, tmp_path / "clusters.html", offline=True).as_uri())
+    page.wait_for_selector(".gm-cluster", state="attached", timeout=15_000)
+    layers = page.evaluate(
+        """() => { const map = Object.values(window).find(v => v instanceof L.Map);
+                   const all = Object.values(map._layers);
+                   return all.filter(l => l instanceof L.MarkerClusterGroup).length; }"""
+    )
+    assert layers == 1
+    # some cluster holds events of several types, and its ring shows each of them
+    mixes = page.evaluate(
+        """() => [...document.querySelectorAll('.gm-cluster svg')].map(
+                   svg => new Set([...svg.querySelectorAll('.gm-mix')].map(c => c.dataset.group)).size)"""
+    )
+    assert max(mixes) >= 2
+    clustered = page.evaluate(CLUSTERED)
+    control, legend = page.locator(".leaflet-control-layers"), page.locator(".gm-control")
+    assert "leaflet-control-layers-expanded" not in (control.get_attribute("class") or "")
+    control.hover()
+    page.wait_for_selector(".leaflet-control-layers-expanded")
+    a, b = control.bounding_box(), legend.bounding_box()
+    apart = a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+    assert apart, "the open layer control covers the legend"
+    battles = int((contents.events["event_type"] == "Battles").sum())
+    page.locator(".leaflet-control-layers-overlays label", has_text="Battles").locator("input").uncheck()
+    page.wait_for_timeout(300)
+    shown = page.evaluate("() => window.geomapMaps[0].count()")
+    assert shown == len(contents.events) - battles
+    assert page.evaluate(CLUSTERED) < clustered
+    assert guard.errors == []
+
+
 def test_hostile_region_names_stay_text_in_their_tooltips(
     page, hostile_store, hostile_region_boundaries, tmp_path
 ) -> None:
     """folium's GeoJsonTooltip sets innerHTML: a region name from an imported file must not run."""
     guard = guard_page(page)
     _open(page, _export(hostile_store, tmp_path / "regions.html", offline=True))
+    page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers-overlays label", has_text="Events per region").locator(
         "input"
     ).check()

@@ -39,27 +39,43 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
   var S = data.strings, T = data.text, N = data.number, E = data.sources;
   var renderer = options.canvas ? L.canvas({padding: 0.5}) : undefined;
   var layers = new Array(data.n);
-  var targets = groups.map(function (group, g) {
-    var areas = L.layerGroup().addTo(group);
-    var points = options.cluster
-      ? L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 11,
-                              spiderfyOnMaxZoom: true, showCoverageOnHover: false,
-                              iconCreateFunction: clusterIcon(options.groupColours[g])}).addTo(group)
-      : L.layerGroup().addTo(group);
-    return {areas: areas, points: points};
+  // One layer for every event type: the clusters mix the types (their icon says in what shares), and the
+  // per-type entries of the layer control only switch their type on and off in it.
+  var areas = L.layerGroup().addTo(map);
+  var points = options.cluster
+    ? L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 11,
+                            spiderfyOnMaxZoom: true, showCoverageOnHover: false,
+                            iconCreateFunction: mixIcon}).addTo(map)
+    : L.layerGroup().addTo(map);
+  var hidden = groups.map(function (group) { return !map.hasLayer(group); });
+  groups.forEach(function (group, g) {
+    group.on("add", function () { hidden[g] = false; apply(); });
+    group.on("remove", function () { hidden[g] = true; apply(); });
   });
 
-  function clusterIcon(colour) {
-    return function (cluster) {
-      var n = cluster.getChildCount(), size = n < 100 ? 30 : n < 1000 ? 36 : 42;
-      return L.divIcon({
-        className: "gm-cluster",
-        iconSize: L.point(size, size),
-        html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;"
-          + "background:" + colour + ";opacity:.85;color:#fff;font:bold 11px system-ui,sans-serif;"
-          + 'text-align:center;box-shadow:0 0 0 3px rgba(255,255,255,.7)">' + n + "</div>"
-      });
-    };
+  /* A cluster's icon: its count inside a donut whose arcs are the shares of each event type. */
+  function mixIcon(cluster) {
+    var children = cluster.getAllChildMarkers(), counts = groups.map(function () { return 0; });
+    children.forEach(function (m) { counts[data.group[m.geomapIndex]] += 1; });
+    var n = children.length, size = n < 100 ? 34 : n < 1000 ? 40 : 46, mid = size / 2, r = mid - 4;
+    var round = 2 * Math.PI * r, done = 0, arcs = "";
+    counts.forEach(function (k, g) {
+      if (!k) { return; }
+      var part = round * k / n;
+      arcs += '<circle class="gm-mix" data-group="' + g + '" cx="' + mid + '" cy="' + mid + '" r="' + r
+        + '" fill="none" stroke="' + options.groupColours[g] + '" stroke-width="7" stroke-dasharray="'
+        + part.toFixed(2) + " " + (round - part).toFixed(2) + '" stroke-dashoffset="' + (-done).toFixed(2)
+        + '" transform="rotate(-90 ' + mid + " " + mid + ')"/>';
+      done += part;
+    });
+    return L.divIcon({
+      className: "gm-cluster",
+      iconSize: L.point(size, size),
+      html: '<svg width="' + size + '" height="' + size + '" style="display:block">'
+        + '<circle cx="' + mid + '" cy="' + mid + '" r="' + (r + 3.5) + '" fill="rgba(255,255,255,.92)"/>' + arcs
+        + '<text x="' + mid + '" y="' + mid + '" text-anchor="middle" dominant-baseline="central" '
+        + 'style="font:bold 11px system-ui,sans-serif;fill:#222">' + n + "</text></svg>"
+    });
   }
 
   function s(index) { return index === null || index === undefined || index < 0 ? "" : S[index]; }
@@ -176,6 +192,7 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
       onlySet = Array.isArray(state.only) ? new Set(state.only) : null;
     }
     if (onlySet && !onlySet.has(i)) { return false; }
+    if (hidden[data.group[i]]) { return false; }
     if (data.day1[i] < state.day0 || data.day0[i] > state.day1) { return false; }
     if (state.statuses && state.statuses.indexOf(t("claim_status", i) || "reported") < 0) { return false; }
     if (state.corroboratedOnly && !((N.n_sources[i] || 1) >= 2)) { return false; }
@@ -184,19 +201,16 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
   }
 
   function apply() {
-    var batches = groups.map(function () { return []; });
-    targets.forEach(function (target) { target.areas.clearLayers(); target.points.clearLayers(); });
+    var batch = [];
+    areas.clearLayers();
+    points.clearLayers();
     shown = [];
     for (var i = 0; i < data.n; i++) {
       if (!visible(i)) { continue; }
       shown.push(i);
-      if (data.area[i] > 0) { targets[data.group[i]].areas.addLayer(layer(i)); }
-      else { batches[data.group[i]].push(layer(i)); }
+      if (data.area[i] > 0) { areas.addLayer(layer(i)); } else { batch.push(layer(i)); }
     }
-    batches.forEach(function (batch, g) {
-      if (options.cluster) { targets[g].points.addLayers(batch); }
-      else { batch.forEach(function (l) { targets[g].points.addLayer(l); }); }
-    });
+    if (options.cluster) { points.addLayers(batch); } else { batch.forEach(function (l) { points.addLayer(l); }); }
     if (api.onchange) { api.onchange(shown.length); }
   }
 
