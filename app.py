@@ -32,6 +32,7 @@ from geomap.mapping.export import embed_assets, export_events, export_html
 from geomap.mapping.layers import view_filter
 from geomap.mapping.style import TYPE_COLOURS
 from geomap.model import ClaimStatus, EventType
+from geomap.overview import weekly_overview
 from geomap.store import Store
 
 PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
@@ -376,6 +377,35 @@ def show_table(view: gpd.GeoDataFrame) -> str | None:
     return str(table.iloc[rows[0]]["event_id"]) if rows else None
 
 
+def show_overview(chosen: pd.DataFrame, period: tuple[dt.date, dt.date] | None) -> None:
+    """Events and fatalities per region in a week against the 4 weeks before (ACLED's weekly overview).
+
+    The week is the last one of the brushed period, or the last week with an event; the sidebar's
+    filters apply (``chosen``), and the four weeks before count even when the brush leaves them out.
+    """
+    week, table = weekly_overview(chosen, week=period[1] if period is not None else None)
+    if week is None or table.empty:
+        return
+    st.markdown(
+        f"**Week of {week}: events and fatalities per region**, against the weekly mean of the 4 before"
+    )
+    change = {"format": "%+.1f"}
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(320, 36 * (len(table) + 1)),
+        key="overview",
+        column_config={
+            "admin1": st.column_config.TextColumn("region"),
+            "events_before": st.column_config.NumberColumn("events / week before", format="%.2f"),
+            "events_change": st.column_config.NumberColumn("events change", **change),
+            "fatalities_before": st.column_config.NumberColumn("fatalities / week before", format="%.1f"),
+            "fatalities_change": st.column_config.NumberColumn("fatalities change", **change),
+        },
+    )
+
+
 def labels(events: pd.DataFrame) -> pd.Series:
     """ "date · type · place" for each event, by event_id."""
     place = events["location"].fillna(events["country"]).fillna("")
@@ -625,6 +655,7 @@ def main() -> None:
     st.caption(f"{len(view)} of {len(shown)} events{when}")
     clicked = show_map(shown, view, sources, evidence, f"{store.path}|{modified}")
     row = show_table(view)
+    show_overview(chosen, period)
     remember_selection(clicked, row, view)
     if rejected and st.sidebar.checkbox(f"Review the {len(rejected)} event(s) marked not-an-event"):
         view = pd.concat([view, every[every["event_id"].isin(rejected)]])
