@@ -649,11 +649,16 @@ def main() -> None:
     flt = sidebar_filter(shown)
     quotes = quotes_of(str(store.path), modified, evidence) if flt.text.strip() else None
     chosen = filter_events(shown, flt, quotes=quotes)
-    period = show_timeline(chosen)
+    # the map is sent first and the timeline above it after: the brush's period is known from the
+    # timeline's state of the previous run, before the chart is drawn again
+    timeline = st.container()
+    period = brushed_period(st.session_state.get("timeline"))
     view = in_period(chosen, period) if period is not None else chosen
     when = f" in {period[0]} – {period[1]}" if period is not None else ""
     st.caption(f"{len(view)} of {len(shown)} events{when}")
     clicked = show_map(shown, view, sources, evidence, f"{store.path}|{modified}")
+    with timeline:
+        show_timeline(chosen)
     row = show_table(view)
     show_overview(chosen, period)
     remember_selection(clicked, row, view)

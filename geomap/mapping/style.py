@@ -72,6 +72,7 @@ def legend_html(*, types: list[str], title: str | None = None) -> str:
     """The legend as escaped HTML (a Leaflet control shows it inside the map)."""
     swatch = '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;{}"></span> '
     rows = [f"<b>{escape_text(title)}</b><br>" if title else ""]
+    rows += ["<details open><summary style='cursor:pointer'><b>Legend</b></summary>"]  # it folds away
     rows += [
         swatch.format(f"background:{TYPE_COLOURS.get(t, '#666')}") + escape_text(t) + "<br>" for t in types
     ]
@@ -92,5 +93,6 @@ def legend_html(*, types: list[str], title: str | None = None) -> str:
         'font-size:10px">n</span> square badge: events known only to the country<br>',
         "numbered ring: a cluster of events, its arcs the share of each type<br>",
         "<small>Click an event for its sources: who says so, in what words, how far to trust it.</small>",
+        "</details>",
     ]
     return "".join(rows)

@@ -36,7 +36,8 @@ def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None
     markers = frame.locator(MARKERS)
     markers.first.wait_for(state="attached", timeout=30_000)
     assert _drawn(frame) == 39
-    assert page.locator("[data-testid='stDataFrame']").count() == 1
+    assert page.locator("[data-testid='stDataFrame']").count() == 2  # the events, the weekly overview
+    assert page.get_by_text(re.compile(r"^Week of \d{4}-\d\d-\d\d: events and fatalities")).count() == 1
     markers.first.dispatch_event("click")
     popup = frame.locator(".leaflet-popup-content").last
     popup.wait_for(timeout=10_000)

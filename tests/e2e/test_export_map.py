@@ -13,8 +13,8 @@ pytestmark = pytest.mark.e2e
 
 MARKERS = "path.gm-event"
 VIEW = (
-    "([lat, lon, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
-    ".setView([lat, lon], zoom, {animate: false})"
+    "([lat, lon, zoom]) => { Object.values(window).find(v => v instanceof L.Map)"
+    ".setView([lat, lon], zoom, {animate: false}); }"
 )
 
 
