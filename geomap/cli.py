@@ -197,7 +197,10 @@ def map_command(
     offline: Annotated[bool, typer.Option(help="Inline Leaflet so the page needs no network.")] = False,
     base: Annotated[
         str,
-        typer.Option(help="'offline' (country outlines) or a tile layer: OpenStreetMap, OpenTopoMap…"),
+        typer.Option(
+            help="'offline' (shipped: countries, regions, rivers, lakes, town labels) or a tile layer: "
+            "OpenStreetMap, OpenTopoMap…"
+        ),
     ] = "offline",
     title: Annotated[str | None, typer.Option(help="Title shown on the map.")] = None,
     png: Annotated[Path | None, typer.Option(help="Also render a PNG figure (needs Chromium).")] = None,
