@@ -119,25 +119,36 @@ def context_payload(
     return context
 
 
-def region_of(lat: np.ndarray, lon: np.ndarray, regions: gpd.GeoDataFrame) -> np.ndarray:
+def region_of(
+    lat: np.ndarray, lon: np.ndarray, regions: gpd.GeoDataFrame, *, iso3: np.ndarray | None = None
+) -> np.ndarray:
     """For each point, the position in ``regions`` of the region holding it, or -1.
 
-    Each region tests only the points inside its bounding box, with a prepared
-    polygon: 100,000 points in a few hundred milliseconds.
+    With ``iso3`` (each point's country), a region of the point's own country
+    wins over a neighbour's whose simplified outline overlaps it.  Each region
+    tests only the points inside its bounding box, with a prepared polygon:
+    100,000 points in a few hundred milliseconds.
     """
     found = np.full(len(lat), -1, dtype=np.int64)
     if len(lat) == 0 or regions.empty:
         return found
     bounds = regions.geometry.bounds.to_numpy()
-    for k, polygon in enumerate(regions.geometry):
-        west, south, east, north = bounds[k]
-        in_box = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-        candidates = np.flatnonzero(in_box & (found < 0))
-        if len(candidates) == 0:
-            continue
-        shapely.prepare(polygon)
-        inside = shapely.contains_xy(polygon, lon[candidates], lat[candidates])  # x is lon, y is lat
-        found[candidates[inside]] = k
+    codes = regions["iso3"].to_numpy()
+    for own_country in [True, False] if iso3 is not None else [False]:
+        left = np.flatnonzero(found < 0)  # the points not placed yet, fewer after each region
+        for k, polygon in enumerate(regions.geometry):
+            west, south, east, north = bounds[k]
+            x, y = lon[left], lat[left]
+            wanted = (x >= west) & (x <= east) & (y >= south) & (y <= north)
+            if own_country:
+                wanted &= iso3[left] == codes[k]
+            if not wanted.any():
+                continue
+            shapely.prepare(polygon)
+            inside = np.zeros(len(left), dtype=bool)
+            inside[wanted] = shapely.contains_xy(polygon, x[wanted], y[wanted])  # x is lon, y is lat
+            found[left[inside]] = k
+            left = left[~inside]
     return found
 
 

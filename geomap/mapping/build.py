@@ -185,6 +185,7 @@ def _event_regions(placed: pd.DataFrame, regions: gpd.GeoDataFrame | None) -> li
             placed["latitude"].to_numpy(dtype=float)[regional],
             placed["longitude"].to_numpy(dtype=float)[regional],
             regions,
+            iso3=placed["iso3"].astype(str).to_numpy()[regional],
         )
     return found.tolist()
 
@@ -292,7 +293,10 @@ def _add_region_counts(m: folium.Map, placed: pd.DataFrame, regions: gpd.GeoData
     if regions.empty:
         return
     where = region_of(
-        placed["latitude"].to_numpy(dtype=float), placed["longitude"].to_numpy(dtype=float), regions
+        placed["latitude"].to_numpy(dtype=float),
+        placed["longitude"].to_numpy(dtype=float),
+        regions,
+        iso3=placed["iso3"].astype(str).to_numpy(),
     )
     counts = pd.Series(where[where >= 0]).value_counts()
     if counts.empty:
