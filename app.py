@@ -32,6 +32,7 @@ from geomap.mapping.export import embed_assets, export_events, export_html
 from geomap.mapping.layers import view_filter
 from geomap.mapping.style import TYPE_COLOURS
 from geomap.model import ClaimStatus, EventType
+from geomap.overview import weekly_overview
 from geomap.store import Store
 
 PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
@@ -377,6 +378,35 @@ def show_table(view: gpd.GeoDataFrame) -> str | None:
     return str(table.iloc[rows[0]]["event_id"]) if rows else None
 
 
+def show_overview(chosen: pd.DataFrame, period: tuple[dt.date, dt.date] | None) -> None:
+    """Events and fatalities per region in a week against the 4 weeks before (ACLED's weekly overview).
+
+    The week is the last one of the brushed period, or the last week with an event; the sidebar's
+    filters apply (``chosen``), and the four weeks before count even when the brush leaves them out.
+    """
+    week, table = weekly_overview(chosen, week=period[1] if period is not None else None)
+    if week is None or table.empty:
+        return
+    st.markdown(
+        f"**Week of {week}: events and fatalities per region**, against the weekly mean of the 4 before"
+    )
+    change = {"format": "%+.1f"}
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(320, 36 * (len(table) + 1)),
+        key="overview",
+        column_config={
+            "admin1": st.column_config.TextColumn("region"),
+            "events_before": st.column_config.NumberColumn("events / week before", format="%.2f"),
+            "events_change": st.column_config.NumberColumn("events change", **change),
+            "fatalities_before": st.column_config.NumberColumn("fatalities / week before", format="%.1f"),
+            "fatalities_change": st.column_config.NumberColumn("fatalities change", **change),
+        },
+    )
+
+
 def labels(events: pd.DataFrame) -> pd.Series:
     """ "date · type · place" for each event, by event_id."""
     place = events["location"].fillna(events["country"]).fillna("")
@@ -620,12 +650,18 @@ def main() -> None:
     flt = sidebar_filter(shown)
     quotes = quotes_of(str(store.path), modified, evidence) if flt.text.strip() else None
     chosen = filter_events(shown, flt, quotes=quotes)
-    period = show_timeline(chosen)
+    # the map is sent first and the timeline above it after: the brush's period is known from the
+    # timeline's state of the previous run, before the chart is drawn again
+    timeline = st.container()
+    period = brushed_period(st.session_state.get("timeline"))
     view = in_period(chosen, period) if period is not None else chosen
     when = f" in {period[0]} – {period[1]}" if period is not None else ""
     st.caption(f"{len(view)} of {len(shown)} events{when}")
     clicked = show_map(shown, view, sources, evidence, f"{store.path}|{modified}")
+    with timeline:
+        show_timeline(chosen)
     row = show_table(view)
+    show_overview(chosen, period)
     remember_selection(clicked, row, view)
     if rejected and st.sidebar.checkbox(f"Review the {len(rejected)} event(s) marked not-an-event"):
         view = pd.concat([view, every[every["event_id"].isin(rejected)]])

@@ -16,8 +16,9 @@ researcher waits for them:
 
 A control is timed the same way: launch → first element of a Streamlit page
 that holds only a title and a caption (no geomap code, no map).  It is what
-Streamlit and the browser cost on this machine before the app does anything,
-the floor under the launch target.
+Streamlit and the browser cost on this machine before the app does anything:
+the launch is judged as a ratio to it (issue 16: at most 2× the control),
+since no Streamlit page launches in the 5 s once asked for on this machine.
 
 Each launch also counts the CPU seconds the server and Chromium's processes
 spent (Linux /proc).  Divided by the machine's cores it bounds the launch from
@@ -257,14 +258,22 @@ def _filter_changes(page, counts: dict[str, int], *, repeat: int) -> list[float]
     return times
 
 
+LAUNCH_RATIO = 2.0  # launch → first map, at most this many times the empty page's launch
+
+
 def render(n: int, found: dict[str, list[float]]) -> str:
-    def row(name: str, values: list[float], target: float | None) -> str:
+    control = statistics.median(found["empty"])
+
+    def row(name: str, values: list[float], target: float | None, *, ratio: bool = False) -> str:
         median = statistics.median(values)
-        verdict = (
-            "control"
-            if target is None
-            else ("meets" if median <= target else "misses") + f" the {target:g} s target"
-        )
+        if ratio:
+            times = median / control
+            verdict = f"{times:.2f}× the control: " + ("meets" if times <= LAUNCH_RATIO else "misses")
+            verdict += f" the {LAUNCH_RATIO:g}× target"
+        elif target is None:
+            verdict = "control"
+        else:
+            verdict = ("meets" if median <= target else "misses") + f" the {target:g} s target"
         return (
             f"| {name} | {median:.2f} s | {min(values):.2f}–{max(values):.2f} s | {len(values)} | {verdict} |"
         )
@@ -275,7 +284,7 @@ def render(n: int, found: dict[str, list[float]]) -> str:
             "",
             "| step | median | min–max | runs | target |",
             "|---|---:|---:|---:|---|",
-            row("launch → first map (server start included)", found["launch"], 5.0),
+            row("launch → first map (server start included)", found["launch"], None, ratio=True),
             row("page opened on a running server → map", found["open"], 5.0),
             row("filter change → updated map", found["filter"], 1.5),
             row("control: launch → first element of an empty Streamlit page", found["empty"], None),

@@ -23,6 +23,7 @@ import pandas as pd
 
 from benchmarks import (
     app_speed,
+    cli_start,
     extract_accuracy,
     geocode_accuracy,
     map_scale,
@@ -165,6 +166,7 @@ def render(
     notes: str = "",
     app: str = "",
     store: str = "",
+    cli: str = "",
 ) -> str:
     lines = [
         BEGIN,
@@ -177,6 +179,8 @@ def render(
     lines += [
         f"| {r.name} | {r.median:.3f} {r.unit} | {r.low:.3f}–{r.high:.3f} | {r.extra} |" for r in results
     ]
+    if cli:
+        lines += ["", "### The command's start-up", "", cli]
     if scale:
         lines += ["", "### The map at scale, against plain folium", "", scale]
     if store:
@@ -227,6 +231,7 @@ def main() -> None:
         if app_speed.CHROMIUM.exists():
             n = 1_000 if args.quick else 10_000
             app = app_speed.render(n, app_speed.measure(n, repeat=repeat, work=work))
+        cli = cli_start.render(cli_start.measure(repeat=2 * repeat, work=work))
     gazetteer = Gazetteer.embedded()
     geocoding = geocode_accuracy.render(
         geocode_accuracy.measure_accuracy(gazetteer), geocode_accuracy.measure_speed(gazetteer, repeat=repeat)
@@ -245,6 +250,7 @@ def main() -> None:
         geocoding=geocoding,
         extraction=extraction,
         notes=notes,
+        cli=cli,
         app=app or "Not measured: Chromium is not installed (`apt-get install chromium`).",
     )
     print(section)

@@ -14,25 +14,25 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from geomap import __version__
 from geomap.config import load_settings
-from geomap.corrections import apply_corrections, orphaned
 from geomap.errors import GeomapError, InputError
-from geomap.gazetteer.boundaries import import_boundaries
-from geomap.gazetteer.geonames import DUMP_URL, download_dumps, import_dump
-from geomap.geocode import default_resolver
-from geomap.mapping.build import build_map
-from geomap.mapping.export import export_events, export_html
-from geomap.mapping.image import export_image
-from geomap.pipeline import ImportReport, expand_inputs, import_files, read_article_file
-from geomap.store import Store
+from geomap.gazetteer.geonames import DUMP_URL  # stdlib only: the default shown by --help
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from geomap.pipeline import ImportReport
+    from geomap.store import Store
+
+# Each command imports what it needs when it runs: pandas, geopandas, folium and the pipeline take
+# ~0.8 s to import, and `geomap --help`, `geomap info` and `geomap geocode` need none of them
+# (benchmarks/cli_start.py).
 
 app = typer.Typer(
     name="geomap",
@@ -58,12 +58,16 @@ def say(text: str, *, err: bool = False) -> None:
 
 
 def _store(path: Path | None) -> Store:
+    from geomap.store import Store
+
     return Store(load_settings(store=path).store)
 
 
 def _progress_bar() -> Progress | None:
     if not sys.stderr.isatty():
         return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -87,6 +91,8 @@ def import_command(
     store: StoreOption = None,
 ) -> None:
     """Import event tables (native, ACLED, UCDP GED) and articles into the store."""
+    from geomap.pipeline import import_files
+
     target = _store(store)
     bar = _progress_bar()
     if bar is None:
@@ -133,6 +139,8 @@ def extract_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per event and line.")] = False,
 ) -> None:
     """Print the events found in articles, with the sentences that report them (nothing is stored)."""
+    from geomap.pipeline import expand_inputs, read_article_file
+
     failed = found = 0
     for path in expand_inputs(paths):
         try:
@@ -171,6 +179,8 @@ def extracted_records(table) -> list[dict]:
 
 
 def _missing(value: object) -> bool:
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -193,7 +203,10 @@ def map_command(
     offline: Annotated[bool, typer.Option(help="Inline Leaflet so the page needs no network.")] = False,
     base: Annotated[
         str,
-        typer.Option(help="'offline' (country outlines) or a tile layer: OpenStreetMap, OpenTopoMap…"),
+        typer.Option(
+            help="'offline' (shipped: countries, regions, rivers, lakes, town labels) or a tile layer: "
+            "OpenStreetMap, OpenTopoMap…"
+        ),
     ] = "offline",
     title: Annotated[str | None, typer.Option(help="Title shown on the map.")] = None,
     png: Annotated[Path | None, typer.Option(help="Also render a PNG figure (needs Chromium).")] = None,
@@ -204,6 +217,10 @@ def map_command(
     store: StoreOption = None,
 ) -> None:
     """Write the stored events as an interactive HTML map, and optionally as a PNG or PDF figure."""
+    from geomap.mapping.build import build_map
+    from geomap.mapping.export import export_html
+    from geomap.mapping.image import export_image
+
     target = _store(store)
     contents = target.read()
     if contents.events.empty:
@@ -233,6 +250,8 @@ def export_command(
     """Export the stored events as CSV (ACLED-compatible columns), GeoJSON or GeoPackage."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    from geomap.mapping.export import export_events
+
     contents = _store(store).read()
     target = out or Path(f"events.{fmt}")
     path = export_events(
@@ -281,7 +300,7 @@ def explain_command(
 
     explained = explain(_store(store), event_id)
     for member in explained.members:
-        deaths = "" if pd.isna(member.fatalities) else f", {member.fatalities} killed"
+        deaths = "" if _missing(member.fatalities) else f", {member.fatalities} killed"
         say(
             f"{member.report_id} ({member.kind} {member.origin_id}): {member.event_date}, "
             f"{member.location}, {member.source}{deaths}"
@@ -314,26 +333,9 @@ def info_command(
     store: StoreOption = None,
 ) -> None:
     """Say what the store holds."""
-    target = _store(store)
-    contents = target.read(corrected=False)  # read once: corrections are laid over and counted from it
-    events = apply_corrections(contents.events, contents.corrections, evidence=contents.evidence)
-    from geomap.merges import merge_counts
+    from geomap.facts import store_facts
 
-    facts = {
-        "store": str(target.path),
-        "exists": target.exists(),
-        "events": len(events),
-        "sources": len(contents.sources),
-        "evidence": len(contents.evidence),
-        "first_date": min(events["event_date"].dropna(), default=None),
-        "last_date": max(events["event_date_end"].dropna(), default=None),
-        "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
-        "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
-        "without_coordinates": int(events["latitude"].isna().sum()),
-        "merging": str(merge_counts(contents.events)),
-        "corrections": len(contents.corrections),
-        "orphaned_corrections": len(orphaned(contents.corrections, contents.events, contents.evidence)),
-    }
+    facts = store_facts(load_settings(store=store).store)
     if as_json:
         out_console.print_json(json.dumps(facts))
         return
@@ -361,6 +363,8 @@ def geocode_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Resolve place names offline (and online when GEOMAP_ONLINE names backends)."""
+    from geomap.geocode import default_resolver
+
     queries = [line.strip() for line in sys.stdin if line.strip()] if names == ["-"] else names
     resolver = default_resolver()
     ctx = resolver.context(context, country=country)
@@ -397,6 +401,8 @@ def geocode_record(query: str, place) -> dict:
 @gazetteer_app.command("info")
 def gazetteer_info() -> None:
     """Where the gazetteer is and how many places it holds, by origin."""
+    from geomap.geocode import default_resolver
+
     gazetteer = default_resolver().gazetteer
     say(f"gazetteer: {gazetteer.path}")
     for origin, count in sorted(gazetteer.counts().items()):
@@ -410,6 +416,9 @@ def gazetteer_import(
     ],
 ) -> None:
     """Add downloaded GeoNames dump files (all feature classes, with alternate names)."""
+    from geomap.gazetteer.geonames import import_dump
+    from geomap.geocode import default_resolver
+
     gazetteer = default_resolver().gazetteer
     for path in files:
         count = import_dump(path, gazetteer=gazetteer)
@@ -422,6 +431,9 @@ def gazetteer_add(
     base_url: Annotated[str, typer.Option(help="Where the dumps are.")] = DUMP_URL,
 ) -> None:
     """Download the GeoNames dumps of these countries and add them (needs the network)."""
+    from geomap.gazetteer.geonames import download_dumps
+    from geomap.geocode import default_resolver
+
     counts = download_dumps(countries, gazetteer=default_resolver().gazetteer, base_url=base_url)
     for name, count in counts.items():
         say(f"{name}: {count} places")
@@ -442,6 +454,8 @@ def boundaries_import(
     country: Annotated[str | None, typer.Option(help="The country of every region in the file.")] = None,
 ) -> None:
     """Import region boundaries (geoBoundaries, GADM, Natural Earth admin-1) for the geocoder."""
+    from geomap.gazetteer.boundaries import import_boundaries
+
     count = import_boundaries(
         file, name_field=name_field, level=level, country_field=country_field, country=country
     )

@@ -18,6 +18,7 @@ import pandas as pd
 
 from geomap.corrections import apart_pairs, corrections_frame, make_split
 from geomap.errors import InputError
+from geomap.facts import MergeCounts, tally_merges
 from geomap.model import Extraction
 from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records
 from geomap.sourcing.corroborate import merge_reports
@@ -26,37 +27,10 @@ from geomap.sourcing.registry import SourceRegistry
 from geomap.store import Store, WriteSummary
 
 
-@dataclass(frozen=True)
-class MergeCounts:
-    """How the store's rows became its events."""
-
-    rows: int  # reports and coded rows, as imported
-    events: int
-    reports_merged: int  # article reports merged into another report's event
-    attached: int  # article reports attached to a coded event
-    linked: int  # coded events linked to a coded event of another dataset
-
-    def __str__(self) -> str:
-        merged = self.rows - self.events
-        return (
-            f"{self.rows} rows → {self.events} events ({merged} merged: {self.reports_merged} article "
-            f"report(s) into other reports, {self.attached} attached to coded events; "
-            f"{self.linked} coded event(s) linked to another dataset's)"
-        )
-
-
 def merge_counts(events: pd.DataFrame) -> MergeCounts:
     """What merging did, read from merged events (each lists its members in ``origin_id``)."""
-    rows = reports = attached = linked = 0
-    for event in records(events[["event_id", "origin_id", "extraction", "linked_ids"]]):
-        extra = len(member_ids(event)) - 1
-        rows += extra + 1
-        if is_coded(event):
-            attached += extra
-        else:
-            reports += extra
-        linked += not is_blank(event["linked_ids"])
-    return MergeCounts(rows, len(events), reports, attached, linked)
+    columns = events[["origin_id", "extraction", "linked_ids"]]
+    return tally_merges((r["origin_id"], r["extraction"], r["linked_ids"]) for r in records(columns))
 
 
 def merge_into(

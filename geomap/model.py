@@ -80,6 +80,10 @@ class Extraction(StrEnum):
     MANUAL = "manual"
 
 
+#: extractions of a coded dataset's rows (ACLED, UCDP, a researcher's table): events, never merged together
+CODED_EXTRACTIONS = frozenset({Extraction.TABLE.value, Extraction.MANUAL.value})
+
+
 @dataclass(frozen=True)
 class Source:
     """One document or outlet report behind events."""

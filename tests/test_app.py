@@ -239,3 +239,20 @@ def test_a_marker_click_selects_the_events_at_its_point(sample_store) -> None:
     here = app.events_at(events, {"lat": first["latitude"], "lng": first["longitude"]})
     assert first["event_id"] in here
     assert app.events_at(events, {"lat": 0.0, "lng": 0.0}) == []
+
+
+def test_the_weekly_overview_counts_regions_and_filters_with_the_rest(monkeypatch, sample_store) -> None:
+    from geomap.overview import weekly_overview
+
+    app = _run(monkeypatch, sample_store.path)
+    events = sample_store.read_events()
+    week, expected = weekly_overview(events)
+    overview = app.dataframe[1].value
+    assert any(f"Week of {week}" in m.value for m in app.markdown)
+    assert list(overview["admin1"]) == list(expected["admin1"])
+    assert overview["events"].sum() == len(events[events["event_date"] >= str(week)])
+    next(w for w in app.multiselect if w.label == "Event types").select("Battles").run()
+    battles = events[events["event_type"] == "Battles"]
+    week, expected = weekly_overview(battles)
+    assert list(app.dataframe[1].value["events"]) == list(expected["events"])
+    assert any(f"Week of {week}" in m.value for m in app.markdown)

@@ -1,4 +1,4 @@
-"""build_map: layers per event type, legend, areas for region-level events, a safe payload."""
+"""build_map: layers per event type, legend, region-level events counted in their region, a safe payload."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import folium
 
 from geomap.mapping.build import build_map
 from geomap.mapping.layers import EventMap, script_json
-from geomap.mapping.style import area_radius, event_style, marker_radius
+from geomap.mapping.style import COUNTRY, NEAR, POINT, REGION, event_style, marker_radius, place_kind
 from tests.conftest import HOSTILE
 
 
@@ -39,12 +39,22 @@ def test_events_without_coordinates_are_left_out(sample_store) -> None:
     assert _payload(build_map(events))["n"] == len(events) - 3
 
 
-def test_region_and_country_events_are_areas(sample_store) -> None:
+def test_region_events_are_counted_in_their_region_and_country_events_in_their_country(sample_store) -> None:
     events = sample_store.read_events()
-    data = _payload(build_map(events))
-    areas = [i for i, metres in enumerate(data["area"]) if metres > 0]
-    assert len(areas) == int((events["geo_precision"] >= 3).sum())
-    assert {data["number"]["geo_precision"][i] for i in areas} <= {3, 4}
+    m = build_map(events)
+    data = _payload(m)
+    (element,) = [c for c in m._children.values() if isinstance(c, EventMap)]
+    regional = [i for i, kind in enumerate(data["kind"]) if kind == REGION]
+    assert len(regional) == int((events["geo_precision"] == 3).sum()) >= 2
+    assert data["kind"].count(COUNTRY) == int((events["geo_precision"] == 4).sum()) >= 1
+    names = element.context["regions"]["name"]
+    # each region-level event is counted in the Natural Earth region that holds its point: the region it
+    # names, or for Mali's regions of 2016 the one they were made from (Natural Earth predates them)
+    drawn_as = {"Tombouctou": "Timbuktu", "Ménaka": "Gao", "Taoudénit": "Timbuktu"}
+    for i in regional:
+        region, written = names[data["region"][i]], events["admin1"].iloc[i]
+        assert region == drawn_as.get(written, written), (region, written)
+    assert all(r == -1 for i, r in enumerate(data["region"]) if i not in regional)
 
 
 def test_the_payload_cannot_break_out_of_its_script(hostile_store) -> None:
@@ -71,8 +81,8 @@ def test_style_encodes_sourcing() -> None:
     assert disputed["color"] != corroborated["color"]
     assert marker_radius({"fatalities": 0}) < marker_radius({"fatalities": 49}) <= 18
     assert marker_radius({"fatalities": 10_000}) == 18
-    assert area_radius({"geo_precision": 1}) is None
-    assert area_radius({"geo_precision": 4}) > area_radius({"geo_precision": 3})
+    kinds = [place_kind({"geo_precision": p}) for p in (1, 2, 3, 4, None)]
+    assert kinds == [POINT, NEAR, REGION, COUNTRY, POINT]
 
 
 def test_repeated_strings_are_stored_once(sample_store) -> None:
@@ -121,25 +131,26 @@ def test_unknown_layers_are_refused(sample_store) -> None:
         build_map(sample_store.read_events(), layers=["events", "heat"])
 
 
-def test_region_choropleth_when_boundaries_were_imported(sample_store, monkeypatch, tmp_path) -> None:
+def test_region_choropleth_from_shipped_or_imported_boundaries(sample_store, monkeypatch, tmp_path) -> None:
     from pathlib import Path
 
     from geomap.gazetteer import boundaries
-    from geomap.mapping import build
+    from geomap.mapping import basemap
 
     events = sample_store.read_events()
-    assert "Events per region" not in build_map(events).get_root().render()  # none imported here
+    assert "Events per region" in build_map(events).get_root().render()  # Natural Earth's, shipped
     target = tmp_path / "b.gpkg"
     source = Path(__file__).parent / "data" / "admin1_test_regions.geojson"
     boundaries.import_boundaries(source, name_field="shapeName", country_field="shapeGroup", target=target)
-    monkeypatch.setattr(build, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
-    html = build_map(events).get_root().render()
+    monkeypatch.setattr(basemap, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
+    m = build_map(events)
+    (layer,) = [
+        c for c in m._children.values() if getattr(c, "layer_name", "").startswith("Events per region")
+    ]
+    counts = {f["properties"]["name"]: f["properties"]["events"] for f in layer.data["features"]}
     in_kidal_box = int(((events["latitude"] >= 17.5) & (events["longitude"] >= -1.0)).sum())
-    assert "Events per region" in html
-    assert (
-        f'"events": {in_kidal_box}, "name": "Kidal"' in html
-        or f'"name": "Kidal", "country": "ML", "events": {in_kidal_box}' in html
-    )
+    assert counts["Kidal"] == in_kidal_box  # the imported boxes replace Mali's shipped regions
+    assert "Timbuktu" not in counts
 
 
 def test_region_names_from_an_imported_file_are_escaped(sample_store, hostile_region_boundaries) -> None:

@@ -32,6 +32,8 @@ RANKS = {
     "corrections": 3.5,  # laid over the events when the store is read
     "store": 4,
     "filters": 4,
+    "overview": 4,  # events per region and week, for the app
+    "facts": 4.5,  # what `geomap info` shows: read through sqlite3, or through the store
     "mapping": 5,
     "merges": 5.5,  # the store's events merged again from its reports
     "pipeline": 6,

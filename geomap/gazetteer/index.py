@@ -183,6 +183,17 @@ class Gazetteer:
         )
         return [_entry(r) for r in rows]
 
+    def towns_within(
+        self, south: float, west: float, north: float, east: float, *, limit: int
+    ) -> list[GazetteerEntry]:
+        """Populated places with a known population inside a lat/lon box, the largest first (map labels)."""
+        rows = self._db.execute(
+            "SELECT * FROM places WHERE feature = 'P' AND population > 0 AND lat BETWEEN ? AND ?"
+            " AND lon BETWEEN ? AND ? ORDER BY population DESC, id LIMIT ?",
+            (south, north, west, east, limit),
+        )
+        return [_entry(r) for r in rows]
+
     def names_in(self, countries: Iterable[str]) -> list[str]:
         """Every name key of places in ``countries`` (for fuzzy matching); cached per set of countries."""
         wanted = tuple(sorted({c.upper() for c in countries}))

@@ -12,8 +12,10 @@ import pandas as pd
 import xyzservices
 
 from geomap.errors import InputError
-from geomap.gazetteer.boundaries import admin1_boundaries, country_boundaries
+from geomap.gazetteer.boundaries import country_boundaries
+from geomap.gazetteer.index import Gazetteer
 from geomap.mapping.annotate import escape_series, escape_text
+from geomap.mapping.basemap import Extent, context_payload, region_of, regions_within
 from geomap.mapping.layers import Attribution, EventMap, MapControl
 from geomap.mapping.payload import event_payload, page_words
 from geomap.mapping.style import TYPE_COLOURS, legend_html
@@ -49,6 +51,7 @@ def build_map(
     title: str | None = None,
     cluster: bool | None = None,
     select_on_click: bool = False,
+    gazetteer: Gazetteer | None = None,
 ) -> folium.Map:
     """A layered folium map of ``events``; it also displays in a notebook.
 
@@ -65,9 +68,10 @@ def build_map(
     time
         Add the in-map filter box: time range, claim status, corroboration, actor types.
     base
-        ``"offline"``: country outlines from Natural Earth, no network needed; or
-        a web tile layer by name (``"OpenStreetMap"``, any xyzservices provider
-        such as ``"OpenTopoMap"``), with its attribution.
+        ``"offline"``: shipped with geomap, no network needed: Natural Earth
+        countries, first-level regions, rivers and lakes, and town labels that
+        appear with the zoom; or a web tile layer by name (``"OpenStreetMap"``,
+        any xyzservices provider such as ``"OpenTopoMap"``), with its attribution.
     title
         Shown at the top of the legend.
     cluster
@@ -77,6 +81,9 @@ def build_map(
         A click on an event also tells the map where the event is (a map
         ``click`` at the event's own coordinates), which is how the app learns
         which event was chosen through streamlit-folium.
+    gazetteer
+        Where the town labels of the offline base map come from (default: the
+        embedded gazetteer).
     """
     unknown = set(layers) - set(LAYERS)
     if unknown:
@@ -92,16 +99,22 @@ def build_map(
     m.options["max_zoom"] = MAX_ZOOM  # without tiles, Leaflet has no zoom limit and plugins fail
     m.default_js = [LEAFLET_JS]  # the map uses Leaflet alone: no jQuery, Bootstrap or icon fonts
     m.default_css = [LEAFLET_CSS]
+    offline = base in ("offline", "", None)
     _add_base(m, placed, base)
-    if not placed.empty and "countries" in layers:
+    regions = regions_within(_extent(placed).padded(2.0)) if not placed.empty else None
+    if regions is not None and "countries" in layers:
         _add_country_counts(m, placed)
-        _add_region_counts(m, placed)
+        _add_region_counts(m, placed, regions)
     if not placed.empty and "density" in layers:
         _add_density(m, placed)
     types = sorted(
         placed["event_type"].unique(), key=lambda t: (_TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99, t)
     )
     if "events" in layers:
+        context = None
+        if regions is not None:
+            labels = gazetteer if gazetteer is not None else (Gazetteer.embedded() if offline else None)
+            context = context_payload(_extent(placed), offline=offline, gazetteer=labels, regions=regions)
         _add_events(
             m,
             placed,
@@ -111,9 +124,12 @@ def build_map(
             cluster=cluster,
             time=time,
             select=select_on_click,
+            regions=regions,
+            context=context,
         )
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.add_child(MapControl(legend_html(types=types, title=title), position="bottomright"))
+    # collapsed, and in the legend's corner above it: open, it pushes the legend down instead of covering it
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    m.add_child(MapControl(legend_html(types=types, title=title), position="topright"))
     m.add_child(Attribution(ATTRIBUTION))
     if not placed.empty:
         m.fit_bounds(_bounds(placed), padding=(20, 20))
@@ -135,11 +151,15 @@ def _add_base(m: folium.Map, placed: pd.DataFrame, base: str) -> None:
         folium.TileLayer(base, max_zoom=MAX_ZOOM).add_to(m)  # folium's own names, e.g. "OpenStreetMap"
 
 
-def _add_events(m, placed, types, *, evidence, sources, cluster, time, select=False) -> None:
+def _add_events(
+    m, placed, types, *, evidence, sources, cluster, time, select=False, regions=None, context=None
+) -> None:
     counts = placed["event_type"].value_counts()
     # Leaflet's layer control sets names as innerHTML; types are validated, but any table may come here
     groups = [folium.FeatureGroup(name=f"{escape_text(t)} ({counts[t]})", show=True).add_to(m) for t in types]
-    data = event_payload(placed, groups=types, evidence=evidence, sources=sources)
+    data = event_payload(
+        placed, groups=types, evidence=evidence, sources=sources, regions=_event_regions(placed, regions)
+    )
     many = len(placed) > CLUSTER_ABOVE if cluster is None else cluster
     m.add_child(
         EventMap(
@@ -151,8 +171,28 @@ def _add_events(m, placed, types, *, evidence, sources, cluster, time, select=Fa
             canvas=len(placed) > CANVAS_ABOVE,
             filter_control=time,
             select_on_click=select,
+            context=context,
         )
     )
+
+
+def _event_regions(placed: pd.DataFrame, regions: gpd.GeoDataFrame | None) -> list[int]:
+    """For events known only to their region, the region holding their point; -1 for the others."""
+    found = np.full(len(placed), -1, dtype=np.int64)
+    regional = (pd.to_numeric(placed["geo_precision"], errors="coerce") == 3).to_numpy()
+    if regions is not None and regional.any():
+        found[regional] = region_of(
+            placed["latitude"].to_numpy(dtype=float)[regional],
+            placed["longitude"].to_numpy(dtype=float)[regional],
+            regions,
+            iso3=placed["iso3"].astype(str).to_numpy()[regional],
+        )
+    return found.tolist()
+
+
+def _extent(placed: pd.DataFrame) -> Extent:
+    (south, west), (north, east) = _bounds(placed)
+    return Extent(south, west, north, east)
 
 
 def _centre(placed: pd.DataFrame) -> list[float]:
@@ -248,26 +288,21 @@ def _add_density(m: folium.Map, placed: pd.DataFrame) -> None:
     ).add_to(m)
 
 
-def _add_region_counts(m: folium.Map, placed: pd.DataFrame) -> None:
-    """Events per first-level region, when region boundaries were imported (`geomap boundaries import`)."""
-    regions = admin1_boundaries()
+def _add_region_counts(m: folium.Map, placed: pd.DataFrame, regions: gpd.GeoDataFrame) -> None:
+    """Events per first-level region (shipped Natural Earth regions, or imported ones), off at first."""
     if regions.empty:
         return
-    inside = gpd.sjoin(
-        gpd.GeoDataFrame(
-            geometry=gpd.points_from_xy(placed["longitude"], placed["latitude"]), crs=regions.crs
-        ),
-        regions[["name", "country", "geometry"]],
-        predicate="within",
+    where = region_of(
+        placed["latitude"].to_numpy(dtype=float),
+        placed["longitude"].to_numpy(dtype=float),
+        regions,
+        iso3=placed["iso3"].astype(str).to_numpy(),
     )
-    counts = inside.groupby(["country", "name"]).size()
-    shown = regions.set_index(["country", "name"]).join(counts.rename("events"), how="inner").reset_index()
-    if shown.empty:
+    counts = pd.Series(where[where >= 0]).value_counts()
+    if counts.empty:
         return
-    shown["events"] = shown["events"].astype(int)
-    # names come from a boundary file the researcher imported, and folium's tooltip sets innerHTML from them
-    shown["name"] = escape_series(shown["name"])
-    shown["country"] = escape_series(shown["country"])
+    shown = regions.iloc[counts.index.to_numpy()][["name", "iso3", "geometry"]].copy()  # names escaped
+    shown["events"] = counts.to_numpy().astype(int)
     shown["geometry"] = shown.geometry.simplify(0.02, preserve_topology=True)
     top = int(shown["events"].max())
 
@@ -276,7 +311,7 @@ def _add_region_counts(m: folium.Map, placed: pd.DataFrame) -> None:
         return {"color": "#555", "weight": 1, "fillColor": COUNT_COLOURS[step], "fillOpacity": 0.6}
 
     folium.GeoJson(
-        shown[["name", "country", "events", "geometry"]].__geo_interface__,
+        shown.__geo_interface__,
         name=f"Events per region (max {top})",
         show=False,
         style_function=colour,

@@ -1,8 +1,10 @@
 """Map layers as small folium elements with templates.
 
 :class:`EventMap` ships all events once, as one JSON payload, and draws them
-with Leaflet in the browser: a circle marker per placed event, a dashed area
-for events known only to a region or a country.  The strings in the payload
+with Leaflet in the browser: a circle marker per placed event (with a halo when
+it is only near the place named), a count inside the region's outline for
+events known only to their region, a badge for those known only to their
+country; a second payload holds the context (regions, rivers, lakes, towns).  The strings in the payload
 were escaped by :mod:`geomap.mapping.annotate`; the payload itself is
 serialised so that nothing in it can end the ``<script>`` element or run (no
 template literals are involved).
@@ -45,19 +47,26 @@ MARKERCLUSTER_CSS = [
 
 
 def _runtime() -> str:
-    return resources.files("geomap.mapping").joinpath("static/eventmap.js").read_text(encoding="utf-8")
+    static = resources.files("geomap.mapping").joinpath("static")
+    names = ("basemap.js", "eventmap.js")
+    return "\n".join(static.joinpath(name).read_text(encoding="utf-8") for name in names)
 
 
 PACK_ABOVE = 1_000_000  # characters of JSON; larger payloads are shipped gzip-compressed
+PACK_CONTEXT_ABOVE = 50_000  # the context is mostly coordinates, which compress 3-4 times
 
 
-def pack_payload(data: dict) -> tuple[str, bool]:
+def pack_payload(data: dict, *, above: int | None = None) -> tuple[str, bool]:
     """The payload as a JavaScript expression: JSON, or (when large) a base64 string of gzipped JSON."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    if len(text) <= PACK_ABOVE:
+    if len(text) <= (PACK_ABOVE if above is None else above):
         return script_json(data), False
     packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)).decode("ascii")
     return f'"{packed}"', True
+
+
+_NO_CONTEXT = {"regions": {"name": [], "anchor": [], "geometry": []}, "outlines": False, "rivers": [],
+               "lakes": [], "towns": None}  # fmt: skip
 
 
 class EventMap(JSCSSMixin):
@@ -77,7 +86,7 @@ class EventMap(JSCSSMixin):
         var {{ this.get_name() }} = geomapEventMap(
             {{ this._parent.get_name() }},
             [{% for group in this.groups %}{{ group.get_name() }}{{ "," if not loop.last }}{% endfor %}],
-            {{ this.data_json }}, {{ this.words_json }}, {{ this.options_json }});
+            {{ this.data_json }}, {{ this.words_json }}, {{ this.options_json }}, {{ this.context_json }});
         {% if this.filter_control %}
         geomapFilterControl({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.words_json }},
                             {{ this.options_json }});
@@ -97,6 +106,7 @@ class EventMap(JSCSSMixin):
         canvas: bool,
         filter_control: bool = True,
         select_on_click: bool = False,
+        context: dict | None = None,
     ) -> None:
         super().__init__()
         self._name = "EventMap"
@@ -105,24 +115,27 @@ class EventMap(JSCSSMixin):
         self.data = data
         self.data_json, packed = pack_payload(data)
         self.words_json = script_json(words)
+        # regions, rivers, lakes and town labels (geomap.mapping.basemap): escaped names and coordinates
+        self.context = context or _NO_CONTEXT
+        self.context_json, context_packed = pack_payload(self.context, above=PACK_CONTEXT_ABOVE)
         day0 = min(data["day0"], default=0)
         day1 = max(data["day1"], default=0)
         actor_types = sorted({code for bits in set(data["actors"]) for code in range(9) if bits >> code & 1})
         self.options_json = script_json(
             {"cluster": cluster, "canvas": canvas, "day0": day0, "day1": day1, "total": data["n"],
              "actorTypes": actor_types, "packed": packed, "groupColours": colours,
-             "selectOnClick": select_on_click}
+             "selectOnClick": select_on_click, "contextPacked": context_packed}
         )  # fmt: skip
         self.filter_control = filter_control
         self.default_js = [MARKERCLUSTER_JS] if cluster else []
         self.default_css = list(MARKERCLUSTER_CSS) if cluster else []
 
     def __deepcopy__(self, memo: dict) -> EventMap:
-        """A copy sharing the payload (never changed once built), so copying a large map stays cheap."""
+        """A copy sharing the payloads (never changed once built), so copying a large map stays cheap."""
         clone = copy.copy(self)
         memo[id(self)] = clone
         for name, value in self.__dict__.items():
-            if name != "data":
+            if name not in ("data", "context"):
                 setattr(clone, name, copy.deepcopy(value, memo))
         return clone
 

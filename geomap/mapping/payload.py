@@ -24,7 +24,7 @@ from geomap.mapping.annotate import (
     safe_urls,
     source_entries,
 )
-from geomap.mapping.style import AREA_RADIUS_M, event_style
+from geomap.mapping.style import PLACE_KINDS, POINT, event_style
 
 TEXT_COLUMNS = [
     "event_type", "sub_event_type", "notes", "location", "admin1", "country", "place_mention",
@@ -94,12 +94,14 @@ def _styles(events: pd.DataFrame) -> tuple[list[dict], list[int]]:
     return styles, [index[k] for k in keys]
 
 
-def _radii(events: pd.DataFrame) -> tuple[list[float], list[int]]:
+def _radii(events: pd.DataFrame) -> list[float]:
     deaths = pd.to_numeric(events["fatalities"], errors="coerce").fillna(0).clip(lower=0)
-    radius = np.minimum(5 + 1.6 * np.sqrt(deaths.to_numpy(dtype=float)), 18).round(1)
+    return np.minimum(5 + 1.6 * np.sqrt(deaths.to_numpy(dtype=float)), 18).round(1).tolist()
+
+
+def _kinds(events: pd.DataFrame) -> list[int]:
     precision = pd.to_numeric(events["geo_precision"], errors="coerce").fillna(1).astype(int)
-    area = precision.map(AREA_RADIUS_M).fillna(0).astype(int)
-    return radius.tolist(), area.tolist()
+    return precision.map(PLACE_KINDS).fillna(POINT).astype(int).tolist()
 
 
 def _actor_bits(events: pd.DataFrame) -> list[int]:
@@ -131,20 +133,26 @@ def _entries(table: StringTable, events, evidence, sources) -> dict[str, list]:
     }
 
 
-def event_payload(events: pd.DataFrame, *, groups: list[str], evidence=None, sources=None) -> dict:
-    """The JSON-ready payload for ``events`` (which all have coordinates); ``groups`` are the layer names."""
+def event_payload(
+    events: pd.DataFrame, *, groups: list[str], evidence=None, sources=None, regions: list[int] | None = None
+) -> dict:
+    """The JSON-ready payload for ``events`` (which all have coordinates); ``groups`` are the layer names.
+
+    ``regions``: per event, the position of its first-level region in the map's
+    region list (-1: none), used for the events known only to their region.
+    """
     table = StringTable()
     group_of = {name: n for n, name in enumerate(groups)}
     styles, style_index = _styles(events)
-    radius, area = _radii(events)
     return {
         "n": len(events),
         "lat": events["latitude"].astype(float).round(5).tolist(),
         "lon": events["longitude"].astype(float).round(5).tolist(),
         "group": events["event_type"].map(group_of).astype(int).tolist(),
         "style": style_index,
-        "radius": radius,
-        "area": area,
+        "radius": _radii(events),
+        "kind": _kinds(events),
+        "region": regions if regions is not None else [-1] * len(events),
         "day0": _days(events["event_date"]),
         "day1": _days(events["event_date_end"].fillna(events["event_date"])),
         "actors": _actor_bits(events),

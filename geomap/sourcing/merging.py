@@ -41,10 +41,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geomap.model import CODED_EXTRACTIONS
 from geomap.schema import is_blank, records
 
 MERGE_KM = 10.0
-CODED = frozenset({"table", "manual"})
+CODED = CODED_EXTRACTIONS
 REPORT = ""  # the dataset label of a report: reports match everything
 _CELL = 0.1  # degrees (~11 km): precise rows are compared with rows in their cell and the 8 around it
 _SHORT = 7  # days: rows whose date window is longer are compared broadly, against their country

@@ -15,6 +15,7 @@ from tests.conftest import SAMPLE_EVENTS
 from tests.e2e.conftest import guard_page, running_app, wait_for_idle
 
 pytestmark = pytest.mark.e2e
+MARKERS = "path.gm-event"  # events drawn as points (the others are counted in their region or country)
 
 
 @pytest.fixture
@@ -32,10 +33,11 @@ def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None
     _load(page, app_url)
     frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
-    markers = frame.locator("path.leaflet-interactive")
+    markers = frame.locator(MARKERS)
     markers.first.wait_for(state="attached", timeout=30_000)
-    assert markers.count() == 39
-    assert page.locator("[data-testid='stDataFrame']").count() == 1
+    assert _drawn(frame) == 39
+    assert page.locator("[data-testid='stDataFrame']").count() == 2  # the events, the weekly overview
+    assert page.get_by_text(re.compile(r"^Week of \d{4}-\d\d-\d\d: events and fatalities")).count() == 1
     markers.first.dispatch_event("click")
     popup = frame.locator(".leaflet-popup-content").last
     popup.wait_for(timeout=10_000)
@@ -69,14 +71,19 @@ def _open(page, app_url: str):
     return guard
 
 
+def _drawn(frame) -> int:
+    """Events on the map: points, and the events counted in region outlines and country badges."""
+    counted = frame.locator(".gm-badge span").all_inner_texts()
+    return frame.locator(MARKERS).count() + sum(int(n) for n in counted)
+
+
 def _wait_for_markers(frame, count: int, *, timeout: float = 60.0) -> None:
-    markers = frame.locator("path.leaflet-interactive")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if markers.count() == count:
+        if _drawn(frame) == count:
             return
         time.sleep(0.2)
-    raise AssertionError(f"{markers.count()} markers on the map, expected {count}")
+    raise AssertionError(f"{_drawn(frame)} events on the map, expected {count}")
 
 
 def test_a_filter_change_updates_the_map_and_the_table(page, app_url) -> None:
@@ -103,7 +110,7 @@ def test_clicking_a_marker_shows_the_detail_panel(page, app_url) -> None:
     guard = _open(page, app_url)
     frame = _map(page)
     assert page.locator(".gm-annotation").count() == 0  # nothing chosen yet
-    frame.locator("path.leaflet-interactive").first.dispatch_event("click")
+    frame.locator(MARKERS).first.dispatch_event("click")
     panel = page.locator(".gm-annotation").first  # st.html puts the annotation in the page itself
     panel.wait_for(timeout=60_000)
     assert "independent outlet" in panel.inner_text()
@@ -149,8 +156,8 @@ def test_an_uploaded_hostile_article_stays_inert_text(page, app_url, tmp_path) -
     assert "onerror=alert('body')" in text
     assert panel.locator("img, script").count() == 0
     assert panel.locator("a[href^='javascript']").count() == 0
-    for i in range(frame.locator("path.leaflet-interactive").count()):
-        frame.locator("path.leaflet-interactive").nth(i).dispatch_event("click")
+    for i in range(frame.locator(MARKERS).count()):
+        frame.locator(MARKERS).nth(i).dispatch_event("click")
     assert guard.dialogs == []
     assert guard.errors == []
 

@@ -11,7 +11,16 @@ from tests.e2e.conftest import guard_page
 
 pytestmark = pytest.mark.e2e
 
-MARKERS = "path.leaflet-interactive"
+MARKERS = "path.gm-event"
+VIEW = (
+    "([lat, lon, zoom]) => { Object.values(window).find(v => v instanceof L.Map)"
+    ".setView([lat, lon], zoom, {animate: false}); }"
+)
+
+
+def _points(events):
+    """The events drawn as points: placed exactly or near a place (the others are counted in areas)."""
+    return events[events["geo_precision"] <= 2]
 
 
 def _export(store, path, *, offline: bool):
@@ -30,13 +39,14 @@ def _open(page, path) -> None:
 def test_cdn_export_shows_markers_and_their_sources(page, sample_store, tmp_path, artifacts) -> None:
     guard = guard_page(page)
     _open(page, _export(sample_store, tmp_path / "map.html", offline=False))
-    events = sample_store.read_events()
+    events = _points(sample_store.read_events())
     assert page.locator(MARKERS).count() == len(events)
     assert any("leaflet" in url for url in guard.served), "Leaflet should come from the (routed) CDN"
     assert page.locator(".leaflet-control-layers").count() == 1
     assert "independent outlets" in page.locator(".gm-control").inner_text()
 
     battles = int((events["event_type"] == "Battles").sum())
+    page.locator(".leaflet-control-layers").hover()  # collapsed: it opens under the mouse
     toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Battles").locator("input")
     toggle.uncheck()
     assert page.locator(MARKERS).count() == len(events) - battles
@@ -57,7 +67,7 @@ def test_cdn_export_shows_markers_and_their_sources(page, sample_store, tmp_path
 def test_offline_export_needs_no_network(page, sample_store, tmp_path) -> None:
     guard = guard_page(page, allow_local_assets=False)
     _open(page, _export(sample_store, tmp_path / "offline.html", offline=True))
-    assert page.locator(MARKERS).count() == len(sample_store.read_events())
+    assert page.locator(MARKERS).count() == len(_points(sample_store.read_events()))
     assert guard.blocked == []
     assert guard.errors == []
     assert page.locator(".leaflet-control-layers").count() == 1
@@ -67,27 +77,63 @@ def test_offline_export_needs_no_network(page, sample_store, tmp_path) -> None:
     page.locator(".leaflet-popup-content .gm-sourcing").last.wait_for(timeout=5_000)
 
 
-def test_region_level_events_are_drawn_as_areas(page, sample_store, tmp_path) -> None:
-    guard_page(page)
+def test_region_level_events_are_drawn_as_their_region_not_a_circle(
+    page, sample_store, tmp_path, artifacts
+) -> None:
+    guard = guard_page(page, allow_local_assets=False)
     _open(page, _export(sample_store, tmp_path / "map.html", offline=True))
     events = sample_store.read_events()
-    areas = int((events["geo_precision"] >= 3).sum())
-    assert areas >= 3
-    # areas are dashed L.circle paths whose size is in metres: they grow when zooming in, markers do not
-    dashed = page.locator("path.leaflet-interactive[stroke-dasharray='8 6']")
-    assert dashed.count() == areas
-    page.wait_for_timeout(800)  # let fit-bounds settle before measuring
+    regional = events[events["geo_precision"] == 3]
+    assert len(regional) >= 2
+    assert page.locator("path[stroke-dasharray='8 6']").count() == 0  # the old pretend-size circles
+    outlines = page.locator("path.gm-area")
+    badges = page.locator(".gm-badge-region span")
+    assert outlines.count() == badges.count() >= 1
+    assert sum(int(badges.nth(k).inner_text()) for k in range(badges.count())) == len(regional)
+    countries = page.locator(".gm-badge-country span")
+    assert sum(int(countries.nth(k).inner_text()) for k in range(countries.count())) == int(
+        (events["geo_precision"] == 4).sum()
+    )
+    # an outline is a region's shape, hundreds of kilometres across, and its size follows the zoom
+    page.wait_for_timeout(800)
+    before = outlines.first.bounding_box()
+    assert before["width"] > 60
+    assert before["height"] > 40
+    page.locator(".leaflet-control-zoom-out").click()
+    page.wait_for_timeout(1200)
+    assert outlines.first.bounding_box()["width"] < 0.7 * before["width"]
+    page.screenshot(path=str(artifacts / "regions.png"))
+    badges.first.dispatch_event("click")
+    listing = page.locator(".leaflet-popup-content .gm-area-list").last
+    listing.wait_for(timeout=5_000)
+    assert "known only to the region" in listing.inner_text()
+    listing.locator("a[data-gm-event]").first.click()
+    page.locator(".leaflet-popup-content .gm-sourcing").last.wait_for(timeout=5_000)
+    assert guard.errors == []
 
-    def widest() -> float:
-        return max(dashed.nth(k).bounding_box()["width"] for k in range(dashed.count()))
 
-    before = widest()  # the country-level event, near the middle of the view
-    marker_before = page.locator(MARKERS).nth(0).bounding_box()["width"]
-    page.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_timeout(1500)  # the zoom animation
-    assert widest() > 1.5 * before
-    solid = page.locator("path.leaflet-interactive:not([stroke-dasharray='8 6'])").first
-    assert solid.bounding_box()["width"] <= max(marker_before, 40)
+def test_offline_base_map_has_regions_and_town_labels_with_the_zoom(page, sample_store, tmp_path) -> None:
+    guard = guard_page(page, allow_local_assets=False)
+    page.set_viewport_size({"width": 1000, "height": 700})
+    _open(page, _export(sample_store, tmp_path / "base.html", offline=True))
+    context = page.locator(".leaflet-gm-context-pane path")
+    assert context.count() >= 3  # admin-1 boundaries, rivers, lakes
+    page.evaluate(VIEW, [14.45, -4.1, 5])
+    page.wait_for_timeout(400)
+    at_five = page.locator(".gm-town").all_inner_texts()
+    page.evaluate(VIEW, [14.45, -4.1, 8])
+    page.wait_for_timeout(400)
+    at_eight = page.locator(".gm-town").all_inner_texts()
+    assert "Mopti" in at_eight
+    assert {"Djenné", "Bandiagara"} & set(at_eight)
+    assert len(at_eight) > len(at_five)
+    boxes = [page.locator(".gm-town span").nth(k).bounding_box() for k in range(0, 2 * len(at_eight), 2)]
+    for a, b in ((a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+        apart = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+        apart = apart or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+        assert apart, "two town labels overlap"
+    assert guard.blocked == []
+    assert guard.errors == []
 
 
 @pytest.mark.parametrize("offline", [False, True])
@@ -98,7 +144,16 @@ def test_hostile_strings_stay_text(page, hostile_store, tmp_path, offline) -> No
     for k in range(page.locator(MARKERS).count()):  # every tooltip
         page.locator(MARKERS).nth(k).dispatch_event("mouseover")
     assert page.locator(".leaflet-tooltip img").count() == 0
+    page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers-overlays input").nth(-1).check()  # the density layer too
+    # the country-level event: its badge lists it, and the list opens its popup
+    page.locator(".gm-badge-country").first.dispatch_event("click")
+    listing = page.locator(".leaflet-popup-content .gm-area-list").last
+    listing.wait_for(timeout=5_000)
+    assert HOSTILE[0] in listing.inner_text()
+    listing.locator("a[data-gm-event]").first.click()
+    page.locator(".leaflet-popup-content .gm-sourcing").last.wait_for(timeout=5_000)
+    texts.append(page.locator(".leaflet-popup-content").last.inner_text())
     assert guard.dialogs == []
     assert guard.errors == []
     assert len(texts) == 3
@@ -114,7 +169,7 @@ def _popup_texts(page, *, limit: int) -> list[str]:
     markers = page.locator(MARKERS)
     for i in range(min(markers.count(), limit)):
         page.evaluate(
-            "(i) => { const p = document.querySelectorAll('path.leaflet-interactive')[i];"
+            "(i) => { const p = document.querySelectorAll('path.gm-event')[i];"
             " p.dispatchEvent(new MouseEvent('click', {bubbles: true})); }",
             i,
         )
@@ -146,6 +201,26 @@ def test_browser_popups_match_the_python_annotation(page, request, tmp_path, sto
     assert guard.dialogs == []
 
 
+def test_hostile_town_names_stay_text_in_their_labels(page, hostile_store, fresh_gazetteer, tmp_path) -> None:
+    from geomap.gazetteer.index import GazetteerEntry
+
+    name = "Tin " + " ".join(HOSTILE)
+    town = GazetteerEntry(None, name, 18.3, 1.2, "ML", population=90_000, origin="override")
+    fresh_gazetteer.add([(town, [name])])
+    contents = hostile_store.read()
+    m = build_map(
+        contents.events, evidence=contents.evidence, sources=contents.sources, gazetteer=fresh_gazetteer
+    )
+    guard = guard_page(page)
+    _open(page, export_html(m, tmp_path / "towns.html", offline=True))
+    page.evaluate(VIEW, [18.3, 1.2, 9])
+    page.wait_for_timeout(400)
+    assert name in page.locator(".gm-town").all_inner_texts()
+    assert page.locator(".gm-town img, .gm-town script").count() == 0
+    assert guard.dialogs == []
+    assert guard.errors == []
+
+
 def test_the_filter_box_filters_by_status_time_and_sourcing(page, sample_store, tmp_path) -> None:
     guard_page(page)
     _open(page, _export(sample_store, tmp_path / "filters.html", offline=True))
@@ -155,7 +230,7 @@ def test_the_filter_box_filters_by_status_time_and_sourcing(page, sample_store, 
     page.locator(".gm-filter input.gm-status[value='reported']").uncheck()
     not_reported = int((events["claim_status"] != "reported").sum())
     assert count.inner_text() == f"{not_reported} of {len(events)}"
-    assert page.locator(MARKERS).count() == not_reported
+    assert page.locator(MARKERS).count() == int((_points(events)["claim_status"] != "reported").sum())
     page.locator(".gm-filter input.gm-status[value='reported']").check()
     page.locator(".gm-filter input.gm-corroborated").check()
     assert count.inner_text() == f"{int((events['n_sources'] >= 2).sum())} of {len(events)}"
@@ -192,12 +267,54 @@ def test_large_maps_ship_a_packed_payload_and_cluster(page, sample_store, tmp_pa
     assert guard.errors == []
 
 
+CLUSTERED = "() => [...document.querySelectorAll('.gm-cluster text')].reduce((n, t) => n + +t.textContent, 0)"
+
+
+def test_one_cluster_layer_mixes_the_types_and_the_legend_stays_uncovered(
+    page, sample_store, tmp_path
+) -> None:
+    contents = sample_store.read()
+    m = build_map(contents.events, evidence=contents.evidence, sources=contents.sources, cluster=True)
+    guard = guard_page(page, allow_local_assets=False)
+    page.set_viewport_size({"width": 900, "height": 700})
+    page.goto(export_html(m, tmp_path / "clusters.html", offline=True).as_uri())
+    page.wait_for_selector(".gm-cluster", state="attached", timeout=15_000)
+    layers = page.evaluate(
+        """() => { const map = Object.values(window).find(v => v instanceof L.Map);
+                   const all = Object.values(map._layers);
+                   return all.filter(l => l instanceof L.MarkerClusterGroup).length; }"""
+    )
+    assert layers == 1
+    # some cluster holds events of several types, and its ring shows each of them
+    mixes = page.evaluate(
+        """() => [...document.querySelectorAll('.gm-cluster svg')].map(
+                   svg => new Set([...svg.querySelectorAll('.gm-mix')].map(c => c.dataset.group)).size)"""
+    )
+    assert max(mixes) >= 2
+    clustered = page.evaluate(CLUSTERED)
+    control, legend = page.locator(".leaflet-control-layers"), page.locator(".gm-control")
+    assert "leaflet-control-layers-expanded" not in (control.get_attribute("class") or "")
+    control.hover()
+    page.wait_for_selector(".leaflet-control-layers-expanded")
+    a, b = control.bounding_box(), legend.bounding_box()
+    apart = a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+    assert apart, "the open layer control covers the legend"
+    battles = int((contents.events["event_type"] == "Battles").sum())
+    page.locator(".leaflet-control-layers-overlays label", has_text="Battles").locator("input").uncheck()
+    page.wait_for_timeout(300)
+    shown = page.evaluate("() => window.geomapMaps[0].count()")
+    assert shown == len(contents.events) - battles
+    assert page.evaluate(CLUSTERED) < clustered
+    assert guard.errors == []
+
+
 def test_hostile_region_names_stay_text_in_their_tooltips(
     page, hostile_store, hostile_region_boundaries, tmp_path
 ) -> None:
     """folium's GeoJsonTooltip sets innerHTML: a region name from an imported file must not run."""
     guard = guard_page(page)
     _open(page, _export(hostile_store, tmp_path / "regions.html", offline=True))
+    page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers-overlays label", has_text="Events per region").locator(
         "input"
     ).check()

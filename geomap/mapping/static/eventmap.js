@@ -1,7 +1,7 @@
 /* geomap event layer: draws the events of one JSON payload, builds popups on demand, filters by time,
  * claim status, corroboration and actor type.  Every string in the payload was escaped by geomap
  * (geomap/mapping/annotate.py); this code only joins those fragments and never escapes or parses text. */
-function geomapEventMap(map, groups, payload, words, options) {
+function geomapEventMap(map, groups, payload, words, options, context) {
   "use strict";
   var holder = {api: null, pending: {}, onchange: null};
   var proxy = {
@@ -16,11 +16,18 @@ function geomapEventMap(map, groups, payload, words, options) {
     setOnchange: function (f) { holder.onchange = f; if (holder.api) { holder.api.onchange = f; } },
     ready: null
   };
-  var start = function (data) {
-    holder.api = geomapDrawEvents(map, groups, data, words, options, holder);
+  var start = function (data, places) {
+    var base = geomapContext(map, places, options);
+    holder.api = geomapDrawEvents(map, groups, data, words, options, holder, base);
     return proxy;
   };
-  proxy.ready = options.packed ? geomapUnpack(payload).then(start) : Promise.resolve(start(payload));
+  if (!options.packed && !options.contextPacked) {
+    proxy.ready = Promise.resolve(start(payload, context));
+  } else {
+    proxy.ready = Promise.all([options.packed ? geomapUnpack(payload) : payload,
+                               options.contextPacked ? geomapUnpack(context) : context])
+      .then(function (both) { return start(both[0], both[1]); });
+  }
   window.geomapMaps = (window.geomapMaps || []).concat([proxy]);
   return proxy;
 }
@@ -34,32 +41,49 @@ function geomapUnpack(b64) {
   return new Response(stream).json();
 }
 
-function geomapDrawEvents(map, groups, data, words, options, holder) {
+function geomapDrawEvents(map, groups, data, words, options, holder, base) {
   "use strict";
   var S = data.strings, T = data.text, N = data.number, E = data.sources;
-  var renderer = options.canvas ? L.canvas({padding: 0.5}) : undefined;
-  var layers = new Array(data.n);
-  var targets = groups.map(function (group, g) {
-    var areas = L.layerGroup().addTo(group);
-    var points = options.cluster
-      ? L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 11,
-                              spiderfyOnMaxZoom: true, showCoverageOnHover: false,
-                              iconCreateFunction: clusterIcon(options.groupColours[g])}).addTo(group)
-      : L.layerGroup().addTo(group);
-    return {areas: areas, points: points};
+  var renderer = options.canvas ? L.canvas({padding: 0.5, pane: "gm-events"}) : undefined;
+  var layers = new Array(data.n), halos = new Array(data.n);
+  var POINT = 0, NEAR = 1, REGION = 2;
+  // One layer for every event type: the clusters mix the types (their icon says in what shares), and the
+  // per-type entries of the layer control only switch their type on and off in it.
+  var areas = L.layerGroup().addTo(map);
+  var points = options.cluster
+    ? L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 11,
+                            spiderfyOnMaxZoom: true, showCoverageOnHover: false,
+                            iconCreateFunction: mixIcon}).addTo(map)
+    : L.layerGroup().addTo(map);
+  var hidden = groups.map(function (group) { return !map.hasLayer(group); });
+  groups.forEach(function (group, g) {
+    group.on("add", function () { hidden[g] = false; apply(); });
+    group.on("remove", function () { hidden[g] = true; apply(); });
   });
 
-  function clusterIcon(colour) {
-    return function (cluster) {
-      var n = cluster.getChildCount(), size = n < 100 ? 30 : n < 1000 ? 36 : 42;
-      return L.divIcon({
-        className: "gm-cluster",
-        iconSize: L.point(size, size),
-        html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;"
-          + "background:" + colour + ";opacity:.85;color:#fff;font:bold 11px system-ui,sans-serif;"
-          + 'text-align:center;box-shadow:0 0 0 3px rgba(255,255,255,.7)">' + n + "</div>"
-      });
-    };
+  /* A cluster's icon: its count inside a donut whose arcs are the shares of each event type. */
+  function mixIcon(cluster) {
+    var children = cluster.getAllChildMarkers(), counts = groups.map(function () { return 0; });
+    children.forEach(function (m) { counts[data.group[m.geomapIndex]] += 1; });
+    var n = children.length, size = n < 100 ? 34 : n < 1000 ? 40 : 46, mid = size / 2, r = mid - 4;
+    var round = 2 * Math.PI * r, done = 0, arcs = "";
+    counts.forEach(function (k, g) {
+      if (!k) { return; }
+      var part = round * k / n;
+      arcs += '<circle class="gm-mix" data-group="' + g + '" cx="' + mid + '" cy="' + mid + '" r="' + r
+        + '" fill="none" stroke="' + options.groupColours[g] + '" stroke-width="7" stroke-dasharray="'
+        + part.toFixed(2) + " " + (round - part).toFixed(2) + '" stroke-dashoffset="' + (-done).toFixed(2)
+        + '" transform="rotate(-90 ' + mid + " " + mid + ')"/>';
+      done += part;
+    });
+    return L.divIcon({
+      className: "gm-cluster",
+      iconSize: L.point(size, size),
+      html: '<svg width="' + size + '" height="' + size + '" style="display:block">'
+        + '<circle cx="' + mid + '" cy="' + mid + '" r="' + (r + 3.5) + '" fill="rgba(255,255,255,.92)"/>' + arcs
+        + '<text x="' + mid + '" y="' + mid + '" text-anchor="middle" dominant-baseline="central" '
+        + 'style="font:bold 11px system-ui,sans-serif;fill:#222">' + n + "</text></svg>"
+    });
   }
 
   function s(index) { return index === null || index === undefined || index < 0 ? "" : S[index]; }
@@ -137,20 +161,27 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
     return parts.filter(function (p) { return p; }).join(" · ");
   }
 
+  /* Events placed "near" a place: a faint halo under the point, drawn while the point is on the map. */
+  function halo(i, marker) {
+    marker.on("add", function () {
+      halos[i] = halos[i] || L.circleMarker(marker.getLatLng(), {
+        radius: data.radius[i] + 6, stroke: false, fillColor: data.styles[data.style[i]].fillColor,
+        fillOpacity: 0.22, interactive: false, pane: "gm-halos", renderer: renderer
+      });
+      halos[i].addTo(map);
+    });
+    marker.on("remove", function () { if (halos[i]) { halos[i].remove(); } });
+  }
+
   function layer(i) {
     if (layers[i]) { return layers[i]; }
     var style = Object.assign({}, data.styles[data.style[i]]);
-    var made;
-    if (data.area[i] > 0) {
-      style.radius = data.area[i];
-      style.dashArray = "8 6";
-      style.fillOpacity = Math.min(style.fillOpacity, 0.08);
-      made = L.circle([data.lat[i], data.lon[i]], style);
-    } else {
-      style.radius = data.radius[i];
-      if (renderer) { style.renderer = renderer; }
-      made = L.circleMarker([data.lat[i], data.lon[i]], style);
-    }
+    style.radius = data.radius[i];
+    style.pane = "gm-events";
+    style.className = "gm-event";
+    if (renderer) { style.renderer = renderer; }
+    var made = L.circleMarker([data.lat[i], data.lon[i]], style);
+    if (data.kind[i] === NEAR) { halo(i, made); }
     if (options.selectOnClick) {
       // the map hears the event's own coordinates, not the point under the mouse (see build_map)
       made.options.bubblingMouseEvents = false;
@@ -176,6 +207,7 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
       onlySet = Array.isArray(state.only) ? new Set(state.only) : null;
     }
     if (onlySet && !onlySet.has(i)) { return false; }
+    if (hidden[data.group[i]]) { return false; }
     if (data.day1[i] < state.day0 || data.day0[i] > state.day1) { return false; }
     if (state.statuses && state.statuses.indexOf(t("claim_status", i) || "reported") < 0) { return false; }
     if (state.corroboratedOnly && !((N.n_sources[i] || 1) >= 2)) { return false; }
@@ -183,20 +215,90 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
     return true;
   }
 
+  /* Where an event known only to an area is counted: its region's outline, or a badge for its country
+   * (or, for a region with no outline, for that region at the event's point). */
+  function areaKey(i) {
+    if (data.kind[i] === REGION && data.region[i] >= 0) { return "r" + data.region[i]; }
+    if (data.kind[i] === REGION) { return "p" + T.admin1[i] + "@" + data.lat[i] + "," + data.lon[i]; }
+    return "c" + T.country[i] + "@" + data.lat[i] + "," + data.lon[i];
+  }
+
+  function areaList(members) {
+    var h = '<div class="gm-area-list" style="font:13px/1.4 system-ui,sans-serif;max-width:360px">';
+    var first = members[0], region = data.region[first];
+    var where = data.kind[first] === REGION
+      ? (region >= 0 ? base.regionName(region) : t("admin1", first) || t("location", first))
+      : t("country", first);
+    h += "<b>" + members.length + " event" + (members.length !== 1 ? "s" : "") + "</b> known only to "
+      + (data.kind[first] === REGION ? "the region " : "the country ") + "<b>" + where + "</b>"
+      + "<small> (no closer place is known; drawn as the whole area)</small><ol style='margin:4px 0 0 16px;padding:0'>";
+    members.slice(0, 50).forEach(function (i) {
+      var own = data.kind[i] === REGION ? t("admin1", i) : "";
+      h += '<li><a href="#" data-gm-event="' + i + '">' + tooltipHtml(i) + "</a>"
+        + (own && own !== where ? " <small>(" + own + ")</small>" : "") + "</li>";
+    });
+    if (members.length > 50) { h += "<li>… " + (members.length - 50) + " more</li>"; }
+    return h + "</ol></div>";
+  }
+
+  function openFromList(event, anchor) {
+    var target = event.target.closest ? event.target.closest("[data-gm-event]") : null;
+    if (!target) { return; }
+    event.preventDefault();
+    var i = +target.getAttribute("data-gm-event");
+    if (options.selectOnClick) { map.fire("click", {latlng: L.latLng(data.lat[i], data.lon[i])}); }
+    map.openPopup(popupHtml(i), anchor, {maxWidth: 380});
+  }
+
+  function drawAreas(byKey) {
+    areas.clearLayers();
+    Object.keys(byKey).forEach(function (key) {
+      var members = byKey[key], first = members[0], region = data.region[first];
+      var isRegion = data.kind[first] === REGION;
+      var anchor = isRegion && region >= 0 ? base.regionAnchor(region) : L.latLng(data.lat[first], data.lon[first]);
+      var popup = L.popup({maxWidth: 380}).setContent(function () { return areaList(members); });
+      popup.on("add", function () {
+        var element = popup.getElement();
+        if (element) { element.addEventListener("click", function (e) { openFromList(e, anchor); }); }
+      });
+      if (isRegion && region >= 0) {
+        var outline = base.regionOutline(region, {
+          pane: "gm-areas", className: "gm-area", color: "#333", weight: 2, dashArray: "6 5",
+          fillColor: "#555", fillOpacity: 0.06
+        });
+        outline.bindPopup(popup);
+        outline.bindTooltip(function () { return members.length + " known only to the region " + base.regionName(region); });
+        areas.addLayer(outline);
+      }
+      var badge = L.marker(anchor, {
+        pane: "gm-badges",
+        icon: L.divIcon({
+          className: "gm-badge " + (isRegion ? "gm-badge-region" : "gm-badge-country"), iconSize: null,
+          html: '<span style="position:absolute;transform:translate(-50%,-50%);white-space:nowrap;'
+            + "padding:1px 5px;font:bold 11px system-ui,sans-serif;color:#222;background:#fff;"
+            + (isRegion ? "border:2px dashed #333;border-radius:9px" : "border:1px solid #333;border-radius:2px")
+            + '">' + members.length + "</span>"
+        })
+      });
+      badge.bindPopup(popup);
+      areas.addLayer(badge);
+    });
+  }
+
   function apply() {
-    var batches = groups.map(function () { return []; });
-    targets.forEach(function (target) { target.areas.clearLayers(); target.points.clearLayers(); });
+    var batch = [], byKey = {};
+    points.clearLayers();
     shown = [];
     for (var i = 0; i < data.n; i++) {
       if (!visible(i)) { continue; }
       shown.push(i);
-      if (data.area[i] > 0) { targets[data.group[i]].areas.addLayer(layer(i)); }
-      else { batches[data.group[i]].push(layer(i)); }
+      if (data.kind[i] >= REGION) {
+        var key = areaKey(i);
+        (byKey[key] = byKey[key] || []).push(i);
+      } else { batch.push(layer(i)); }
     }
-    batches.forEach(function (batch, g) {
-      if (options.cluster) { targets[g].points.addLayers(batch); }
-      else { batch.forEach(function (l) { targets[g].points.addLayer(l); }); }
-    });
+    drawAreas(byKey);
+    if (options.cluster) { points.addLayers(batch); } else { batch.forEach(function (l) { points.addLayer(l); }); }
     if (api.onchange) { api.onchange(shown.length); }
   }
 
@@ -207,11 +309,17 @@ function geomapDrawEvents(map, groups, data, words, options, holder) {
     filter: function (changes) { Object.assign(state, changes); apply(); },
     state: function () { return Object.assign({}, state); },
     open: function (i) {
+      if (data.kind[i] >= REGION) {
+        var region = data.region[i];
+        var at = data.kind[i] === REGION && region >= 0 ? base.regionAnchor(region) : L.latLng(data.lat[i], data.lon[i]);
+        map.openPopup(popupHtml(i), at, {maxWidth: 380});
+        return;
+      }
       var l = layer(i);
       var show = function () {
         if (map.hasLayer(l)) { l.openPopup(); } else { map.openPopup(popupHtml(i), l.getLatLng()); }
       };
-      if (options.cluster && data.area[i] === 0 && !map.hasLayer(l)) {
+      if (options.cluster && !map.hasLayer(l)) {
         map.once("moveend", function () { setTimeout(show, 0); });
         map.setView(l.getLatLng(), Math.max(map.getZoom(), 11), {animate: false});  // 11: clusters open
       } else { show(); }

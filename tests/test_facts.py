@@ -1,0 +1,58 @@
+"""geomap.facts: what `geomap info` shows, read through sqlite3, equals a full read of the store."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geomap.errors import StoreError
+from geomap.facts import _corrected_facts, store_facts
+from geomap.pipeline import import_files
+from geomap.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample" / "events.csv"
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    path = tmp_path / "s.gpkg"
+    import_files([SAMPLE], store=Store(path))
+    return path
+
+
+def test_sql_facts_equal_those_of_a_full_read(store) -> None:
+    fast, full = store_facts(store), _corrected_facts(store)
+    assert fast == full
+    assert fast["events"] == len(pd.read_csv(SAMPLE)) - 2  # two pairs of rows report one event each
+    assert list(fast["event_types"].values()) == sorted(fast["event_types"].values(), reverse=True)
+
+
+def test_a_missing_store_holds_nothing(tmp_path) -> None:
+    facts = store_facts(tmp_path / "none.gpkg")
+    shown = (facts["exists"], facts["events"], facts["first_date"], facts["event_types"])
+    assert shown == (False, 0, None, {})
+
+
+def test_a_file_that_is_no_store_is_a_store_error(tmp_path) -> None:
+    bad = tmp_path / "notes.gpkg"
+    bad.write_text("these are my notes, not a GeoPackage\n" * 20, encoding="utf-8")
+    with pytest.raises(StoreError, match=r"notes\.gpkg: cannot read the store"):
+        store_facts(bad)
+
+
+def test_info_and_help_import_neither_pandas_nor_folium(store) -> None:
+    probe = (
+        "import sys; from geomap import cli; cli.main(['info', '--store', sys.argv[1]]); "
+        "cli.main(['--help']); "
+        "print(sorted(m for m in ('pandas', 'geopandas', 'folium') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(store)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert "events: 34" in done.stdout
