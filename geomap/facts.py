@@ -21,6 +21,7 @@ from geomap.errors import StoreError
 from geomap.model import CODED_EXTRACTIONS
 
 _EVENTS, _SOURCES, _EVIDENCE, _CORRECTIONS = "events", "sources", "evidence", "corrections"
+_MERGED = ("origin_id", "extraction", "linked_ids")  # the columns that say how rows became an event
 
 
 @dataclass(frozen=True)
@@ -88,17 +89,29 @@ def store_facts(path: Path) -> dict:
         corrections and orphaned_corrections.
     """
     if not path.is_file():
+        if path.exists():
+            _refuse(path)  # a folder
         return _facts(path, exists=False, counts={}, events=None)
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if _EVENTS not in tables:
+                _refuse(path)
             counts = {t: _count(db, t) for t in (_EVENTS, _SOURCES, _EVIDENCE, _CORRECTIONS) if t in tables}
             if counts.get(_CORRECTIONS):
                 return _corrected_facts(path)
-            events = _event_facts(db) if _EVENTS in tables else None
+            events = _event_facts(db)
     except sqlite3.DatabaseError as err:
+        _refuse(path)
         raise StoreError(f"{path}: cannot read the store: {err}") from err
     return _facts(path, exists=True, counts=counts, events=events)
+
+
+def _refuse(path: Path) -> None:
+    """Raise the store's own words for a file that is not a geomap store (CSV, other SQLite, truncated)."""
+    from geomap.store.package import check_store  # pyogrio and geopandas: only when something is wrong
+
+    check_store(path)
 
 
 def _count(db: sqlite3.Connection, table: str) -> int:
@@ -110,7 +123,7 @@ def _event_facts(db: sqlite3.Connection) -> dict:
         "SELECT min(event_date), max(event_date_end), sum(latitude IS NULL) FROM events"
     ).fetchone()
     columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
-    wanted = [c if c in columns else "NULL" for c in ("origin_id", "extraction", "linked_ids")]
+    wanted = [c if c in columns else "NULL" for c in _MERGED]
     merging = tally_merges(db.execute(f"SELECT {', '.join(wanted)} FROM events"))  # noqa: S608 (ours)
     return {
         "merging": str(merging),
@@ -152,7 +165,7 @@ def _facts(path: Path, *, exists: bool, counts: dict[str, int], events: dict | N
 
 def _corrected_facts(path: Path) -> dict:
     from geomap.corrections import apply_corrections, orphaned
-    from geomap.merges import merge_counts
+    from geomap.schema import records
     from geomap.store import Store
 
     contents = Store(path).read(corrected=False)  # read once: corrections are laid over and counted from it
@@ -168,7 +181,7 @@ def _corrected_facts(path: Path) -> dict:
         "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
         "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
         "without_coordinates": int(events["latitude"].isna().sum()),
-        "merging": str(merge_counts(contents.events)),
+        "merging": str(tally_merges(tuple(r.values()) for r in records(contents.events[list(_MERGED)]))),
         "corrections": len(contents.corrections),
         "orphaned_corrections": len(orphaned(contents.corrections, contents.events, contents.evidence)),
     }

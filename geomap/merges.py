@@ -30,7 +30,7 @@ from geomap.store import Store, WriteSummary
 def merge_counts(events: pd.DataFrame) -> MergeCounts:
     """What merging did, read from merged events (each lists its members in ``origin_id``)."""
     columns = events[["origin_id", "extraction", "linked_ids"]]
-    return tally_merges((r["origin_id"], r["extraction"], r["linked_ids"]) for r in records(columns))
+    return tally_merges(tuple(r.values()) for r in records(columns))
 
 
 def merge_into(
