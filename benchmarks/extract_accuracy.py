@@ -20,6 +20,7 @@ Run alone: ``python -m benchmarks.extract_accuracy`` (prints the table).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import statistics
 import time
@@ -144,12 +145,41 @@ def long_articles(size: int = 600) -> list[Article]:
     return out
 
 
+def one_text(words: int) -> Article:
+    """The dev-set articles put together, again and again, into one text of about ``words`` words."""
+    pieces = [a for path in sorted(ARTICLES.glob("*.md")) for a in read_articles(path)]
+    text, count = [], 0
+    for article in itertools.cycle(pieces):
+        if count >= words:
+            break
+        text.append(article.text)
+        count += len(article.text.split())
+    return Article("\n\n".join(text), pieces[0].source, pieces[0].path)
+
+
 @dataclass(frozen=True)
 class Speed:
     articles: int
     words: float
     per_second: list[float]
     peak_mb: float
+    long_texts: tuple[tuple[int, float], ...] = ()  # (words, median seconds) of one long text each
+
+
+def measure_long_texts(
+    resolver: Resolver, actors: ActorDictionary, *, sizes=(20_000, 200_000), repeat: int = 3
+) -> tuple[tuple[int, float], ...]:
+    """Median seconds to extract one text of each size: extraction should grow with the text, no faster."""
+    out = []
+    for size in sizes:
+        article = one_text(size)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            article_events(article, resolver=resolver, actors=actors)
+            times.append(time.perf_counter() - start)
+        out.append((len(article.text.split()), statistics.median(times)))
+    return tuple(out)
 
 
 def measure_speed(resolver: Resolver, actors: ActorDictionary, *, repeat: int) -> Speed:
@@ -169,7 +199,7 @@ def measure_speed(resolver: Resolver, actors: ActorDictionary, *, repeat: int) -
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
     words = statistics.mean(len(a.text.split()) for a in articles)
-    return Speed(len(articles), words, rates, peak)
+    return Speed(len(articles), words, rates, peak, measure_long_texts(resolver, actors))
 
 
 def render(scores: Scores, speed: Speed | None) -> str:
@@ -205,6 +235,12 @@ def render(scores: Scores, speed: Speed | None) -> str:
             f"{speed.articles} articles × {len(speed.per_second)} runs) |"
         )
         lines.append(f"| memory allocated at peak (tracemalloc, one pass) | {speed.peak_mb:.1f} MB |")
+        if len(speed.long_texts) >= 2:
+            (w0, t0), (w1, t1) = speed.long_texts[0], speed.long_texts[-1]
+            lines.append(
+                f"| one long text, {w0:,} → {w1:,} words (median of 3 each) | {t0:.2f} s → {t1:.2f} s: "
+                f"{t1 / t0:.1f}× the time for {w1 / w0:.1f}× the words |"
+            )
     if scores.misses:
         lines += ["", "Gold events not found: " + "; ".join(scores.misses) + "."]
     return "\n".join(lines) + "\n"

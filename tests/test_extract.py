@@ -15,7 +15,7 @@ from geomap.extract.claims import classify
 from geomap.extract.dates import find_dates
 from geomap.extract.events import fatalities
 from geomap.extract.places import find_places
-from geomap.extract.text import fold, sentences
+from geomap.extract.text import Spans, fold, sentences, starting_within
 from geomap.geocode.context import PlaceNameIndex
 from geomap.ingest.articles import read_articles
 from geomap.model import ClaimStatus, TimePrecision
@@ -392,3 +392,40 @@ def test_an_attack_on_gendarmes_is_a_battle_not_violence_against_civilians(
     )
     events = read_article_file(article, resolver=resolver, actors=actors).events
     assert list(events["event_type"]) == [expected]
+
+
+def test_spans_answer_overlaps_like_a_scan_of_every_span() -> None:
+    import random
+
+    rng = random.Random(7)
+    spans = [(s, s + rng.randint(1, 30)) for s in (rng.randint(0, 2000) for _ in range(300))]
+    index = Spans(spans[:150])
+    for start, end in spans[150:]:
+        index.add(start, end)
+    for _ in range(2000):
+        start = rng.randint(0, 2100)
+        end = start + rng.randint(1, 40)
+        expected = any(start < e and s < end for s, e in spans)
+        assert index.overlaps(start, end) == expected, (start, end)
+    assert not Spans().overlaps(0, 10)
+    assert not Spans([(10, 20)]).overlaps(20, 25)  # half-open: touching is not overlapping
+    assert Spans([(10, 20)]).overlaps(19, 25)
+
+
+def test_starting_within_takes_the_items_of_one_sentence() -> None:
+    starts = [0, 5, 5, 12, 30]
+    assert starting_within("abcde", starts, 5, 30) == ["b", "c", "d"]
+    assert starting_within("abcde", starts, 31, 40) == []
+
+
+def test_a_long_text_gives_every_event_of_its_parts(resolver, actors) -> None:
+    from dataclasses import replace
+
+    from geomap.pipeline import article_events
+
+    (article,) = read_articles(ROOT / "data" / "sample" / "articles" / "2023-11-14-kidal-army-enters.md")
+    once = article_events(article, resolver=resolver, actors=actors).events
+    long = replace(article, text="\n\n".join([article.text] * 40))
+    many = article_events(long, resolver=resolver, actors=actors).events
+    assert len(many) == 40 * len(once)  # the bisected per-sentence mentions miss nothing
+    assert set(many["location"]) == set(once["location"])

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 import dateparser
 
-from geomap.extract.text import fold
+from geomap.extract.text import Spans, fold
 from geomap.model import TimePrecision
 
 MONTHS = {
@@ -164,14 +164,14 @@ def find_dates(
     publication date nor a year in the text can place; those are marked ``assumed``.
     """
     folded = fold(text)
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     raw: list[tuple[int, int, str, re.Match[str]]] = []
     for kind, pattern in _ABSOLUTE + _RELATIVE:
         for match in pattern.finditer(folded):
             span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in taken):
+            if taken.overlaps(*span):
                 continue
-            taken.append(span)
+            taken.add(*span)
             raw.append((span[0], span[1], kind, match))
     raw.sort()
     found: list[DateMention] = []

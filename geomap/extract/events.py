@@ -25,7 +25,7 @@ from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.fatalities import fatalities
 from geomap.extract.places import COUNTRY, PART, REGION, PlaceMention, PlaceNames, event_location, find_places
-from geomap.extract.text import Sentence, fold, sentences
+from geomap.extract.text import Sentence, Spans, fold, sentences, starting_within
 from geomap.extract.triggers import decide_type, find_trigger, refers_to_known_event
 from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
 
@@ -143,15 +143,21 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
     text = document.text
     read_on = document.read_on or dt.date.today()
     all_dates = find_dates(text, published=document.published, language=document.language, assumed=read_on)
-    all_actors = actors.find(text) + _national(text, document, actors)
+    all_dates.sort(key=lambda d: d.start)
+    by_name = actors.find(text)
+    all_actors = by_name + _national(text, document, actors, named=by_name)
     all_actors.sort(key=lambda m: m.start)
     all_places = find_places(text, places, taken=[(m.start, m.end) for m in all_actors])
+    all_places.sort(key=lambda p: p.start)
+    # each sentence takes its own mentions by bisection: long texts stay linear
+    date_starts, actor_starts = [d.start for d in all_dates], [m.start for m in all_actors]
+    place_starts = [p.start for p in all_places]
     drafts: list[EventDraft] = []
     current: EventDraft | None = None
     for sentence in sentences(text):
-        dates = [d for d in all_dates if sentence.start <= d.start < sentence.end]
-        named = [m for m in all_actors if sentence.start <= m.start < sentence.end]
-        where = [p for p in all_places if sentence.start <= p.start < sentence.end]
+        dates = starting_within(all_dates, date_starts, sentence.start, sentence.end)
+        named = starting_within(all_actors, actor_starts, sentence.start, sentence.end)
+        where = starting_within(all_places, place_starts, sentence.start, sentence.end)
         local = [_shift(m, sentence.start) for m in named]
         claim = classify(text[sentence.start : sentence.end], local, country=document.country)
         trigger = find_trigger(text, sentence)
@@ -383,8 +389,13 @@ def _shift(mention: ActorMention, offset: int) -> ActorMention:
     return ActorMention(mention.start - offset, mention.end - offset, mention.text, mention.actor)
 
 
-def _national(text: str, document: Document, actors: ActorDictionary) -> list[ActorMention]:
-    """ "The army", "l'armée", "the government": the forces and government of the document's country."""
+def _national(
+    text: str, document: Document, actors: ActorDictionary, *, named: list[ActorMention]
+) -> list[ActorMention]:
+    """ "The army", "l'armée", "the government": the forces and government of the document's country.
+
+    ``named`` are the actors found by name (``actors.find(text)``): a national mention inside one is theirs.
+    """
     if not document.country_iso3:
         return []
     army = next(
@@ -410,5 +421,5 @@ def _national(text: str, document: Document, actors: ActorDictionary) -> list[Ac
             continue
         for match in pattern.finditer(folded):
             found.append(ActorMention(match.start(), match.end(), text[match.start() : match.end()], actor))
-    named = actors.find(text)
-    return [m for m in found if not any(m.start < n.end and n.start < m.end for n in named)]
+    by_name = Spans((n.start, n.end) for n in named)
+    return [m for m in found if not by_name.overlaps(m.start, m.end)]

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from geomap.extract.text import fold
+from geomap.extract.text import Spans, fold
 
 PLACE, REGION, COUNTRY, CAPITAL, PART = "place", "region", "country", "capital", "part"
 #: a direction word → the part of a country it names
@@ -269,12 +269,12 @@ _LOCATIVE_BEFORE = re.compile(
 def find_places(text: str, names: PlaceNames, *, taken: list[tuple[int, int]] = ()) -> list[PlaceMention]:
     """Every place mention in ``text`` (spans in ``taken``, such as actor names, are skipped)."""
     folded = fold(text)
+    skipped = Spans(taken)
     mentions: list[PlaceMention] = []
     for match in _CAPITALISED.finditer(text):
+        found = Spans()  # earlier runs end before this one starts: only this run's mentions can overlap
         for start, end in _sub_spans(text, match.start(), match.end()):
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            if any(start < m.end and m.start < end for m in mentions):
+            if skipped.overlaps(start, end) or found.overlaps(start, end):
                 continue
             name = text[start:end]
             if fold(name) in _NOT_NAMES:
@@ -283,6 +283,7 @@ def find_places(text: str, names: PlaceNames, *, taken: list[tuple[int, int]] = 
             if kind is None:
                 continue
             mentions.append(_classify(text, folded, start, end, kind))
+            found.add(start, end)
     mentions.sort(key=lambda m: m.start)
     for i in range(1, len(mentions)):
         before, mention = mentions[i - 1], mentions[i]

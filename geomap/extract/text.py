@@ -7,10 +7,13 @@ folded text is at the same offsets in the original.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "‑": "-"})
 
@@ -28,6 +31,47 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return "".join(_fold_char(c) if not c.isascii() else c.lower() for c in text)
+
+
+class Spans:
+    """Half-open character spans ``[start, end)``, asked whether any overlaps a given span.
+
+    Sorted once, then each question looks only at the spans that start before
+    its end and could still reach it, so checking every candidate of a long text
+    stays linear in the text instead of growing with its square.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+        self._longest = max((e - s for s, e in self._spans), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        """Add one span, keeping the order."""
+        i = bisect.bisect_left(self._spans, (start, end))
+        self._spans.insert(i, (start, end))
+        self._starts.insert(i, start)
+        self._longest = max(self._longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when a span overlaps ``[start, end)``."""
+        i = bisect.bisect_left(self._starts, end)
+        while i > 0:
+            i -= 1
+            s, e = self._spans[i]
+            if s < start - self._longest:
+                return False
+            if e > start:
+                return True
+        return False
+
+
+_Item = TypeVar("_Item")
+
+
+def starting_within(items: Sequence[_Item], starts: Sequence[int], start: int, end: int) -> list[_Item]:
+    """The ``items`` (sorted by their start offsets, ``starts``) that start in ``[start, end)``."""
+    return list(items[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)])
 
 
 def is_word_char(char: str) -> bool:
