@@ -331,13 +331,14 @@ class Resolver:
 
     @staticmethod
     def _in_region(entry: GazetteerEntry, region: GazetteerEntry) -> bool:
-        """Inside the region's imported boundary when there is one, else sharing its GeoNames admin1 code."""
+        """Inside the region's imported boundary when there is one, else sharing its admin1 code or name."""
         if region.country != entry.country:
             return False
         polygon = region_polygon(region.name, region.country)
         if polygon is not None:
             return bool(polygon.covers(point(entry.lat, entry.lon)))
-        return bool(region.admin1) and region.admin1 == entry.admin1
+        named = normalize_name(entry.admin1 or "") == normalize_name(region.name)  # overrides name it
+        return named or (bool(region.admin1) and region.admin1 == entry.admin1)
 
     def _region_capital(self, entry: GazetteerEntry) -> GazetteerEntry | None:
         if not entry.admin1:
