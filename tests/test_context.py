@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geomap.geocode.context import read_context, region_context
 
 
@@ -33,3 +35,59 @@ def test_a_table_rows_context(fresh_gazetteer) -> None:
     ctx = region_context("Kidal", "Mali", gazetteer=fresh_gazetteer)
     assert ctx.countries == ("ML",)
     assert [r.name for r in ctx.regions] == ["Kidal"]
+
+
+def _names(regions) -> list[str]:
+    return [r.name for r in regions]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Tuesday, JNIM attacked the camp in Bourem. A day later, the same group struck the camp in Léré, "
+        "in the Timbuktu region, the army said.",
+        "Mardi, le JNIM a attaqué le camp de Bourem. Le lendemain, il a frappé le camp de Léré, dans la "
+        "région de Tombouctou, selon l'armée.",
+        "Le JNIM a attaqué Bourem mardi, puis le camp de Léré (région de Tombouctou) mercredi.",
+        "JNIM fighters attacked Bourem on Tuesday and Léré in Timbuktu region on Wednesday.",
+    ],
+)
+def test_a_region_phrase_after_a_place_is_that_places_region(fresh_gazetteer, text) -> None:
+    ctx = read_context(text, gazetteer=fresh_gazetteer)
+    assert ctx.regions == ()  # nothing stands alone for the whole text
+    assert _names(ctx.regions_for("Léré")) == _names(ctx.regions_for("LERE")) == ["Tombouctou"]
+    assert ctx.regions_for("Bourem") == ()
+    assert _names(ctx.regions_of_others("Bourem")) == ["Tombouctou"]  # weighs only a little
+    assert ctx.regions_of_others("Léré") == ()
+    assert {a.name for a in ctx.anchors} >= {"Bourem", "Léré"}
+    assert not {"Timbuktu", "Tombouctou"} & {a.name for a in ctx.anchors}  # a region's name is no town
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the Mopti region, gunmen attacked Boni, Hombori and Douentza overnight.",
+        "Dans la région de Mopti, des hommes armés ont attaqué Boni, Hombori et Douentza.",
+        "Clashes in the Mopti region of Mali left twelve dead near Boni.",
+    ],
+)
+def test_a_region_phrase_that_stands_alone_is_the_whole_texts(fresh_gazetteer, text) -> None:
+    ctx = read_context(text, gazetteer=fresh_gazetteer)
+    assert _names(ctx.regions) == ["Mopti"]
+    assert ctx.tied == ()
+    assert _names(ctx.regions_for("Boni")) == _names(ctx.regions_for("Bourem")) == ["Mopti"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen attacked Boni, Hombori and Douentza, in the Mopti region, on Sunday; Gao was calm.",
+        "Des hommes armés ont attaqué Boni, Hombori et Douentza, dans la région de Mopti. Gao était calme.",
+    ],
+)
+def test_places_listed_before_a_region_phrase_share_it(fresh_gazetteer, text) -> None:
+    ctx = read_context(text, gazetteer=fresh_gazetteer)
+    assert ctx.regions == ()
+    for name in ("Boni", "Hombori", "Douentza"):
+        assert _names(ctx.regions_for(name)) == ["Mopti"]
+    assert ctx.regions_for("Gao") == ()

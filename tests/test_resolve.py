@@ -254,3 +254,67 @@ def test_an_import_geocodes_within_the_stores_countries(fresh_gazetteer, tmp_pat
     assert set(bounded.countries) == {"ML", "BF"}
     bama = bounded.resolve("Bama", context="The convoy left Bama on Sunday.")
     assert (bama.country, bama.needs_review) == ("BF", False)  # not Nigeria's, and not a guess
+
+
+BOUREM, HAMLET = (16.95, -0.35), (16.36, -3.34)  # the Gao region's cercle seat; "Bourèm", Tombouctou region
+
+
+def _at(place) -> tuple[float, float]:
+    return (round(place.lat, 2), round(place.lon, 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Tuesday, JNIM fighters attacked the army camp in Bourem, killing ten soldiers. A day later, the "
+        "same group struck the camp in Léré, in the Timbuktu region, the army said.",
+        "Mardi, des combattants du JNIM ont attaqué le camp de Bourem. Le lendemain, le même groupe a frappé "
+        "le camp de Léré, dans la région de Tombouctou, selon l'armée.",
+        "Des jihadistes ont attaqué Bourem mardi, puis Goundam (région de Tombouctou) mercredi.",
+        "JNIM attacked Bourem on Tuesday. A day later, the group struck Goundam, in the Timbuktu region.",
+    ],
+)
+def test_a_region_given_another_place_does_not_move_a_seat_to_a_hamlet(resolver, text) -> None:
+    """Issue 14: the Timbuktu region of Léré or Goundam once sent Bourem to "Bourèm", 300 km west."""
+    ctx = resolver.context(text)
+    bourem = resolver.resolve("Bourem", context=ctx)
+    assert (_at(bourem), bourem.geo_precision) == (BOUREM, GeoPrecision.PLACE)
+    assert "a seat, named with no region of its own" in bourem.reason
+    other, at = ("Léré", (15.72, -4.91)) if "Léré" in text else ("Goundam", (16.41, -3.67))
+    tied = resolver.resolve(other, context=ctx)
+    assert (_at(tied), tied.geo_precision <= GeoPrecision.NEAR) == (at, True)
+    assert "in the region the text names" in tied.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen attacked Bourem, in the Timbuktu region, on Tuesday, residents of Goundam said.",
+        "Des hommes armés ont attaqué Bourèm, dans la région de Tombouctou, mardi.",
+        "In the Timbuktu region, gunmen attacked Bourem on Tuesday.",  # stands alone: the whole text's
+    ],
+)
+def test_a_region_the_text_gives_the_name_picks_the_hamlet(resolver, text) -> None:
+    place = resolver.resolve("Bourem", context=text)
+    assert (_at(place), place.geo_precision) == (HAMLET, GeoPrecision.PLACE)
+    assert "in the region the text names" in place.reason
+    assert any(name.startswith("Bourem (ML, 16.955") for name, _ in place.candidates)  # kept for review
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            "In the Gao region, gunmen attacked Bamba on Monday; Léré, in the Timbuktu region, on Tuesday.",
+            17.03,
+        ),
+        (
+            "Dans la région de Mopti, des hommes armés ont attaqué Bamba, et Goundam (région de Tombouctou).",
+            14.64,
+        ),
+    ],
+)
+def test_a_region_standing_alone_still_places_the_other_names(resolver, text, where) -> None:
+    bamba = resolver.resolve("Bamba", context=text)
+    assert (round(bamba.lat, 2), bamba.geo_precision) == (where, GeoPrecision.PLACE)
+    assert "in the region the text names" in bamba.reason

@@ -30,6 +30,11 @@ _REGION_BEFORE = re.compile(
     rf"\b(?:région|province|region)\s+(?:de\s+|du\s+|des\s+|d['’]\s*|of\s+)?({_NAME})"
 )
 _CAPITALISED = re.compile(_NAME)
+#: what joins a place to the region phrase after it: "Léré, in the", "Dogo, dans la", "Ber (", "Tessalit, "
+_TIED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*[,(]?\s*(?:(?:in|dans|en)\s+)?(?:(?:the|la)\s+)?$")
+_LISTED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*(?:,|\band\b|\bet\b)\s*$")  # "Boni, Hombori and …"
+LISTED_MAX = 4  # names before a tied place that share its region phrase
+_NOT_PLACES = {"in", "the", "on", "at", "near", "dans", "en", "le", "la", "les", "a", "au", "aux", "pres"}
 #: "the Niger River", "River Niger", "le fleuve Niger": a river's name, never evidence of a country
 _RIVER_NAME = re.compile(
     rf"\b{_WORD}\s+(?:River|river)\b|\b(?:River|river|fleuve|[Rr]ivi[eè]re)\s+(?:the\s+|du\s+|de\s+la\s+)?{_WORD}"
@@ -54,13 +59,29 @@ class DocumentContext:
     """
 
     countries: tuple[str, ...] = ()
-    regions: tuple[GazetteerEntry, ...] = ()
+    regions: tuple[GazetteerEntry, ...] = ()  # stand alone: "In the Gao region, gunmen attacked Ber"
     anchors: tuple[GazetteerEntry, ...] = ()
     configured: tuple[str, ...] = ()
+    tied: tuple[tuple[str, GazetteerEntry], ...] = ()  # (name key, region): "Léré, in the Timbuktu region"
 
     @property
     def main_country(self) -> str | None:
         return self.countries[0] if self.countries else None
+
+    @property
+    def all_regions(self) -> tuple[GazetteerEntry, ...]:
+        """Every region the text names, standing alone or tied to a place."""
+        return tuple(dict.fromkeys((*self.regions, *(r for _, r in self.tied))))
+
+    def regions_for(self, name: str) -> tuple[GazetteerEntry, ...]:
+        """The regions the text puts ``name`` in: its own region phrase, else those that stand alone."""
+        key = normalize_name(name)
+        return tuple(r for k, r in self.tied if k == key) or self.regions
+
+    def regions_of_others(self, name: str) -> tuple[GazetteerEntry, ...]:
+        """Regions the text ties to places other than ``name``: they weigh only a little for it."""
+        key = normalize_name(name)
+        return tuple(r for k, r in self.tied if k != key and r not in self.regions)
 
 
 def read_context(
@@ -83,11 +104,11 @@ def read_context(
     for match in _DEMONYM.finditer(evidence):
         named[DEMONYMS[match.group(1).lower()]] += 1
     countries = tuple(code for code, _ in named.most_common())
-    regions = _regions(text or "", gazetteer, countries or configured)
+    regions, tied, rest = _regions(text or "", gazetteer, countries or configured)
     if not countries:  # "in the Kidal region" establishes Mali when nothing else does
-        countries = tuple(dict.fromkeys(r.country for r in regions))
-    anchors = _anchors(text or "", gazetteer, countries or configured)
-    return DocumentContext(countries, regions, anchors, configured)
+        countries = tuple(dict.fromkeys(r.country for r in (*regions, *(r for _, r in tied))))
+    anchors = _anchors(rest, gazetteer, countries or configured)  # "the Timbuktu region" is no town
+    return DocumentContext(countries, regions, anchors, configured, tied)
 
 
 def region_context(admin1: str | None, country: str | None, *, gazetteer: Gazetteer) -> DocumentContext:
@@ -98,14 +119,55 @@ def region_context(admin1: str | None, country: str | None, *, gazetteer: Gazett
     return DocumentContext(codes, regions)
 
 
-def _regions(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple[GazetteerEntry, ...]:
-    found: list[GazetteerEntry] = []
+def _regions(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple:
+    """Regions that stand alone, (place key, region) pairs, and the text without the regions' names.
+
+    A region phrase right after a place the gazetteer knows ("Léré, in the
+    Timbuktu region", "Ber (région de Tombouctou)", "Dogo, dans la région de
+    Sikasso") is that place's region, and of the places listed with it; any
+    other region phrase is the document's.
+    """
+    alone: list[GazetteerEntry] = []
+    tied: list[tuple[str, GazetteerEntry]] = []
+    rest = text
     for pattern in (_REGION_AFTER, _REGION_BEFORE):
         for match in pattern.finditer(text):
-            for entry in region_named(match.group(1), gazetteer=gazetteer, countries=countries):
-                if entry not in found:
-                    found.append(entry)
-    return tuple(found)
+            entries = region_named(match.group(1), gazetteer=gazetteer, countries=countries)
+            if not entries:
+                continue
+            rest = rest[: match.start(1)] + " " * len(match.group(1)) + rest[match.end(1) :]
+            start = match.start(1) if pattern is _REGION_AFTER else match.start()
+            where = countries or tuple(dict.fromkeys(e.country for e in entries))  # the region's country
+            places = _tied_places(text[:start], gazetteer, where)
+            for entry in entries:
+                if places:
+                    tied += [(key, entry) for key in places if (key, entry) not in tied]
+                elif entry not in alone:
+                    alone.append(entry)
+    return tuple(alone), tuple(tied), rest
+
+
+def _tied_places(before: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> list[str]:
+    """Name keys of the places a region phrase follows ("Boni and Hombori, in the"), nearest first."""
+    keys: list[str] = []
+    pattern, listed = _TIED, 0
+    while listed <= LISTED_MAX and (match := pattern.search(before)):
+        found = _place_keys(match.group(1), gazetteer, countries)
+        if not found:
+            break
+        keys += found
+        before, pattern, listed = before[: match.start(1)], _LISTED, listed + 1
+    return keys
+
+
+def _place_keys(name: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> list[str]:
+    """Keys of ``name`` and its tails ("In Léré" → "in lere", "lere") if one is a place in ``countries``."""
+    words = name.split()
+    tails = [" ".join(words[start:]) for start in range(len(words))]
+    tails = [t for t in tails if normalize_name(t) not in _NOT_PLACES]  # "In the Gao region" stands alone
+    if not any(not e.is_region and e.country in countries for t in tails for e in gazetteer.lookup(t)):
+        return []
+    return [normalize_name(t) for t in tails]
 
 
 def region_named(name: str, *, gazetteer: Gazetteer, countries: tuple[str, ...]) -> list[GazetteerEntry]:

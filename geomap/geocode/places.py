@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geomap.errors import ConfigError
 from geomap.gazetteer.boundaries import Country, find_country
 from geomap.gazetteer.index import GazetteerEntry
 from geomap.model import GeoPrecision, Place
@@ -52,3 +53,11 @@ def country_place(country: Country, *, mention: str, reason: str = "") -> Place:
         reason=reason or f"{mention!r} names the country",
         needs_review=bool(reason),
     )
+
+
+def country_code(code: str) -> str:
+    """The ISO2 code of a country the researcher names (``GEOMAP_COUNTRIES``, ``--country``)."""
+    country = find_country(code)
+    if country is None:
+        raise ConfigError(f"GEOMAP_COUNTRIES / --country: {code!r} is not a country name or ISO code")
+    return country.iso2

@@ -9,10 +9,13 @@ How a mention is resolved (each step says why in ``Place.reason``):
    gazetteer.  Candidates outside the country the caller gives, or outside the
    countries the document names, or (when it names none) outside the countries
    the researcher configured (``GEOMAP_COUNTRIES``), are ruled out: geomap never
-   pins a namesake somewhere else.  The rest are scored: in the document's
-   region, near the other places it names, the kind of feature (a town before
-   a cercle, a well, a wadi or a hill), not far from their own region's capital
-   (GeoNames has entries with wrong coordinates), origin and population.
+   pins a namesake somewhere else.  The rest are scored: in the region the
+   text gives the name ("Léré, in the Timbuktu region"), else in the regions
+   it names standing alone (a region given to another place weighs only a
+   little; a seat named with no region of its own is the seat), near the
+   other places it names, the kind of feature (a town before a cercle, a well,
+   a wadi or a hill), not far from their own region's capital (GeoNames has
+   entries with wrong coordinates), origin and population.
    Namesakes over 25 km apart that the text cannot tell apart are not guessed
    between: the mention falls back to the area they share, for review (with
    no country known at all, the likeliest is pinned, marked for review).
@@ -38,11 +41,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from geomap.config import load_settings
-from geomap.errors import ConfigError, GeocoderError
+from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 from geomap.geocode.context import DocumentContext, read_context, region_named
-from geomap.geocode.places import country_place, entry_place, label
+from geomap.geocode.places import country_code, country_place, entry_place, label
 from geomap.geocode.variants import NameVariants
 from geomap.model import Place
 from geomap.schema import point
@@ -54,12 +57,14 @@ NAMESAKE_KM = 25  # candidates closer than this are one place (a town, its cercl
 AMBIGUOUS_MARGIN = 0.5  # a best score this close to a namesake's is a guess, not a choice
 NEAR_SCORE_KM = 150  # another place the text names this close counts for a candidate, more the closer
 NEAR_ANCHOR_KM = 50  # a fuzzy match this close to another place the text names is corroborated
+OTHERS_REGION_SCORE = 0.3  # a region tied to another place ("Léré, in the Timbuktu region") weighs little
 FAMOUS = (8, 10_000)  # a fuzzy match of a name this long onto a town this big stands on its own
 #: a populated place before a camp, a district, a locality, and those before streams, wadis and hills
 FEATURE_SCORE = {"P": 1.0, "S": 0.3, "A": 0.2, "L": -0.5}
 _OTHER_FEATURE = -1.0
 #: the seat of a region or cercle is the place a bare name in the news means, before a hamlet of that name
 SEAT_SCORE = {"PPLC": 1.0, "PPLA": 1.0, "PPLA2": 0.6, "PPLA3": 0.4, "PPLA4": 0.3}
+BARE_SEATS, BARE_SEAT_SCORE = ("PPLA", "PPLA2"), 1.0  # a seat named bare is the seat, not a hamlet
 _RIVER = re.compile(r"\b(?:river|fleuve|rivi[eè]re)\b", re.IGNORECASE)
 _REGION_WORDS = re.compile(
     r"^(?:(?:the\s+)?(?P<a>.+?)\s+(?:region|province)"
@@ -100,7 +105,7 @@ class Resolver:
     ) -> None:
         self.gazetteer = gazetteer
         self.online = list(online)  # OnlineGeocoder objects (geocode/online.py), asked last
-        self.countries = tuple(dict.fromkeys(_iso2(c) for c in countries))
+        self.countries = tuple(dict.fromkeys(country_code(c) for c in countries))
         self._answers: dict[tuple, Place | None] = {}  # same question, same gazetteer: same answer
         self._variants: dict[tuple[tuple[str, ...], int], NameVariants] = {}
 
@@ -223,7 +228,7 @@ class Resolver:
         inside = [e for e in found if not allowed or e.country in allowed]
         outside = [e for e in found if allowed and e.country not in allowed]
         key = normalize_name(mention)
-        regions = {normalize_name(r.name) for r in ctx.regions}  # "the Mopti region" does not name Mopti town
+        regions = {normalize_name(r.name) for r in ctx.all_regions}  # "the Mopti region" is not Mopti town
         anchors = [a for a in ctx.anchors if a not in found and normalize_name(a.name) not in regions]
         scored = sorted(
             (self._score(e, ctx, key, anchors) for e in inside),
@@ -264,7 +269,7 @@ class Resolver:
         """
         entries = [choice.best.entry, *(s.entry for s in choice.rivals)]
         candidates = ((label(choice.best.entry), "best candidate"), *choice.rejected)
-        regions = [r for r in ctx.regions if within is None or r.country == within.iso2]
+        regions = [r for r in ctx.regions_for(mention) if within is None or r.country == within.iso2]
         shared = {(e.country, e.admin1) for e in entries}
         if trust_candidates and len(regions) != 1 and len(shared) == 1 and entries[0].admin1:
             regions = [r for r in self.gazetteer.regions(entries[0].country) if r.admin1 == entries[0].admin1]
@@ -286,19 +291,22 @@ class Resolver:
     def _score(
         self, entry: GazetteerEntry, ctx: DocumentContext, key: str, anchors: list[GazetteerEntry]
     ) -> _Scored:
+        own = ctx.regions_for(key)  # "Léré, in the Timbuktu region" places Léré, not Bourem
         score = FEATURE_SCORE.get(entry.feature, _OTHER_FEATURE) + SEAT_SCORE.get(entry.feature_code, 0.0)
         why = []
         if normalize_name(entry.name) == key:
             score += 1.5
             why.append("its own name, not an alternate one")
-        in_region = any(self._in_region(entry, r) for r in ctx.regions)
-        if ctx.regions:
-            if in_region:
-                score += 2.0
-                why.append("in the region the text names")
-            else:
-                score -= 1.0
-                why.append("outside the region the text names")
+            if not own and entry.feature_code in BARE_SEATS:
+                score += BARE_SEAT_SCORE
+                why.append("a seat, named with no region of its own")
+        in_region = any(self._in_region(entry, r) for r in own)
+        if own:
+            score += 2.0 if in_region else -1.0
+            why.append(f"{'in' if in_region else 'outside'} the region the text names")
+        elif any(self._in_region(entry, r) for r in ctx.regions_of_others(key)):
+            score += OTHERS_REGION_SCORE
+            why.append("in a region the text gives another place")
         near = [_km(entry, a) for a in anchors]
         if near and min(near) < NEAR_SCORE_KM:
             score += 1.5 * (1.0 - min(near) / NEAR_SCORE_KM)
@@ -323,13 +331,14 @@ class Resolver:
 
     @staticmethod
     def _in_region(entry: GazetteerEntry, region: GazetteerEntry) -> bool:
-        """Inside the region's imported boundary when there is one, else sharing its GeoNames admin1 code."""
+        """Inside the region's imported boundary when there is one, else sharing its admin1 code or name."""
         if region.country != entry.country:
             return False
         polygon = region_polygon(region.name, region.country)
         if polygon is not None:
             return bool(polygon.covers(point(entry.lat, entry.lon)))
-        return bool(region.admin1) and region.admin1 == entry.admin1
+        named = normalize_name(entry.admin1 or "") == normalize_name(region.name)  # overrides name it
+        return named or (bool(region.admin1) and region.admin1 == entry.admin1)
 
     def _region_capital(self, entry: GazetteerEntry) -> GazetteerEntry | None:
         if not entry.admin1:
@@ -342,17 +351,15 @@ class Resolver:
         for backend in self.online:
             try:
                 place = backend.geocode(mention, country=country)
-            except (
-                GeocoderError
-            ) as err:  # unreachable or broken service: fall back offline, say so in the log
-                log.warning("%s", err)
+            except GeocoderError as err:
+                log.warning("%s", err)  # unreachable or broken service: fall back offline, say so
                 continue
             if place is not None:
                 return place
         return None
 
     def _fallback(self, mention: str, within: Country | None, ctx: DocumentContext) -> Place | None:
-        regions = [r for r in ctx.regions if within is None or r.country == within.iso2]
+        regions = [r for r in ctx.regions_for(mention) if within is None or r.country == within.iso2]
         if len(regions) == 1:
             reason = (
                 f"{mention!r} is not in the gazetteer; the text places it in the {regions[0].name} region"
@@ -378,13 +385,6 @@ class Resolver:
 
 def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
     return distance_km(a.lat, a.lon, b.lat, b.lon)
-
-
-def _iso2(code: str) -> str:
-    country = find_country(code)
-    if country is None:
-        raise ConfigError(f"GEOMAP_COUNTRIES / --country: {code!r} is not a country name or ISO code")
-    return country.iso2
 
 
 @lru_cache(maxsize=1)
