@@ -11,6 +11,8 @@ read before merging, so it holds on every later import.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -18,13 +20,14 @@ import pandas as pd
 
 from geomap.corrections import apart_pairs, corrections_frame, make_split
 from geomap.errors import InputError
-from geomap.facts import MergeCounts, tally_merges
+from geomap.facts import MergeCounts, merge_tally, tally_merges
 from geomap.model import Extraction
 from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records
+from geomap.scope import touched
 from geomap.sourcing.corroborate import merge_reports
 from geomap.sourcing.merging import CODED, is_coded, member_id, member_ids, plan_merge, same_event, why
 from geomap.sourcing.registry import SourceRegistry
-from geomap.store import Store, WriteSummary
+from geomap.store import EVIDENCE, REPORTS, SOURCES, Store, WriteSummary, where_in
 
 
 def merge_counts(events: pd.DataFrame) -> MergeCounts:
@@ -34,9 +37,69 @@ def merge_counts(events: pd.DataFrame) -> MergeCounts:
 
 
 def merge_into(
-    store: Store, events, evidence, sources, registry: SourceRegistry
+    store: Store, events, evidence, sources, registry: SourceRegistry, *, full: bool = False
 ) -> tuple[WriteSummary, MergeCounts]:
-    """Add new reports (``events`` with their evidence and sources) to the stored ones and merge again."""
+    """Add new reports (``events`` with their evidence and sources) to the stored ones and merge again.
+
+    Only the stored reports the new ones can reach by matching are read and merged again
+    (:mod:`geomap.scope`), and only the events, reports and evidence that change are written; the
+    result is the one a merge of every report gives.  ``full``: merge every stored report
+    again (the reference, and the way for a store whose events were written without reports).
+    """
+    if full or evidence is None or not store.keeps_reports():
+        return _merge_all(store, events, evidence, sources, registry)
+    new_ids = set(events["event_id"].astype(str))
+    new_evidence = evidence.assign(report_id=evidence["event_id"])
+    stale, replaced = _stale(store, events, new_evidence, sources, new_ids)
+    reached = touched(store, records(events.drop(columns="geometry")), records(replaced))
+    kept = {i: r for i, r in reached.items() if i not in new_ids and i not in stale}
+    old = store.select(REPORTS, where_in("event_id", kept)) if kept else _stack([])
+    reports = _stack([old, events])
+    old_evidence = store.select(EVIDENCE, _in_reports(kept)) if kept else _stack_plain([])
+    cited = _stack_plain([old_evidence, new_evidence])
+    cited = cited.assign(event_id=cited["report_id"])
+    cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
+    known = _stack_plain([store.select(SOURCES, where_in("source_id", cited["source_id"])), sources])
+    plan = plan_merge(reports, apart=apart_pairs(store.corrections()))
+    merged, moved = merge_reports(reports, cited, registry, sources=known, plan=plan)
+    placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
+    everyone = {*kept, *new_ids, *stale, *replaced["event_id"].astype(str)}
+    summary = store.update(
+        placed,
+        delete_events=everyone,
+        reports=events,
+        delete_reports=stale,
+        evidence=moved,
+        evidence_of=everyone,
+        sources=sources,
+    )
+    return summary, store_merge_counts(store)
+
+
+def _stale(store: Store, events, evidence, sources, new_ids: set[str]):
+    """The stored reports this import removes (re-read articles, coded rows under a new id), and the
+    stored rows it removes or replaces (those, and the stored versions of the new rows)."""
+    documents = [] if sources is None else sources.loc[sources["origin"].notna(), "source_id"]
+    from_documents = store.select(EVIDENCE, where_in("source_id", documents.astype(str)))
+    of_documents = store.select(REPORTS, where_in("event_id", from_documents["report_id"]))
+    stale = _replaced_articles(events, evidence, sources, of_documents, from_documents)
+    coded = events.loc[events["extraction"].isin(CODED), "origin_id"].dropna().astype(str)
+    stale |= _replaced_coded_rows(events, store.select(REPORTS, where_in("origin_id", coded)))
+    return stale, store.select(REPORTS, where_in("event_id", stale | new_ids))
+
+
+def _in_reports(ids) -> str:
+    return where_in("coalesce(report_id, event_id)", ids)
+
+
+def store_merge_counts(store: Store) -> MergeCounts:
+    """How the stored rows became the stored events (three columns of the events layer)."""
+    with contextlib.closing(sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=60)) as db:
+        return merge_tally(db)
+
+
+def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry):
+    """Merge every stored report again with the new ones and store the result (the reference)."""
     stored = store.read(corrected=False)
     old_reports = store.read_reports(events=stored.events)
     old_evidence = stored.evidence
