@@ -51,18 +51,17 @@ def merge_into(
     new_ids = set(events["event_id"].astype(str))
     new_evidence = evidence.assign(report_id=evidence["event_id"])
     stale, replaced = _stale(store, events, new_evidence, sources, new_ids)
-    reached = touched(store, records(events.drop(columns="geometry")), records(replaced))
+    plain = [records(t.drop(columns="geometry")) for t in (events, replaced)]
+    reached = touched(store, *plain)
     kept = {i: r for i, r in reached.items() if i not in new_ids and i not in stale}
     old = store.select(REPORTS, where_in("event_id", kept)) if kept else _stack([])
     reports = _stack([old, events])
-    old_evidence = store.select(EVIDENCE, _in_reports(kept)) if kept else _stack_plain([])
-    cited = _stack_plain([old_evidence, new_evidence])
-    cited = cited.assign(event_id=cited["report_id"])
-    cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
+    # a re-imported report brings all its evidence again; one that brings none keeps what it had
+    unrenewed = (new_ids - set(evidence["event_id"].astype(str)) - stale).union(kept)
+    old_evidence = store.select(EVIDENCE, _in_reports(unrenewed)) if unrenewed else _stack_plain([])
+    cited = _cited(reports, [old_evidence, new_evidence])
     known = _stack_plain([store.select(SOURCES, where_in("source_id", cited["source_id"])), sources])
-    plan = plan_merge(reports, apart=apart_pairs(store.corrections()))
-    merged, moved = merge_reports(reports, cited, registry, sources=known, plan=plan)
-    placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
+    placed, moved = _merged(reports, cited, known, store.corrections(), registry)
     everyone = {*kept, *new_ids, *stale, *replaced["event_id"].astype(str)}
     summary = store.update(
         placed,
@@ -112,16 +111,26 @@ def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry
         old_reports = old_reports[~old_reports["event_id"].astype(str).isin(stale)]
         old_evidence = old_evidence[~old_evidence["report_id"].astype(str).isin(renewed | stale)]
     reports = _stack([old_reports, events]).drop_duplicates("event_id", keep="last")
-    cited = _stack_plain([old_evidence, new_evidence])
-    # merging works on reports: each evidence row goes back to the report it came with
-    cited = cited.assign(event_id=cited["report_id"].fillna(cited["event_id"]))
-    cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
+    cited = _cited(reports, [old_evidence, new_evidence])
     known = _stack_plain([stored.sources, sources])
-    plan = plan_merge(reports, apart=apart_pairs(stored.corrections))
+    placed, moved = _merged(reports, cited, known, stored.corrections, registry)
+    summary = store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
+    return summary, merge_counts(placed)
+
+
+def _cited(reports, evidence: list) -> pd.DataFrame:
+    """The evidence of these reports: merging works on reports, so each row goes back to its report."""
+    cited = _stack_plain(evidence)
+    cited = cited.assign(event_id=cited["report_id"].fillna(cited["event_id"]))
+    return cited[cited["event_id"].isin(set(reports["event_id"]))]
+
+
+def _merged(reports, cited, known, corrections, registry: SourceRegistry):
+    """The merged events (placed on their points) and their evidence re-pointed to them."""
+    plan = plan_merge(reports, apart=apart_pairs(corrections))
     merged, moved = merge_reports(reports, cited, registry, sources=known, plan=plan)
     placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
-    summary = store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
-    return summary, merge_counts(merged)
+    return placed, moved
 
 
 def _replaced_articles(events, evidence, sources, old_reports, old_evidence) -> set[str]:

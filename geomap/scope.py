@@ -21,7 +21,7 @@ import math
 import pandas as pd
 
 from geomap.schema import is_blank, records
-from geomap.sourcing.merging import MERGE_KM, _candidate_pairs, _located, _span, dataset_of, same_event
+from geomap.sourcing.merging import MERGE_KM, candidate_pairs, dataset_of, located, same_event, span
 from geomap.store import REPORTS, Store, where_in
 
 _DEGREE_KM = 110.5  # the shortest a degree of latitude gets: a margin in degrees errs on the wide side
@@ -57,7 +57,7 @@ def _matching(frontier: list[dict], candidates: list[dict]) -> list[dict]:
     rows = [*frontier, *candidates]
     first = len(frontier)
     hit: set[int] = set()
-    for i, j in _candidate_pairs(rows, [dataset_of(r) for r in rows]):
+    for i, j in candidate_pairs(rows, [dataset_of(r) for r in rows]):
         if (i < first) == (j < first) or max(i, j) in hit:
             continue  # two frontier rows, two candidates, or a candidate found already
         if same_event(rows[i], rows[j]):
@@ -70,9 +70,9 @@ def block_filter(rows: list[dict]) -> str | None:
     kinds = {r["event_type"] for r in rows if not is_blank(r.get("event_type"))}
     if not kinds:
         return None
-    spans = [_span(r) for r in rows]
+    spans = [span(r) for r in rows]
     first, last = min(s[0] for s in spans), max(s[1] for s in spans)
-    return " AND ".join([where_in("event_type", kinds), _dates(first, last), f"({_places(rows)})"])
+    return " AND ".join([where_in("event_type", sorted(kinds)), _dates(first, last), f"({_places(rows)})"])
 
 
 def _dates(first: pd.Timestamp, last: pd.Timestamp) -> str:
@@ -103,12 +103,13 @@ def _places(rows: list[dict]) -> str:
     """Rows in the same country or region as one of ``rows``, or within reach of one's point."""
     countries = {str(r[c]) for r in rows for c in ("iso3", "country") if not is_blank(r.get(c))}
     regions = {str(r["admin1"]) for r in rows if not is_blank(r.get("admin1"))}
+    countries, regions = sorted(countries), sorted(regions)
     parts = [where_in("iso3", countries), where_in("country", countries), where_in("admin1", regions)]
-    located = [r for r in rows if _located(r)]
-    if located:
+    placed = [r for r in rows if located(r)]
+    if placed:
         margin = MERGE_KM / _DEGREE_KM
-        lats = [float(r["latitude"]) for r in located]
-        lons = [float(r["longitude"]) for r in located]
+        lats = [float(r["latitude"]) for r in placed]
+        lons = [float(r["longitude"]) for r in placed]
         top = min(max(abs(v) for v in lats) + margin, 89.0)
         wide = min(margin / math.cos(math.radians(top)), 180.0)
         parts.append(

@@ -27,7 +27,7 @@ import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +38,6 @@ import pyogrio
 from geomap.errors import StoreError
 from geomap.schema import (
     CORRECTION_COLUMNS,
-    EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     SOURCE_COLUMNS,
     WGS84,
@@ -55,19 +54,21 @@ from geomap.store.package import (
     write_lock,
 )
 from geomap.store.rows import ROW_HASH, Transaction, row_hashes
+from geomap.store.tables import (
+    _KEYS,
+    _PLAIN,
+    CORRECTIONS,
+    EVENTS,
+    EVIDENCE,
+    REPORTS,
+    SOURCES,
+    _conform_events,
+    _conform_plain,
+    _plain,
+    where_in,
+)
 
 log = logging.getLogger(__name__)
-
-EVENTS, SOURCES, EVIDENCE = "events", "sources", "evidence"
-REPORTS, CORRECTIONS = "reports", "corrections"
-_KEYS = {
-    EVENTS: ["event_id"],
-    REPORTS: ["event_id"],
-    SOURCES: ["source_id"],
-    EVIDENCE: ["event_id", "report_id", "source_id", "start"],
-    CORRECTIONS: ["correction_id"],
-}
-_PLAIN = {SOURCES: SOURCE_COLUMNS, EVIDENCE: EVIDENCE_COLUMNS, CORRECTIONS: CORRECTION_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -309,11 +310,11 @@ class Store:
         with self.lock(), self._transaction() as tx:
             before = tx.existing(EVENTS, "event_id", ids)
             tx.delete(EVENTS, ["event_id"], [(i,) for i in {*delete_events, *ids}])
+            tx.insert(EVENTS, new_events, row_hashes(new_events))
             tx.delete(REPORTS, ["event_id"], [(i,) for i in {*delete_reports, *new_reports["event_id"]}])
+            tx.insert(REPORTS, new_reports, row_hashes(new_reports))
             tx.delete_evidence_of(EVIDENCE, evidence_of)
             tx.upsert(EVIDENCE, new_evidence, _KEYS[EVIDENCE])
-            tx.insert(EVENTS, new_events, row_hashes(new_events))
-            tx.insert(REPORTS, new_reports, row_hashes(new_reports))
             sources_added = tx.upsert(SOURCES, new_sources, _KEYS[SOURCES])
             tx.touch([EVENTS, REPORTS, EVIDENCE, SOURCES])
         return WriteSummary(
@@ -416,49 +417,3 @@ def usual_permissions(path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(path, 0o666 & ~mask)
-
-
-def _conform_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if events is None or events.empty:
-        return empty_events()
-    if _conformed(events):  # as read from a store: copying 100k rows again costs ~0.2 s
-        return events
-    geometry = (
-        events.geometry if isinstance(events, gpd.GeoDataFrame) else gpd.GeoSeries([None] * len(events))
-    )
-    table = conform(pd.DataFrame(events.drop(columns="geometry", errors="ignore")), EVENT_COLUMNS)
-    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry.values, crs=WGS84), crs=WGS84)
-
-
-def _conformed(events: pd.DataFrame) -> bool:
-    if not isinstance(events, gpd.GeoDataFrame) or list(events.columns) != [*EVENT_COLUMNS, "geometry"]:
-        return False
-    wanted = {"int": "Int64", "float": "float64"}
-    return events.crs == WGS84 and all(
-        str(events[name].dtype) == wanted.get(kind, "object") for name, kind in EVENT_COLUMNS.items()
-    )
-
-
-def _with_reports(evidence: pd.DataFrame | None) -> pd.DataFrame:
-    """Evidence rows with ``report_id`` filled (a row without one supports the event it names)."""
-    table = _conform_plain(evidence, EVIDENCE_COLUMNS)
-    table["report_id"] = table["report_id"].fillna(table["event_id"])
-    return table
-
-
-def _conform_plain(frame: pd.DataFrame | None, columns: dict[str, str]) -> pd.DataFrame:
-    if frame is None or frame.empty:
-        return empty_table(columns)
-    return conform(frame, columns)
-
-
-def where_in(column: str, values: Iterable[str]) -> str:
-    """An OGR SQL filter: ``column`` is one of ``values`` (quoted as SQL strings)."""
-    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in dict.fromkeys(values))
-    return f"{column} IN ({quoted})" if quoted else "0 = 1"
-
-
-def _plain(frame: pd.DataFrame | None, layer: str) -> pd.DataFrame:
-    """A plain layer's rows, conformed, one per key (the last wins)."""
-    table = _with_reports(frame) if layer == EVIDENCE else _conform_plain(frame, _PLAIN[layer])
-    return table.drop_duplicates(_KEYS[layer], keep="last").reset_index(drop=True)
