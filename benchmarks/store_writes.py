@@ -1,9 +1,9 @@
-"""The store's part of small writes into large stores: one row, one correction (issue 13).
+"""Small writes into large stores: one row, one correction, one row imported (issue 13).
 
 A store of ``n`` synthetic events (``benchmarks.run.synthetic_events``, stored
 as events and as reports, the way a merged import leaves them) takes:
 
-* **one row**: what an import of one new row asks of the store: read the stored
+* **one row**: what a full re-merge of one new row asks of the store: read the stored
   events and reports (``Store.read``, ``Store.read_reports``), then
   ``Store.replace`` with every event plus the new one.  The merge between the
   two (``sourcing.corroborate``) is not timed here: it is the merging code's cost;
