@@ -78,7 +78,7 @@ def block_filter(rows: list[dict]) -> str | None:
 def _dates(first: pd.Timestamp, last: pd.Timestamp) -> str:
     """Rows whose date window, widened by their own precision, can overlap ``first``–``last``."""
     start = "event_date"
-    end = "coalesce(event_date_end, event_date)"
+    end = "coalesce(nullif(event_date_end, ''), event_date)"
     week_end, week_start = (first - pd.Timedelta(days=3)).date(), (last + pd.Timedelta(days=3)).date()
     return (
         "(CASE WHEN time_precision >= 4 THEN substr({s}, 1, 4) <= '{ly}' AND substr({e}, 1, 4) >= '{fy}'"
