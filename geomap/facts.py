@@ -122,17 +122,21 @@ def _event_facts(db: sqlite3.Connection) -> dict:
     first, last, unplaced = db.execute(
         "SELECT min(event_date), max(event_date_end), sum(latitude IS NULL) FROM events"
     ).fetchone()
-    columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
-    wanted = [c if c in columns else "NULL" for c in _MERGED]
-    merging = tally_merges(db.execute(f"SELECT {', '.join(wanted)} FROM events"))  # noqa: S608 (ours)
     return {
-        "merging": str(merging),
+        "merging": str(merge_tally(db)),
         "first_date": first,
         "last_date": last,
         "event_types": _tally(db, "event_type"),
         "claim_status": _tally(db, "claim_status"),
         "without_coordinates": int(unplaced or 0),
     }
+
+
+def merge_tally(db: sqlite3.Connection) -> MergeCounts:
+    """How the rows of an open store became its events, from three columns of its events layer."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+    wanted = [c if c in columns else "NULL" for c in _MERGED]
+    return tally_merges(db.execute(f"SELECT {', '.join(wanted)} FROM events"))  # noqa: S608 (ours)
 
 
 def _tally(db: sqlite3.Connection, column: str) -> dict[str, int]:

@@ -11,6 +11,8 @@ read before merging, so it holds on every later import.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -18,13 +20,14 @@ import pandas as pd
 
 from geomap.corrections import apart_pairs, corrections_frame, make_split
 from geomap.errors import InputError
-from geomap.facts import MergeCounts, tally_merges
+from geomap.facts import MergeCounts, merge_tally, tally_merges
 from geomap.model import Extraction
 from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records
+from geomap.scope import touched
 from geomap.sourcing.corroborate import merge_reports
 from geomap.sourcing.merging import CODED, is_coded, member_id, member_ids, plan_merge, same_event, why
 from geomap.sourcing.registry import SourceRegistry
-from geomap.store import Store, WriteSummary
+from geomap.store import EVIDENCE, REPORTS, SOURCES, Store, WriteSummary, where_in
 
 
 def merge_counts(events: pd.DataFrame) -> MergeCounts:
@@ -34,9 +37,68 @@ def merge_counts(events: pd.DataFrame) -> MergeCounts:
 
 
 def merge_into(
-    store: Store, events, evidence, sources, registry: SourceRegistry
+    store: Store, events, evidence, sources, registry: SourceRegistry, *, full: bool = False
 ) -> tuple[WriteSummary, MergeCounts]:
-    """Add new reports (``events`` with their evidence and sources) to the stored ones and merge again."""
+    """Add new reports (``events`` with their evidence and sources) to the stored ones and merge again.
+
+    Only the stored reports the new ones can reach by matching are read and merged again
+    (:mod:`geomap.scope`), and only the events, reports and evidence that change are written; the
+    result is the one a merge of every report gives.  ``full``: merge every stored report
+    again (the reference, and the way for a store whose events were written without reports).
+    """
+    if full or evidence is None or not store.keeps_reports():
+        return _merge_all(store, events, evidence, sources, registry)
+    new_ids = set(events["event_id"].astype(str))
+    new_evidence = evidence.assign(report_id=evidence["event_id"])
+    stale, replaced = _stale(store, events, new_evidence, sources, new_ids)
+    plain = [records(t.drop(columns="geometry")) for t in (events, replaced)]
+    reached = touched(store, *plain)
+    kept = {i: r for i, r in reached.items() if i not in new_ids and i not in stale}
+    old = store.select(REPORTS, where_in("event_id", kept)) if kept else _stack([])
+    reports = _stack([old, events])
+    # a re-imported report brings all its evidence again; one that brings none keeps what it had
+    unrenewed = (new_ids - set(evidence["event_id"].astype(str)) - stale).union(kept)
+    old_evidence = store.select(EVIDENCE, _in_reports(unrenewed)) if unrenewed else _stack_plain([])
+    cited = _cited(reports, [old_evidence, new_evidence])
+    known = _stack_plain([store.select(SOURCES, where_in("source_id", cited["source_id"])), sources])
+    placed, moved = _merged(reports, cited, known, store.corrections(), registry)
+    everyone = {*kept, *new_ids, *stale, *replaced["event_id"].astype(str)}
+    summary = store.update(
+        placed,
+        delete_events=everyone,
+        reports=events,
+        delete_reports=stale,
+        evidence=moved,
+        evidence_of=everyone,
+        sources=sources,
+    )
+    return summary, store_merge_counts(store)
+
+
+def _stale(store: Store, events, evidence, sources, new_ids: set[str]):
+    """The stored reports this import removes (re-read articles, coded rows under a new id), and the
+    stored rows it removes or replaces (those, and the stored versions of the new rows)."""
+    documents = [] if sources is None else sources.loc[sources["origin"].notna(), "source_id"]
+    from_documents = store.select(EVIDENCE, where_in("source_id", documents.astype(str)))
+    of_documents = store.select(REPORTS, where_in("event_id", from_documents["report_id"]))
+    stale = _replaced_articles(events, evidence, sources, of_documents, from_documents)
+    coded = events.loc[events["extraction"].isin(CODED), "origin_id"].dropna().astype(str)
+    stale |= _replaced_coded_rows(events, store.select(REPORTS, where_in("origin_id", coded)))
+    return stale, store.select(REPORTS, where_in("event_id", stale | new_ids))
+
+
+def _in_reports(ids) -> str:
+    return where_in("coalesce(report_id, event_id)", ids)
+
+
+def store_merge_counts(store: Store) -> MergeCounts:
+    """How the stored rows became the stored events (three columns of the events layer)."""
+    with contextlib.closing(sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=60)) as db:
+        return merge_tally(db)
+
+
+def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry):
+    """Merge every stored report again with the new ones and store the result (the reference)."""
     stored = store.read(corrected=False)
     old_reports = store.read_reports(events=stored.events)
     old_evidence = stored.evidence
@@ -49,16 +111,26 @@ def merge_into(
         old_reports = old_reports[~old_reports["event_id"].astype(str).isin(stale)]
         old_evidence = old_evidence[~old_evidence["report_id"].astype(str).isin(renewed | stale)]
     reports = _stack([old_reports, events]).drop_duplicates("event_id", keep="last")
-    cited = _stack_plain([old_evidence, new_evidence])
-    # merging works on reports: each evidence row goes back to the report it came with
-    cited = cited.assign(event_id=cited["report_id"].fillna(cited["event_id"]))
-    cited = cited[cited["event_id"].isin(set(reports["event_id"]))]
+    cited = _cited(reports, [old_evidence, new_evidence])
     known = _stack_plain([stored.sources, sources])
-    plan = plan_merge(reports, apart=apart_pairs(stored.corrections))
+    placed, moved = _merged(reports, cited, known, stored.corrections, registry)
+    summary = store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
+    return summary, merge_counts(placed)
+
+
+def _cited(reports, evidence: list) -> pd.DataFrame:
+    """The evidence of these reports: merging works on reports, so each row goes back to its report."""
+    cited = _stack_plain(evidence)
+    cited = cited.assign(event_id=cited["report_id"].fillna(cited["event_id"]))
+    return cited[cited["event_id"].isin(set(reports["event_id"]))]
+
+
+def _merged(reports, cited, known, corrections, registry: SourceRegistry):
+    """The merged events (placed on their points) and their evidence re-pointed to them."""
+    plan = plan_merge(reports, apart=apart_pairs(corrections))
     merged, moved = merge_reports(reports, cited, registry, sources=known, plan=plan)
     placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
-    summary = store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
-    return summary, merge_counts(merged)
+    return placed, moved
 
 
 def _replaced_articles(events, evidence, sources, old_reports, old_evidence) -> set[str]:

@@ -297,7 +297,7 @@ def test_kill_before_the_write_leaves_the_store_as_committed(tmp_path) -> None:
     store, ids = _store_with(tmp_path)
     before = store.read_bytes()
     flag = tmp_path / "merged"
-    _killed_import(tmp_path, store, _pause_at("geomap.store:Store.replace", flag), flag)
+    _killed_import(tmp_path, store, _pause_at("geomap.store:Store.update", flag), flag)
     assert store.read_bytes() == before
     assert _ids(store) == ids
     # the dead writer's lock went with it: the next import does not wait
@@ -326,7 +326,7 @@ def test_kill_during_the_write_rolls_back_to_what_was_committed(tmp_path) -> Non
 def test_kill_after_the_commit_keeps_the_new_rows(tmp_path) -> None:
     store, ids = _store_with(tmp_path)
     flag = tmp_path / "committed"
-    _killed_import(tmp_path, store, _pause_at("geomap.store:Store.replace", flag, after=True), flag)
+    _killed_import(tmp_path, store, _pause_at("geomap.store:Store.update", flag, after=True), flag)
     assert len(_ids(store)) == len(ids) + 30
     assert set(ids) < set(_ids(store))
 
@@ -353,7 +353,7 @@ def test_leftovers_are_not_touched_while_another_process_holds_the_lock(tmp_path
     flag = tmp_path / "holding"
     holder = _child(
         tmp_path,
-        _pause_at("geomap.store:Store.replace", flag),
+        _pause_at("geomap.store:Store.update", flag),
         "import",
         str(_table(tmp_path / "x.csv", 2, first_day=300, tag="x")),
         "--store",

@@ -92,7 +92,8 @@ def _window(start: str, end: object, precision: int) -> tuple[pd.Timestamp, pd.T
     return first, last
 
 
-def _span(row: dict) -> tuple[pd.Timestamp, pd.Timestamp]:
+def span(row: dict) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The row's date window, widened by its precision (the rules above)."""
     return _window(row["event_date"], row.get("event_date_end"), int(row.get("time_precision") or 1))
 
 
@@ -105,7 +106,8 @@ def _actors(row: dict) -> set[str]:
     return names
 
 
-def _located(row: dict) -> bool:
+def located(row: dict) -> bool:
+    """Whether the row has a point."""
     lat, lon = row.get("latitude"), row.get("longitude")
     return not is_blank(lat) and not is_blank(lon) and not (math.isnan(lat) or math.isnan(lon))
 
@@ -119,8 +121,8 @@ def same_event(a: dict, b: dict) -> bool:
     """Whether two rows describe one event (the rules in this module's docstring)."""
     if a["event_type"] != b["event_type"]:
         return False
-    a0, a1 = _span(a)
-    b0, b1 = _span(b)
+    a0, a1 = span(a)
+    b0, b1 = span(b)
     if a1 < b0 or b1 < a0:
         return False
     if not _close(a, b):
@@ -135,22 +137,22 @@ def _close(a: dict, b: dict) -> bool:
         return _country(a) is not None and _country(a) == _country(b)
     if max(pa, pb) == 3:
         return not is_blank(a.get("admin1")) and a.get("admin1") == b.get("admin1")
-    return _located(a) and _located(b) and km_apart(a, b) <= MERGE_KM
+    return located(a) and located(b) and km_apart(a, b) <= MERGE_KM
 
 
 def km_apart(a: dict, b: dict) -> float:
     """Distance between two rows' points; infinite when either has none."""
     from geomap.gazetteer.index import distance_km
 
-    if not (_located(a) and _located(b)):
+    if not (located(a) and located(b)):
         return math.inf
     return distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
 
 
 def why(a: dict, b: dict) -> str:
     """In words, the rules by which two matching rows are one event (for ``geomap explain``)."""
-    a0, a1 = _span(a)
-    b0, b1 = _span(b)
+    a0, a1 = span(a)
+    b0, b1 = span(b)
     first, last = max(a0, b0).date(), min(a1, b1).date()
     days = f"dates overlap ({first})" if first == last else f"dates overlap ({first} to {last})"
     pa, pb = int(a.get("geo_precision") or 1), int(b.get("geo_precision") or 1)
@@ -174,11 +176,11 @@ def _allowed(left: str, right: str) -> bool:
 
 
 def _days(row: dict) -> tuple[int, int]:
-    start, end = _span(row)
+    start, end = span(row)
     return int(start.timestamp() // 86400), int(end.timestamp() // 86400)
 
 
-def _candidate_pairs(rows: list[dict], labels: list[str]) -> Iterator[tuple[int, int]]:
+def candidate_pairs(rows: list[dict], labels: list[str]) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) worth testing: precise, short rows by cell and day; the rest by country.
 
     Two coded rows of one dataset are never paired, so a coded table costs no tests against itself.
@@ -188,7 +190,7 @@ def _candidate_pairs(rows: list[dict], labels: list[str]) -> Iterator[tuple[int,
     spans = [_days(row) for row in rows]
     for i, row in enumerate(rows):
         d0, d1 = spans[i]
-        if int(row.get("geo_precision") or 1) <= 2 and d1 - d0 <= _SHORT and _located(row):
+        if int(row.get("geo_precision") or 1) <= 2 and d1 - d0 <= _SHORT and located(row):
             cx, cy = int(row["latitude"] // _CELL), int(row["longitude"] // _CELL)
             for day in range(d0, d1 + 1):
                 cells.setdefault((row["event_type"], cx, cy, day), {}).setdefault(labels[i], []).append(i)
@@ -227,7 +229,7 @@ def _broad_pairs(rows, labels, spans, broad: list[int], seen: set) -> Iterator[t
             entries.sort()
     longest = max((d1 - d0 for d0, d1 in spans), default=0)
     for i in broad:
-        if _country(rows[i]) is None and not _located(rows[i]):
+        if _country(rows[i]) is None and not located(rows[i]):
             continue  # nowhere known: matches nothing
         d0, d1 = spans[i]
         for label, entries in by_country[(rows[i]["event_type"], _country(rows[i]))].items():
@@ -260,7 +262,7 @@ def plan_merge(events: pd.DataFrame, *, apart: Iterable[tuple[str, str]] = ()) -
     labels = [dataset_of(r) for r in rows]
     forbidden = _forbidden(apart)
     report_pairs, attach, links = [], {}, {}
-    for i, j in sorted(_candidate_pairs(rows, labels)):
+    for i, j in sorted(candidate_pairs(rows, labels)):
         a, b = rows[i], rows[j]
         if _is_apart(a, b, forbidden) or not same_event(a, b):
             continue

@@ -27,7 +27,7 @@ import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +38,6 @@ import pyogrio
 from geomap.errors import StoreError
 from geomap.schema import (
     CORRECTION_COLUMNS,
-    EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     SOURCE_COLUMNS,
     WGS84,
@@ -55,19 +54,21 @@ from geomap.store.package import (
     write_lock,
 )
 from geomap.store.rows import ROW_HASH, Transaction, row_hashes
+from geomap.store.tables import (
+    _KEYS,
+    _PLAIN,
+    CORRECTIONS,
+    EVENTS,
+    EVIDENCE,
+    REPORTS,
+    SOURCES,
+    _conform_events,
+    _conform_plain,
+    _plain,
+    where_in,
+)
 
 log = logging.getLogger(__name__)
-
-EVENTS, SOURCES, EVIDENCE = "events", "sources", "evidence"
-REPORTS, CORRECTIONS = "reports", "corrections"
-_KEYS = {
-    EVENTS: ["event_id"],
-    REPORTS: ["event_id"],
-    SOURCES: ["source_id"],
-    EVIDENCE: ["event_id", "report_id", "source_id", "start"],
-    CORRECTIONS: ["correction_id"],
-}
-_PLAIN = {SOURCES: SOURCE_COLUMNS, EVIDENCE: EVIDENCE_COLUMNS, CORRECTIONS: CORRECTION_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Store:
                 empty_table(EVIDENCE_COLUMNS),
                 empty_table(CORRECTION_COLUMNS),
             )
-        where = None if event_ids is None else _where_in("event_id", event_ids)
+        where = None if event_ids is None else where_in("event_id", event_ids)
         events = _conform_events(self._read_layer(EVENTS, where=where))
         evidence = self._read_plain(EVIDENCE, where=where)
         evidence["report_id"] = evidence["report_id"].fillna(evidence["event_id"])
@@ -129,7 +130,7 @@ class Store:
             from geomap.corrections import apply_corrections
 
             events = apply_corrections(events, corrections, evidence=evidence, keep_rejected=rejected)
-        cited = None if event_ids is None else _where_in("source_id", evidence["source_id"].dropna())
+        cited = None if event_ids is None else where_in("source_id", evidence["source_id"].dropna())
         return StoreContents(events, self._read_plain(SOURCES, where=cited), evidence, corrections)
 
     def read_events(self, *, corrected: bool = True) -> gpd.GeoDataFrame:
@@ -160,6 +161,20 @@ class Store:
         return gpd.GeoDataFrame(
             pd.concat([reports, alone], ignore_index=True), geometry="geometry", crs=WGS84
         )
+
+    def keeps_reports(self) -> bool:
+        """Whether the store is of this format and holds the report of every event (``reports``).
+
+        Events written without their reports (:meth:`write`, older stores) are
+        reports of their own, found only by reading every event.
+        """
+        if not self.exists():
+            return False
+        if REPORTS not in self._layers():
+            return False
+        alone = "SELECT 1 FROM events WHERE event_id NOT IN (SELECT event_id FROM reports) LIMIT 1"
+        with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)) as db:
+            return is_current(db) and db.execute(alone).fetchone() is None
 
     def corrections(self) -> pd.DataFrame:
         """The corrections layer (empty when there is none)."""
@@ -261,6 +276,54 @@ class Store:
             evidence_added=len(kept_evidence) - evidence_before,
         )
 
+    def select(self, layer: str, where: str) -> pd.DataFrame:
+        """The rows of one layer that an SQLite filter ``where`` picks, conformed (events, reports, …)."""
+        if layer in (EVENTS, REPORTS):
+            return _conform_events(self._read_layer(layer, where=where))
+        table = self._read_plain(layer, where=where)
+        if layer == EVIDENCE:
+            table["report_id"] = table["report_id"].fillna(table["event_id"])
+        return table
+
+    def update(
+        self,
+        events: gpd.GeoDataFrame,
+        *,
+        delete_events: Collection[str] = (),
+        reports: gpd.GeoDataFrame | None = None,
+        delete_reports: Collection[str] = (),
+        evidence: pd.DataFrame | None = None,
+        evidence_of: Collection[str] = (),
+        sources: pd.DataFrame | None = None,
+    ) -> WriteSummary:
+        """Write only what changed, in one transaction: the cost follows the rows given, not the store.
+
+        Deletes the events ``delete_events`` and the reports ``delete_reports``,
+        and every evidence row of the reports ``evidence_of`` (by ``report_id``);
+        then stores ``events``, ``reports`` and ``evidence`` in place of the rows
+        with their keys, and adds ``sources`` as :meth:`write` does.
+        """
+        new_events = _conform_events(events).drop_duplicates(_KEYS[EVENTS], keep="last")
+        new_reports = _conform_events(reports).drop_duplicates(_KEYS[REPORTS], keep="last")
+        new_evidence, new_sources = _plain(evidence, EVIDENCE), _plain(sources, SOURCES)
+        ids = [*new_events["event_id"].astype(str)]
+        with self.lock(), self._transaction() as tx:
+            before = tx.existing(EVENTS, "event_id", ids)
+            tx.delete(EVENTS, ["event_id"], [(i,) for i in {*delete_events, *ids}])
+            tx.insert(EVENTS, new_events, row_hashes(new_events))
+            tx.delete(REPORTS, ["event_id"], [(i,) for i in {*delete_reports, *new_reports["event_id"]}])
+            tx.insert(REPORTS, new_reports, row_hashes(new_reports))
+            tx.delete_evidence_of(EVIDENCE, evidence_of)
+            tx.upsert(EVIDENCE, new_evidence, _KEYS[EVIDENCE])
+            sources_added = tx.upsert(SOURCES, new_sources, _KEYS[SOURCES])
+            tx.touch([EVENTS, REPORTS, EVIDENCE, SOURCES])
+        return WriteSummary(
+            events_added=len(set(ids) - before),
+            events_updated=len(before),
+            sources_added=sources_added,
+            evidence_added=len(new_evidence),
+        )
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Transaction]:
         """A write transaction on a store of this format (created or brought up to date first)."""
@@ -354,49 +417,3 @@ def usual_permissions(path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(path, 0o666 & ~mask)
-
-
-def _conform_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if events is None or events.empty:
-        return empty_events()
-    if _conformed(events):  # as read from a store: copying 100k rows again costs ~0.2 s
-        return events
-    geometry = (
-        events.geometry if isinstance(events, gpd.GeoDataFrame) else gpd.GeoSeries([None] * len(events))
-    )
-    table = conform(pd.DataFrame(events.drop(columns="geometry", errors="ignore")), EVENT_COLUMNS)
-    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry.values, crs=WGS84), crs=WGS84)
-
-
-def _conformed(events: pd.DataFrame) -> bool:
-    if not isinstance(events, gpd.GeoDataFrame) or list(events.columns) != [*EVENT_COLUMNS, "geometry"]:
-        return False
-    wanted = {"int": "Int64", "float": "float64"}
-    return events.crs == WGS84 and all(
-        str(events[name].dtype) == wanted.get(kind, "object") for name, kind in EVENT_COLUMNS.items()
-    )
-
-
-def _with_reports(evidence: pd.DataFrame | None) -> pd.DataFrame:
-    """Evidence rows with ``report_id`` filled (a row without one supports the event it names)."""
-    table = _conform_plain(evidence, EVIDENCE_COLUMNS)
-    table["report_id"] = table["report_id"].fillna(table["event_id"])
-    return table
-
-
-def _conform_plain(frame: pd.DataFrame | None, columns: dict[str, str]) -> pd.DataFrame:
-    if frame is None or frame.empty:
-        return empty_table(columns)
-    return conform(frame, columns)
-
-
-def _where_in(column: str, values: Iterable[str]) -> str:
-    """An OGR SQL filter: ``column`` is one of ``values`` (quoted as SQL strings)."""
-    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in dict.fromkeys(values))
-    return f"{column} IN ({quoted})" if quoted else "0 = 1"
-
-
-def _plain(frame: pd.DataFrame | None, layer: str) -> pd.DataFrame:
-    """A plain layer's rows, conformed, one per key (the last wins)."""
-    table = _with_reports(frame) if layer == EVIDENCE else _conform_plain(frame, _PLAIN[layer])
-    return table.drop_duplicates(_KEYS[layer], keep="last").reset_index(drop=True)

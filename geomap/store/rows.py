@@ -138,6 +138,21 @@ class Transaction:
         where = " AND ".join(f'"{k}" IS ?' for k in keys)
         self.db.executemany(f'DELETE FROM "{table}" WHERE {where}', values)  # noqa: S608
 
+    def existing(self, table: str, key: str, values: Iterable[str]) -> set[str]:
+        """Which of ``values`` the table holds in its ``key`` column (through the key index)."""
+        sql = f'SELECT 1 FROM "{table}" WHERE "{key}" = ? LIMIT 1'  # noqa: S608
+        return {v for v in values if self.db.execute(sql, (v,)).fetchone() is not None}
+
+    def delete_evidence_of(self, table: str, reports: Iterable[str]) -> None:
+        """Delete the evidence rows that came with these reports (``report_id``, else ``event_id``)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS geomap_gone (report_id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM geomap_gone")
+        self.db.executemany("INSERT OR IGNORE INTO geomap_gone VALUES (?)", [(r,) for r in reports])
+        self.db.execute(  # one pass over the table, however many reports
+            f'DELETE FROM "{table}" WHERE coalesce("report_id", "event_id") IN '  # noqa: S608
+            "(SELECT report_id FROM geomap_gone)"
+        )
+
     def insert(self, table: str, frame: pd.DataFrame, hashes: np.ndarray) -> None:
         """Insert the rows of ``frame`` (geometry into the layer's geometry column)."""
         if frame.empty:
