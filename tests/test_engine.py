@@ -131,7 +131,10 @@ def test_split_and_shuffled_inputs_import_the_same(client, tmp_path, built_gazet
 
 
 @pytest.mark.slow
-def test_workers_see_what_the_last_import_taught_the_gazetteer(client, tmp_path, built_gazetteer) -> None:
+def test_workers_see_what_the_last_import_taught_the_gazetteer(tmp_path, built_gazetteer) -> None:
+    from distributed import Client
+
+    one = Client(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=True)  # one cache
     table = tmp_path / "table.csv"
     table.write_text(HEADER + ROWS[3] + "\n", encoding="utf-8")
     article = tmp_path / "article.md"
@@ -141,13 +144,14 @@ def test_workers_see_what_the_last_import_taught_the_gazetteer(client, tmp_path,
         encoding="utf-8",
     )
     stores = {}
-    for name, options in (("local", {}), ("dask", {"client": client})):
+    for name, options in (("local", {}), ("dask", {"client": one})):
         copy = tmp_path / f"{name}.sqlite"  # the same gazetteer before each engine's three imports
         shutil.copy(built_gazetteer, copy)
         resolver = Resolver(Gazetteer.embedded(path=copy))
         stores[name] = Store(tmp_path / f"{name}.gpkg")
         for path in (article, table, article):  # the table teaches the gazetteer the article's village
             engine.import_files([path], store=stores[name], resolver=resolver, merge=False, **options)
+    one.close()
     local, dask = (stores[n].read_events() for n in ("local", "dask"))
     assert (local["location"] == "Tinkarène-Ouest").sum() >= 2  # learnt from the table, found in the text
     pd.testing.assert_frame_equal(dask, local)
