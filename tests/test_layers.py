@@ -37,6 +37,7 @@ RANKS = {
     "mapping": 5,
     "merges": 5.5,  # the store's events merged again from its reports
     "pipeline": 6,
+    "engine": 6.5,  # the pipeline on a Dask cluster
     "cli": 7,
     "app": 7,
 }
@@ -48,6 +49,8 @@ CONFINED = {
     "geopy": ("geocode.online",),
     "streamlit": ("app",),
     "streamlit_folium": ("app",),
+    "dask": ("engine",),
+    "distributed": ("engine",),
 }
 
 
