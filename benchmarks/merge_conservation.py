@@ -9,21 +9,18 @@ it alone; ``make bench`` runs it too.  Results go to their own section of docs/b
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks import run_alone, write_section
 from geomap.pipeline import import_files
 from geomap.sourcing import merging
 from geomap.store import Store
 
-RESULTS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:merge:begin -->", "<!-- bench:merge:end -->"
 
 #: (country, admin1, department, lat, lon): made-up departments, real countries
@@ -180,32 +177,13 @@ def render(results: list[dict], *, quick: bool) -> str:
     return "\n".join(lines)
 
 
-def write_results(section: str) -> None:
-    """Put the section between its markers in docs/benchmarks.md (appended the first time)."""
-    text = RESULTS.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def run(*, quick: bool, work: Path) -> str:
     """Measure, write the section, return it."""
     sizes = (2_000,) if quick else (2_000, 8_000)
     section = render([measure(n, repeat=3, work=work) for n in sizes], quick=quick)
-    write_results(section)
+    write_section(section, BEGIN, END)
     return section
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="one size")
-    args = parser.parse_args()
-    os.environ["GEOMAP_HOME"] = tempfile.mkdtemp(prefix="geomap-bench-")
-    with tempfile.TemporaryDirectory() as tmp:
-        print(run(quick=args.quick, work=Path(tmp)))
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(run, __doc__, quick_help="one size")

@@ -24,12 +24,14 @@ import pandas as pd
 from benchmarks import (
     app_speed,
     cli_start,
+    dask_engine,
     extract_accuracy,
     geocode_accuracy,
     map_scale,
     merge_conservation,
     notes_accuracy,
     store_writes,
+    write_section,
 )
 from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import Gazetteer
@@ -41,7 +43,6 @@ from geomap.pipeline import import_files
 from geomap.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 PLACES = [  # (name, lat, lon) in northern Mali, as GeoNames has them
@@ -197,15 +198,6 @@ def render(
     return "\n".join(lines)
 
 
-def write_results(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n\n"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
@@ -232,6 +224,8 @@ def main() -> None:
             n = 1_000 if args.quick else 10_000
             app = app_speed.render(n, app_speed.measure(n, repeat=repeat, work=work))
         cli = cli_start.render(cli_start.measure(repeat=2 * repeat, work=work))
+        if dask_engine.available():  # an optional step: the Dask engine needs the dask extra
+            print(dask_engine.run(quick=args.quick, work=work))  # its own section of the results
     gazetteer = Gazetteer.embedded()
     geocoding = geocode_accuracy.render(
         geocode_accuracy.measure_accuracy(gazetteer), geocode_accuracy.measure_speed(gazetteer, repeat=repeat)
@@ -254,7 +248,7 @@ def main() -> None:
         app=app or "Not measured: Chromium is not installed (`apt-get install chromium`).",
     )
     print(section)
-    write_results(section)
+    write_section(section, BEGIN, END)
 
 
 if __name__ == "__main__":

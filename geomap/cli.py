@@ -21,7 +21,7 @@ from rich.console import Console
 
 from geomap import __version__
 from geomap.config import load_settings
-from geomap.errors import GeomapError, InputError
+from geomap.errors import ConfigError, GeomapError, InputError
 from geomap.gazetteer.geonames import DUMP_URL  # stdlib only: the default shown by --help
 
 if TYPE_CHECKING:
@@ -88,29 +88,56 @@ def import_command(
     merge: Annotated[
         bool, typer.Option(help="Merge reports of the same event (new and stored) into one event.")
     ] = True,
+    engine: Annotated[
+        str, typer.Option(help="Where the files are read: here (local) or on a Dask cluster (dask).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="--engine dask: the scheduler's address [default: $GEOMAP_SCHEDULER, else local]."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="--engine dask: the local cluster's worker processes [default: cores].")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Import event tables (native, ACLED, UCDP GED) and articles into the store."""
-    from geomap.pipeline import import_files
+    from geomap.engine import ENGINES
 
+    if engine not in ENGINES:
+        raise ConfigError(f"--engine: {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "local" and (scheduler or workers is not None):
+        raise ConfigError("--scheduler and --workers are for --engine dask")
     target = _store(store)
-    bar = _progress_bar()
-    if bar is None:
-        report = import_files(paths, store=target, merge=merge)
+    if engine == "local":
+        report = _import(paths, target, merge=merge)
     else:
-        with bar:
-            task = bar.add_task("importing", total=None)
-            report = import_files(
-                paths,
-                store=target,
-                merge=merge,
-                progress=lambda done, total, name: bar.update(task, completed=done, total=total),
-            )
+        from geomap.engine import connect, require_dask
+
+        require_dask()  # Dask logs its start and stop at INFO: shown with --verbose only, like geomap's own
+        logging.getLogger("distributed").setLevel(logging.getLogger().getEffectiveLevel())
+        with connect(scheduler, workers=workers) as client:
+            report = _import(paths, target, merge=merge, client=client)
     _print_report(report, target)
     if report.events_read == 0 and (report.file_errors or report.problems):
         raise InputError("nothing was imported")
     if report.file_errors:  # the good files are in the store; a script must still learn of the others
         raise InputError(f"{len(report.file_errors)} of {len(report.files)} file(s) could not be read")
+
+
+def _import(paths: list[Path], target: Store, **options: object) -> ImportReport:
+    from geomap.engine import import_files
+
+    bar = _progress_bar()
+    if bar is None:
+        return import_files(paths, store=target, **options)
+    with bar:
+        task = bar.add_task("importing", total=None)
+        return import_files(
+            paths,
+            store=target,
+            progress=lambda done, total, name: bar.update(task, completed=done, total=total),
+            **options,
+        )
 
 
 def _print_report(report: ImportReport, store: Store) -> None:

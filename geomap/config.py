@@ -2,7 +2,7 @@
 
 Settings are frozen; build one with :func:`load_settings`, which reads the
 environment (``GEOMAP_STORE``, ``GEOMAP_HOME``, ``GEOMAP_ONLINE``,
-``GEOMAP_USER_AGENT``, ``GEOMAP_COUNTRIES``) and lets explicit arguments win.
+``GEOMAP_USER_AGENT``, ``GEOMAP_COUNTRIES``, ``GEOMAP_SCHEDULER``) and lets explicit arguments win.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class Settings:
     user_agent: str = ""
     #: where the researcher works (ISO2/ISO3 codes): a text naming no country is geocoded within them
     countries: tuple[str, ...] = ()
+    #: the Dask scheduler ``--engine dask`` connects to (``tcp://host:8786``); empty: a local cluster
+    scheduler: str = ""
 
     def __post_init__(self) -> None:
         for code in self.countries:
@@ -52,6 +54,7 @@ def load_settings(*, store: str | os.PathLike | None = None, **overrides: object
         "online_geocoders": online,
         "user_agent": env.get("GEOMAP_USER_AGENT", ""),
         "countries": parse_countries(env.get("GEOMAP_COUNTRIES", "")),
+        "scheduler": env.get("GEOMAP_SCHEDULER", "").strip(),
     }
     if env.get("GEOMAP_HOME"):
         values["home"] = Path(env["GEOMAP_HOME"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +56,10 @@ DATASETS = {"acled": "acled", "acled-hdx": "acled", "ucdp-ged": "ucdp"}
 
 #: progress callback: (files done, files in all, the file just finished)
 Progress = Callable[[int, int, str], None]
+#: each file and what reading it gave (its table, or the error that stopped it), in file order
+FileResult = tuple[Path, TableImport | GeomapError]
+#: reads the files for :func:`import_files`: (files, resolver=, actors=) → file results in file order
+Reader = Callable[..., Iterable[FileResult]]
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ def import_files(
     registry: SourceRegistry | None = None,
     merge: bool = True,
     actors: ActorDictionary | None = None,
+    reader: Reader | None = None,
 ) -> ImportReport:
     """Import tables and articles into ``store``; see the module docstring for the error policy.
 
@@ -134,6 +139,10 @@ def import_files(
     harvest
         Teach the gazetteer the places of rows that have a name and coordinates
         (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
+    reader
+        How the files are read: :func:`read_each` (one after the other, here) when omitted;
+        :mod:`geomap.engine` passes one that reads them on a Dask cluster.  Whatever reads them,
+        the results come back in file order, so the rest of the import is the same.
     """
     store.exists()  # a path that is not a geomap store is refused before any work
     files = expand_inputs(paths)
@@ -144,12 +153,11 @@ def import_files(
     file_errors: list[str] = []
     notes: list[str] = []
     formats: dict[str, str] = {}
-    for done, path in enumerate(files, start=1):
-        try:
-            table = _read_input(path, resolver=resolver, actors=actors)
-        except GeomapError as err:
-            file_errors.append(str(err))
-            log.warning("%s", err)
+    read = reader or read_each
+    for done, (path, table) in enumerate(read(files, resolver=resolver, actors=actors), start=1):
+        if isinstance(table, GeomapError):
+            file_errors.append(str(table))
+            log.warning("%s", table)
         else:
             formats[str(path)] = table.format
             problems.extend(table.problems)
@@ -241,8 +249,29 @@ def harvest_places(
 _READ_FAILURES = (OSError, ValueError, LookupError, TypeError, RuntimeError, csv.Error, yaml.YAMLError)
 
 
-def _read_input(path: Path, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None):
-    """Read one input file: the one seam where any failure to read it becomes an InputError naming it."""
+def read_each(
+    files: Sequence[Path], *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
+) -> Iterator[FileResult]:
+    """The local reader: each file in turn, here (see :func:`read_input`)."""
+    for path in files:
+        yield path, read_or_error(path, resolver=resolver, actors=actors)
+
+
+def read_or_error(
+    path: Path, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None
+) -> TableImport | GeomapError:
+    """:func:`read_input`, with the error that stops the file returned rather than raised."""
+    try:
+        return read_input(path, resolver=resolver, actors=actors)
+    except GeomapError as err:
+        return err
+
+
+def read_input(path: Path, *, resolver: Resolver | None = None, actors: ActorDictionary | None = None):
+    """Read one input file: the one seam where any failure to read it becomes an InputError naming it.
+
+    Both engines read every file through this function (the Dask engine on its workers).
+    """
     try:
         suffix = path.suffix.lower()
         if suffix in ARTICLE_SUFFIXES and (suffix != ".json" or is_article_json(path)):

@@ -38,6 +38,7 @@ RANKS = {
     "scope": 5.4,  # the stored reports an import can reach, found through the store's filters
     "merges": 5.5,  # the store's events merged again from its reports
     "pipeline": 6,
+    "engine": 6.5,  # the pipeline on a Dask cluster
     "cli": 7,
     "app": 7,
 }
@@ -49,6 +50,8 @@ CONFINED = {
     "geopy": ("geocode.online",),
     "streamlit": ("app",),
     "streamlit_folium": ("app",),
+    "dask": ("engine",),
+    "distributed": ("engine",),
 }
 
 

@@ -135,6 +135,23 @@ class Gazetteer:
             return cls._opened[key]
 
     @classmethod
+    def read_only(cls, path: Path) -> Gazetteer:
+        """The gazetteer built at ``path``, opened read-only: it is neither built nor changed here.
+
+        For processes that only look places up (the Dask engine's workers) while one process writes.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"{path}: no gazetteer here (it is built by the process that imports)")
+        try:
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            connection.execute("SELECT count(*) FROM places").fetchone()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{path}: not a geomap gazetteer: {err}") from err
+        return cls(connection, path)
+
+    @classmethod
     def _open(cls, path: Path, overrides: Path | None) -> Gazetteer:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -1,0 +1,147 @@
+"""Articles per second: the local engine against the Dask engine with 1 and 2 workers.
+
+The corpus is synthetic: copies of the development articles in benchmarks/data/articles, each
+copy under another (made-up) outlet and address, so that the copies are separate reports the
+merge fuses.  Each run imports the whole corpus into a new store (read, extract, geocode,
+harvest, merge, write) from the same copy of the gazetteer.  The Dask cluster is started before
+the clock starts; its first run also pays for the workers' imports and for opening the gazetteer
+(the "first run" column), later runs find them warm.  ``python -m benchmarks.dask_engine [--quick]``
+measures it alone; ``make bench`` runs it when the dask extra is installed.  Results go to their
+own section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import frontmatter
+
+from benchmarks import run_alone, write_section
+from geomap.engine import DaskReader, import_files, require_dask
+from geomap.errors import ConfigError
+from geomap.gazetteer.index import Gazetteer
+from geomap.geocode import Resolver
+from geomap.ingest.tables import TableImport
+from geomap.pipeline import read_each
+from geomap.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT / "benchmarks" / "data" / "articles"
+BEGIN, END = "<!-- bench:dask:begin -->", "<!-- bench:dask:end -->"
+OUTLETS = ["Sahel Desk", "Niger Wire", "Chronique du Sahel", "Le Courrier de Gao", "Rights Monitor Sahel"]
+
+
+def available() -> bool:
+    """Whether the dask extra is installed (``make bench`` leaves this benchmark out when not)."""
+    try:
+        require_dask()
+    except ConfigError:
+        return False
+    return True
+
+
+def synthetic_articles(folder: Path, n: int) -> list[Path]:
+    """Write ``n`` articles to ``folder``: the development articles in turn, each copy its own report."""
+    sources = sorted(ARTICLES.glob("*.md"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        post = frontmatter.load(sources[i % len(sources)])
+        outlet = OUTLETS[(i // len(sources)) % len(OUTLETS)]
+        post["outlet"] = f"{outlet} {i // len(sources) // len(OUTLETS) + 1} (synthetic)"
+        post["url"] = f"https://example.org/synthetic/{i:05d}"
+        path = folder / f"{i:05d}.md"
+        path.write_text(frontmatter.dumps(post) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def gazetteer_copy(target: Path) -> Gazetteer:
+    """A private copy of the built gazetteer, so that every run starts from the same one."""
+    source = Gazetteer.embedded()
+    shutil.copy(source.path, target)
+    return Gazetteer.embedded(path=target)
+
+
+def _run(paths: list[Path], work: Path, tag: str, client=None) -> float:
+    store = Store(work / f"{tag}.gpkg")
+    resolver = Resolver(gazetteer_copy(work / f"{tag}.sqlite"))
+    start = time.perf_counter()
+    report = import_files(paths, store=store, resolver=resolver, client=client)
+    elapsed = time.perf_counter() - start
+    if report.file_errors or not report.events_read:
+        raise RuntimeError(f"the benchmark corpus did not import: {report.file_errors[:3]}")
+    return elapsed
+
+
+def _read(paths: list[Path], work: Path, tag: str, client=None) -> float:
+    """The reading stage alone (read, extract, resolve the articles' places), as the import runs it."""
+    reader = DaskReader(client) if client is not None else read_each
+    resolver = Resolver(gazetteer_copy(work / f"{tag}.sqlite"))
+    start = time.perf_counter()
+    results = list(reader(paths, resolver=resolver, actors=None))
+    elapsed = time.perf_counter() - start
+    if any(not isinstance(table, TableImport) for _, table in results):
+        raise RuntimeError("the benchmark corpus did not read")
+    return elapsed
+
+
+def measure(n: int, *, repeat: int, work: Path) -> list[dict]:
+    """Median wall time and articles/s of importing ``n`` synthetic articles, and of reading them alone."""
+    from distributed import Client
+
+    paths = synthetic_articles(work / "dask-articles", n)
+    runs = {}
+    for stage, fn in (("import", _run), ("reading stage", _read)):
+        runs[("local engine", stage)] = [fn(paths, work, f"local-{stage[:4]}{r}") for r in range(repeat)]
+    for workers in (1, 2):
+        with Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+            c.wait_for_workers(workers)
+            name = f"Dask, {workers} worker{'s' if workers > 1 else ''}"
+            for stage, fn in (("import", _run), ("reading stage", _read)):
+                tag = f"dask{workers}-{stage[:4]}"
+                runs[(name, stage)] = [fn(paths, work, f"{tag}{r}", client=c) for r in range(repeat)]
+    rows = []
+    for (name, stage), times in runs.items():
+        base = statistics.median(runs[("local engine", stage)])
+        median = statistics.median(times)
+        rows.append({"engine": name, "stage": stage, "n": n, "times": times, "median": median,
+                     "speedup": base / median})  # fmt: skip
+    return rows
+
+
+def render(rows: list[dict], *, quick: bool) -> str:
+    """The markdown section of the results."""
+    lines = [
+        BEGIN,
+        f"### Import engines ({'quick run' if quick else 'full run'}, {time.strftime('%Y-%m-%d')}, "
+        f"{os.cpu_count()} cores)",
+        "",
+        "| engine | what is timed | articles | median | min–max | first run | articles/s | vs local |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['engine']} | {row['stage']} | {row['n']:,} | {row['median']:.2f} s | "
+            f"{min(row['times']):.2f}–"
+            f"{max(row['times']):.2f} s | {row['times'][0]:.2f} s | {row['n'] / row['median']:.1f} | "
+            f"{row['speedup']:.2f}× |"
+        )
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def run(*, quick: bool, work: Path) -> str:
+    """Measure, write the section and return it (``make bench`` calls this)."""
+    n, repeat = (200, 3) if quick else (1_000, 3)
+    section = render(measure(n, repeat=repeat, work=work), quick=quick)
+    write_section(section, BEGIN, END)
+    return section
+
+
+if __name__ == "__main__":
+    run_alone(run, __doc__, quick_help="200 articles instead of 1,000")

@@ -1,0 +1,180 @@
+"""The engine switch: import on this machine (the default) or on a Dask cluster.
+
+One pipeline, two ways to read the files (:func:`geomap.pipeline.import_files`).  With a
+Dask ``client``, the files are read on the cluster through :mod:`dask.bag`, one file per item:
+tables are parsed there (row problems keep their ``file:row``), articles are read, their events
+extracted and their places resolved there.  Each worker opens the gazetteer read-only, once per
+version of it; the client builds it before anything is submitted.  The results come back in file
+order, and the rest of the import — harvest, geocoding, grading, merging and the store write —
+runs in the client as it does locally: one writer, under the store's lock.  So the event table is
+the same, bit for bit, for any number of partitions.
+
+Needs the ``dask`` extra (``pip install 'geomap[dask]'``); without it, asking for the Dask engine
+raises a :class:`~geomap.errors.ConfigError` that says so.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geomap.config import load_settings
+from geomap.errors import ConfigError, GeomapError
+from geomap.extract.actors import ActorDictionary, default_actors
+from geomap.gazetteer.index import Gazetteer
+from geomap.geocode import Resolver
+from geomap.ingest.tables import TableImport
+from geomap.pipeline import FileResult, ImportReport, read_or_error
+from geomap.pipeline import import_files as import_here
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from geomap.store import Store
+
+ENGINES = ("local", "dask")
+INSTALL = "pip install 'geomap[dask]'"
+#: partitions per worker when the caller names no number: enough to even out files of unequal cost
+PARTITIONS_PER_WORKER = 4
+
+
+def import_files(
+    paths: Sequence[str | os.PathLike],
+    *,
+    store: Store,
+    client: Client | None = None,
+    partitions: int | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Import ``paths`` into ``store``, on the Dask cluster of ``client`` when one is given.
+
+    Parameters
+    ----------
+    paths, store, options
+        As for :func:`geomap.pipeline.import_files` (``resolver``, ``registry``, ``actors``,
+        ``merge``, ``harvest``, ``progress``).
+    client
+        A :class:`distributed.Client` (see :func:`connect`); the local engine when omitted.
+    partitions
+        How many partitions the files are split into; four per worker when omitted.
+    """
+    if client is None:
+        return import_here(paths, store=store, **options)
+    return import_here(paths, store=store, reader=DaskReader(client, partitions=partitions), **options)
+
+
+def connect(scheduler: str | None = None, *, workers: int | None = None) -> Client:
+    """A Dask client: of the cluster at ``scheduler`` (or ``$GEOMAP_SCHEDULER``), else a local one.
+
+    The local cluster has ``workers`` processes (default: one per core) of one thread each, and is
+    closed with the client.  Use it as a context manager: ``with connect() as client: ...``.
+    """
+    Client = require_dask().Client
+    address = scheduler or load_settings().scheduler
+    if address and workers is not None:
+        raise ConfigError("--workers starts a local cluster: it does not go with a scheduler address")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers: {workers}: give one worker or more")
+    if address:
+        try:
+            return Client(address, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as err:
+            raise ConfigError(f"{address}: cannot reach the Dask scheduler: {err}") from err
+    return Client(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+    )
+
+
+def require_dask():
+    """The ``distributed`` module; a ConfigError naming the extra when it (or dask.bag) is missing."""
+    try:
+        import dask.bag  # noqa: F401 — the engine needs both
+        import distributed
+    except ImportError as err:
+        raise ConfigError(f"the Dask engine needs the dask extra: {INSTALL} ({err})") from err
+    return distributed
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to read files as the client would: the gazetteer, countries and actors."""
+
+    gazetteer: str  # the client's gazetteer file (on a filesystem the workers share)
+    version: tuple[int, int]  # its modification time and size: a worker reopens it when they change
+    countries: tuple[str, ...]
+    actors: ActorDictionary
+
+
+class DaskReader:
+    """A :data:`geomap.pipeline.Reader` that reads the files on a Dask cluster (module docstring)."""
+
+    def __init__(self, client: Client, *, partitions: int | None = None) -> None:
+        require_dask()
+        if partitions is not None and partitions < 1:
+            raise ConfigError(f"partitions: {partitions}: give one or more")
+        self.client = client
+        self.partitions = partitions
+
+    def __call__(
+        self, files: Sequence[Path], *, resolver: Resolver, actors: ActorDictionary | None = None
+    ) -> Iterator[FileResult]:
+        """Each file and what reading it gave, in file order, as the partitions finish."""
+        if not files:
+            return
+        import dask
+        import dask.bag as db
+
+        spec = worker_spec(resolver, actors)
+        count = min(len(files), self.partitions or PARTITIONS_PER_WORKER * self._workers())
+        bag = db.from_sequence([(i, str(p)) for i, p in enumerate(files)], npartitions=count)
+        parts = bag.map_partitions(read_partition, dask.delayed(spec)).to_delayed()
+        futures = self.client.compute(parts)
+        for future in futures:  # from_sequence keeps the order: partition k holds the files after k-1's
+            for index, table in sorted(future.result(), key=lambda item: item[0]):
+                yield files[index], table
+
+    def _workers(self) -> int:
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+
+def worker_spec(resolver: Resolver, actors: ActorDictionary | None) -> WorkerSpec:
+    """The spec of ``resolver`` for the workers; refuses what they cannot do the same way."""
+    if resolver.online:
+        raise ConfigError(
+            "the Dask engine resolves places offline only for now: unset GEOMAP_ONLINE, "
+            "or import with the local engine"
+        )
+    path = Path(resolver.gazetteer.path).resolve()
+    return WorkerSpec(str(path), _version(path), resolver.countries, actors or default_actors())
+
+
+def _version(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def read_partition(
+    items: Sequence[tuple[int, str]], spec: WorkerSpec
+) -> list[tuple[int, TableImport | GeomapError]]:
+    """On a worker: read each (index, path) of one partition with the shared per-file reader."""
+    resolver = worker_resolver(spec)
+    return [(i, read_or_error(Path(p), resolver=resolver, actors=spec.actors)) for i, p in items]
+
+
+_local = threading.local()
+
+
+def worker_resolver(spec: WorkerSpec) -> Resolver:
+    """This thread's resolver over the gazetteer of ``spec``, opened once per gazetteer version."""
+    key = (spec.gazetteer, spec.version, spec.countries)
+    if getattr(_local, "key", None) != key:
+        _local.resolver = Resolver(Gazetteer.read_only(Path(spec.gazetteer)), countries=spec.countries)
+        _local.key = key
+    return _local.resolver
