@@ -22,7 +22,7 @@ from geomap.corrections import apart_pairs, corrections_frame, make_split
 from geomap.errors import InputError
 from geomap.facts import MergeCounts, merge_tally, tally_merges
 from geomap.model import Extraction
-from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records
+from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records, stack_events
 from geomap.scope import touched
 from geomap.sourcing.corroborate import merge_reports
 from geomap.sourcing.merging import CODED, is_coded, member_id, member_ids, plan_merge, same_event, why
@@ -54,8 +54,8 @@ def merge_into(
     plain = [records(t.drop(columns="geometry")) for t in (events, replaced)]
     reached = touched(store, *plain)
     kept = {i: r for i, r in reached.items() if i not in new_ids and i not in stale}
-    old = store.select(REPORTS, where_in("event_id", kept)) if kept else _stack([])
-    reports = _stack([old, events])
+    old = store.select(REPORTS, where_in("event_id", kept)) if kept else stack_events([])
+    reports = stack_events([old, events])
     # a re-imported report brings all its evidence again; one that brings none keeps what it had
     unrenewed = (new_ids - set(evidence["event_id"].astype(str)) - stale).union(kept)
     old_evidence = store.select(EVIDENCE, _in_reports(unrenewed)) if unrenewed else _stack_plain([])
@@ -110,7 +110,7 @@ def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry
         renewed = set(evidence["event_id"].astype(str))  # a re-imported report brings all its evidence again
         old_reports = old_reports[~old_reports["event_id"].astype(str).isin(stale)]
         old_evidence = old_evidence[~old_evidence["report_id"].astype(str).isin(renewed | stale)]
-    reports = _stack([old_reports, events]).drop_duplicates("event_id", keep="last")
+    reports = stack_events([old_reports, events]).drop_duplicates("event_id", keep="last")
     cited = _cited(reports, [old_evidence, new_evidence])
     known = _stack_plain([stored.sources, sources])
     placed, moved = _merged(reports, cited, known, stored.corrections, registry)
@@ -173,14 +173,7 @@ def _replaced_coded_rows(events, old_reports) -> set[str]:
 def remerge(store: Store, registry: SourceRegistry | None = None) -> MergeCounts:
     """Merge the stored reports again (after a split), changing nothing else."""
     with store.lock():  # the merge starts from what is committed, and nobody writes in between
-        return merge_into(store, _stack([]), None, None, registry or SourceRegistry.load())[1]
-
-
-def _stack(frames: list) -> gpd.GeoDataFrame:
-    frames = [f for f in frames if f is not None and not f.empty]
-    if not frames:
-        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=WGS84)
+        return merge_into(store, stack_events([]), None, None, registry or SourceRegistry.load())[1]
 
 
 def _stack_plain(frames: list) -> pd.DataFrame:

@@ -37,10 +37,10 @@ from geomap.model import Extraction, GeoPrecision, Place
 from geomap.schema import (
     EVIDENCE_COLUMNS,
     SOURCE_COLUMNS,
-    WGS84,
     empty_table,
     make_event_id,
     records,
+    stack_events,
     validate,
 )
 from geomap.sourcing.corroborate import grade_events
@@ -169,7 +169,7 @@ def import_files(
             evidence.append(table.evidence)
         if progress is not None:
             progress(done, len(files), str(path))
-    all_events = _concat_events(events)
+    all_events = stack_events(events)
     unresolved: list[str] = []
     harvested = (0, 0)
     if not all_events.empty:
@@ -291,7 +291,7 @@ def read_article_file(
     """The events of the articles in one file, geocoded, with their sources and evidence."""
     articles, unread = read_article_items(path)
     tables = [article_events(a, resolver=resolver, actors=actors) for a in articles]
-    events = _concat_events([t.events for t in tables])
+    events = stack_events([t.events for t in tables])
     if events.empty:
         events = validate(pd.DataFrame(), file=str(path))[0]
     sources = _concat([t.sources for t in tables])
@@ -491,13 +491,6 @@ def _event_row(draft: EventDraft, document: Document, source, place, number: int
         "quote": draft.evidence[0].sentence if draft.evidence else None,
         "extraction": Extraction.RULES.value,
     }
-
-
-def _concat_events(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=WGS84)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

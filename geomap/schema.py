@@ -187,6 +187,14 @@ def empty_events() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
 
 
+def stack_events(frames: Iterable[gpd.GeoDataFrame | None]) -> gpd.GeoDataFrame:
+    """Event tables one after another in WGS84 (None and empty ones left out; no columns when all are)."""
+    frames = [f for f in frames if f is not None and not f.empty]
+    if not frames:
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=WGS84)
+
+
 def empty_table(columns: dict[str, str]) -> pd.DataFrame:
     """A plain table (sources, evidence) with no rows and the given columns."""
     return pd.DataFrame({name: pd.Series(dtype=_dtype(kind)) for name, kind in columns.items()})
