@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,6 +40,37 @@ def test_representative_points_fall_inside() -> None:
         country = find_country(name)
         assert country_at(country.lat, country.lon) == country, name
     assert find_country("Norway").lat < 72  # the mainland, not Svalbard
+
+
+def test_shipped_country_table_is_the_polygons_own(tmp_path) -> None:
+    """data/countries.json (names, codes, inside points) is what the installed polygons give, to the bit."""
+    from geomap.gazetteer.boundaries import COUNTRIES_FILE, country_table, write_country_table
+
+    assert json.loads(COUNTRIES_FILE.read_text(encoding="utf-8")) == country_table()
+    write_country_table(tmp_path / "countries.json")
+    assert (tmp_path / "countries.json").read_bytes() == COUNTRIES_FILE.read_bytes()
+
+
+def test_a_missing_name_is_no_country() -> None:
+    assert find_country("nan") is None  # Natural Earth's empty FORMAL_FR is not a name
+    assert find_country("NAN") is None
+
+
+def test_resolving_a_name_reads_no_polygon_and_imports_no_pandas(tmp_path) -> None:
+    code = (
+        "import sys\n"
+        "from geomap.gazetteer import boundaries\n"
+        "from geomap.geocode import default_resolver\n"
+        "place = default_resolver().resolve('Mopti')\n"
+        "assert (place.country, place.geo_precision) == ('ML', 1), place\n"
+        "assert boundaries.find_country('Burkina').iso3 == 'BFA'\n"
+        "assert boundaries._polygons.cache_info().currsize == 0, 'country polygons were read'\n"
+        "heavy = sorted({'pandas', 'geopandas', 'shapely', 'pyogrio'} & set(sys.modules))\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {**os.environ, "GEOMAP_HOME": os.environ.get("GEOMAP_HOME", str(tmp_path))}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
 
 
 def test_country_at() -> None:

