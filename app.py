@@ -17,12 +17,10 @@ import re
 import tempfile
 from pathlib import Path
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geomap.corrections import correct_fields, rejected_ids
 from geomap.errors import GeomapError
 from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter_events
 from geomap.ingest import INPUT_SUFFIXES
@@ -32,7 +30,6 @@ from geomap.mapping.export import embed_assets, export_events, export_html
 from geomap.mapping.layers import view_filter
 from geomap.mapping.style import TYPE_COLOURS
 from geomap.model import ClaimStatus, EventType
-from geomap.overview import weekly_overview
 from geomap.store import Store
 
 PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
@@ -72,6 +69,8 @@ def load_store(path: str, modified: float) -> dict:
     ``modified`` (the file's mtime) makes an import or a correction show up.
     Cached as a resource, not copied for each run: the tables are only read.
     """
+    from geomap.corrections import rejected_ids
+
     every = Store(path).read(rejected=True)
     return {
         "events": every.events,
@@ -269,6 +268,8 @@ def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
 
 def show_timeline(events: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     """Events per week by type; brushing a period returns it (first and last day), else None."""
+    import altair as alt  # after the map: the first page does not wait for it
+
     counts = weekly_counts(events)
     if counts.empty:
         return None
@@ -349,10 +350,24 @@ def show_map(shown, view, sources, evidence, key: str) -> dict | None:
         key="map",
         height=520,
         use_container_width=True,
-        returned_objects=["last_clicked"],
+        # "selected_layers" comes back once, when the component has drawn the map (Leaflet's WMS layers
+        # only would change it): the signal that the rest of the page may follow (map_drawn)
+        returned_objects=["last_clicked", "selected_layers"],
         feature_group_to_add=view_filter(positions),
     )
     return (state or {}).get("last_clicked")
+
+
+def map_drawn() -> bool:
+    """Whether the page may show what comes after the map: the map has been drawn in this session.
+
+    A browser's first page shows the title, the filters, the caption and the map only; the map, once
+    drawn, reports it (:func:`show_map`), which reruns the page with the timeline, the table, the
+    overview and the detail panel.  They would otherwise compete with the map for the browser's one
+    main thread while it draws.  A session with no browser (Streamlit's AppTest: no request headers,
+    no component ever answers) shows everything at once.
+    """
+    return "map" in st.session_state or not st.context.headers
 
 
 def events_at(events: pd.DataFrame, point: dict, *, tolerance: float = 1e-5) -> list[str]:
@@ -384,6 +399,8 @@ def show_overview(chosen: pd.DataFrame, period: tuple[dt.date, dt.date] | None) 
     The week is the last one of the brushed period, or the last week with an event; the sidebar's
     filters apply (``chosen``), and the four weeks before count even when the brush leaves them out.
     """
+    from geomap.overview import weekly_overview
+
     week, table = weekly_overview(chosen, week=period[1] if period is not None else None)
     if week is None or table.empty:
         return
@@ -584,6 +601,8 @@ def review(event: pd.Series, store: Store, *, rejected: bool) -> None:
         if not changes:
             st.info("Nothing changed.")
             return
+        from geomap.corrections import correct_fields
+
         try:  # one write for every changed field; a bad value stores none
             correct_fields(store, str(event["event_id"]), changes, who=who, note=note)
         except GeomapError as err:
@@ -658,6 +677,9 @@ def main() -> None:
     when = f" in {period[0]} – {period[1]}" if period is not None else ""
     st.caption(f"{len(view)} of {len(shown)} events{when}")
     clicked = show_map(shown, view, sources, evidence, f"{store.path}|{modified}")
+    if not map_drawn():
+        st.caption("The timeline, the table and the sources follow once the map is drawn.")
+        return
     with timeline:
         show_timeline(chosen)
     row = show_table(view)
