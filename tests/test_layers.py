@@ -20,6 +20,7 @@ RANKS = {
     # the foundation is ordered too: errors ← model ← schema ← config
     "errors": 0.0,
     "model": 0.1,
+    "columns": 0.12,  # the table's column names and ids, importable without pandas (schema re-exports them)
     "cells": 0.15,  # reading one cell as a number or a date
     "plausibility": 0.15,  # values of the right kind that cannot be true
     "schema": 0.2,

@@ -57,10 +57,12 @@ def _map(page):
 
 
 def _load(page, app_url: str) -> None:
-    """Go to the app and wait until its first script run has drawn the whole page."""
+    """Go to the app and wait until the whole page is drawn: the map first, the rest once it is drawn."""
     page.goto(app_url)
     page.get_by_text("of 39 events").wait_for(timeout=30_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)  # the run the map starts
     wait_for_idle(page)
+    assert page.get_by_text("follow once the map is drawn").count() == 0
 
 
 def _open(page, app_url: str):
