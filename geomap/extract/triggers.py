@@ -133,7 +133,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Mob violence",
         ),
         (
-            r"\briot\w*|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the )?roads?|"
+            r"\briot\w*|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the |main )?(?:roads?|streets?|highways?)|"
             r"burn(?:t|ed|ing) tyres|set tyres",
             R,
             "Violent demonstration",
@@ -195,10 +195,11 @@ _VICTIMS = re.compile(
     r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population|people|persons?|"
     r"\bm[ae]n\b|wom[ae]n|girls?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
     r"journalists?|drivers?|shepherds?|sheperds?|workers?|miners?|musicians?|elders?|chiefs?|idps?|bus|homes?|"
-    r"houses?|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"
+    r"houses?|hotels?|restaurants?|cafes?|teahouses?|shops?|hospitals?|campus|colleges?|universit(?:y|ies)|"
+    r"dormitor(?:y|ies)|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"
 )
 _MILITARY_TARGETS = re.compile(
-    r"\b(?:soldiers?|troops?|military|army|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
+    r"\b(?:soldiers?|troops?|military|army|forces|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
     r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base|"
     r"gendarmes?|gendarmerie|barracks|casernes?|police\w*|security (?:personnel|forces|officials?)|commandos?|"
     r"militants?|insurgents?|fighters?|militiam[ae]n|militias?|rebels?|jihadists?|terroristes?|arbakis?|"
@@ -211,7 +212,8 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\
 _PROTEST_VIOLENCE = re.compile(
     r"\b(?:loot\w*|burn\w*|clash\w*|affront\w*|heurts|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
     r"violent (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
-    r"(?:throwing|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
+    r"(?:throw(?:s|ing)?|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
+    r"turn(?:ed|s)? (?:\w+ )?violent|"
     r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
     r"vandali[sz]\w*|barricad\w*|blocked|blocking|closing roads|closed (?:the |all )?roads?|pille\w*|"
     r"incendi\w*|jets? de pierres|manifestations? violentes?|violemment)\b"
@@ -222,7 +224,8 @@ _CROWD = re.compile(
 )
 _PROTESTERS = re.compile(r"\b(?:protesters?|demonstrators?|manifestants?|protest\w*|marchers?|sit-in)\b")
 _EXCESSIVE_FORCE = re.compile(
-    r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live ammunition|"
+    r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live (?:ammunition|bullets|rounds|fire)|"
+    r"serious(?:ly)? (?:injur\w*|wound\w*)|die|dies|"
     r"gunfire|died|dead|deaths?|violently (?:suppress\w*|dispers\w*)|"
     r"excessive force|beat\w*|tue\w*|tir\w* a balles reelles|ouvert le feu)\b"
 )
