@@ -41,7 +41,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     for p, t, s in [
         (
             r"chlorine|toxic gas|poison(?:ous)? gas|sarin|mustard gas|chemical (?:weapons?|attacks?|agents?)|"
-            r"nerve agents?|gaz toxiques?|armes? chimiques?",
+            r"nerve agents?|sulfur mustard|gaz toxiques?|armes? chimiques?",
             E,
             "Chemical weapon",
         ),
@@ -64,14 +64,16 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"(?:\w+ ){0,4}(?:bombs?|ieds?|explosives?|landmines?|mines|weapons? caches?|arms caches?|"
             r"engins? explosifs?)|(?:bombs?|ieds?|explosives?|landmines?|mines|engins? explosifs?) (?:\w+ ){0,4}"
             r"(?:were |was |ont ete |a ete )?(?:defused|dismantled|discovered|found|desamorc\w*|decouvert\w*)|"
-            r"premature(?:ly)? (?:detonat|explo)\w*|while (?:planting|making|assembling)|"
+            r"premature(?:ly)? (?:detonat|explo)\w*|accidental(?:ly)? (?:detonat|explo|activat)\w*|"
+            r"while (?:planting|making|assembling)|intercept\w* (?:[\w,-]+ ){0,4}(?:missiles?|rockets?|drones?|"
+            r"projectiles?|guns|rifles?|weapons?|arms|ammunitions?|explosives?)|"
             r"(?:firearms?|weapons?|ammunition|rifles?|guns|pistols?|revolvers?|cartridges|bullets|explosives|arms|"
             r"caches?|rocket bombs?) "
             r"(?:[\w,]+ ){0,8}(?:were |was |have been |has been )?(?:seized|captured|confiscated|recovered|"
             r"destroyed|found|defused|"
             r"discovered|identified)|(?:destroyed|discovered|found|uncovered|seized|confiscated|dismantled) "
-            r"(?:[\w,]+ ){0,6}(?:weapons?|ammunition|arms|explosives|machine guns|tunnels?|depots?|caches?|"
-            r"workshops?|bomb-making)",
+            r"(?:[\w,-]+ ){0,6}(?:weapons?|ammunitions?|arms|explosives?|explosive devices?|guns|rifles?|landmines?|"
+            r"grenades?|machine guns|tunnels?|depots?|caches?|stash\w*|hideouts?|workshops?|bomb-making)",
             S,
             "Disrupted weapons use",
         ),
@@ -262,6 +264,8 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
             break
     if not found:
         return None
+    if any(f[3] == "Chemical weapon" for f in found):
+        found = [f for f in found if f[3] == "Chemical weapon"]  # whatever delivered it
     if any(f[2] == TERRITORY for f in found):
         # the capture is the event, not the air strikes or shelling before it
         found = [f for f in found if f[2] != E]
