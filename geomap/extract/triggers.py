@@ -101,7 +101,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         ),
         (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
         (
-            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?) (?:back |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            r"(?:seized|captured|capturing|retook|recaptur\w*|regained|liberated|liberating|overran|overrun|retak(?:en|ing)|occupied)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?|recover\w*) (?:back |the |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
             TERRITORY,
             "",
         ),
@@ -187,7 +187,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     for p in [re.compile(p)]
 ]
 _STRICT_MODAL = re.compile(
-    r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
+    r"(?:(?<!continues )(?<!continued )(?<!began )(?<!started )\bto(?! have\b)|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
     r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
 )
 _VICTIMS = re.compile(
@@ -239,6 +239,10 @@ _NON_STATE = re.compile(
     r"\b(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|militia\w*|fighters|separatists?|group|"
     r"djihadistes?|rebelles?|terroristes?|groupes? arme\w*)\b"
 )
+_STATE_FORCES = re.compile(
+    r"\b(?:army|troops|soldiers|government (?:forces|troops)|security forces|armed forces|military|police|"
+    r"armee|soldats|militaires|forces (?:armees|de (?:defense|securite)))\b"
+)
 _SPEAKS = re.compile(r"\b(?:said|says|say|told|according|reported|selon|ont dit|a dit|affirm\w*)\b")
 _SPEAKER = re.compile(
     r",\s+(?:the\s+|l'|le\s+|la\s+)?(?:[\w-]+\s+){0,4}?(?:said|says|told|reported|a dit|ont dit)\b"
@@ -281,7 +285,11 @@ def decide_type(
     if kind == TERRITORY:
         if _PEACEFUL_HANDOVER.search(folded):
             return S.value, "Non-violent transfer of territory"
-        if state or (not actors and not _NON_STATE.search(folded[max(0, offset - 80) : offset])):
+        subject = folded[max(0, offset - 80) : offset]
+        named_state, named_rebels = _STATE_FORCES.search(subject), _NON_STATE.search(subject)
+        if named_state and (not named_rebels or named_state.start() < named_rebels.start()):
+            return B.value, "Government regains territory"  # the subject's head names who took it
+        if state or (not actors and not named_rebels):
             return B.value, "Government regains territory"
         return B.value, "Non-state actor overtakes territory"
     if kind == P or (kind in (ATTACK, KILLING) and _PROTESTERS.search(_target(folded, offset))):
