@@ -46,7 +46,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Chemical weapon",
         ),
         (
-            r"suicide (?:bomb\w*|attack\w*|car bomb\w*|vest)|kamikaze|attentat-suicide|blew (?:himself|herself|"
+            r"suicide (?:[\w-]+ ){0,3}?(?:bomb\w*|attack\w*|vests?|explosive devices?|ieds?)|\bs?vbieds?\b|kamikaze|attentat-suicide|blew (?:himself|herself|"
             r"themselves) up|s'est fait exploser|se sont fait exploser",
             E,
             "Suicide bomb",
@@ -55,7 +55,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"drone strikes?|air ?strikes?|(?:second|another|new|third|fresh) strikes?\b|air forces?\b[^.]{0,40}\b(?:attack\w*|strik\w*|offensives?|bomb\w*|raids?|"
             r"targeted|hit|pounded)|(?:fighter jets?|warplanes?|war planes?|jets|mig fighters|helicopters?|"
             r"gunships?|aircraft|aviation)\b[^.]{0,40}\b(?:attack\w*|strik\w*|bomb\w*|pounded|targeted|hit|"
-            r"fired|struck|carried out)|combat sorties|sorties|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
+            r"fired|struck|destroy\w*|carried out)|raids? by (?:the )?(?:[\w'-]+ ){0,3}(?:choppers|helicopters|jets|warplanes|aircraft)|combat sorties|sorties|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
             E,
             "Air/drone strike",
         ),
@@ -177,6 +177,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         (
             r"deployed (?:to|in|at|on)\b|deploy\w* (?:\w+ ){0,2}(?:reinforcements|troops)|(?:moving|moved|sent) "
             r"(?:\w+ )?(?:troops|reinforcements)|redeploy\w*|deploie\w*|deploiement|"
+            r"deploy\w* (?:\w+ ){0,2}(?:forces|troops|units|soldiers) (?:to|in|at|on)\b|reinforc\w*|mobili[sz]\w*|"
             r"\b(?:was|were|been|is|are) (?:officially )?formed\b|formed (?:a|the) (?:new )?|splinter\w*|split from|"
             r"\bdefect\w*|switched sides|\bjoined (?:the )?(?:ranks of |\w+ )?(?:militants?|insurgents?|rebels?|jihadists?|"
             r"armed groups?|fighters)\b|dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
@@ -297,7 +298,13 @@ def decide_type(
     if sub == "Arrests" and _PROTESTERS.search(folded):
         return P.value, "Protest with intervention"  # protesters arrested: the protest is the event
     subject = folded[max(0, offset - 50) : offset]
-    if sub == "Looting/property destruction" and _CROWD.search(subject) and not _SPEAKS.search(subject):
+    passive = _PASSIVE.search(folded[max(0, offset - 30) : offset])  # "the villagers' homes were looted by"
+    if (
+        sub == "Looting/property destruction"
+        and _CROWD.search(subject)
+        and not _SPEAKS.search(subject)
+        and not passive
+    ):
         return R.value, "Violent demonstration"  # a crowd's looting or burning is a riot
     target = _target(folded, offset)
     named_civilians, named_military = _VICTIMS.search(target), _MILITARY_TARGETS.search(target)
