@@ -292,6 +292,51 @@ def test_the_place_of_the_attack_a_strike_answers_is_not_its_place() -> None:
             "Explosions/Remote violence",
             "Suicide bomb",
         ),
+        (
+            "On 3 June 2022, police dispersed protesters in Gao with live bullets.",
+            "Protests",
+            "Excessive force against protesters",
+        ),
+        (
+            "On 3 June 2022, a protest in Gao turned violent as youths blocked the main streets.",
+            "Riots",
+            "Violent demonstration",
+        ),
+        (
+            "On 3 June 2022, gunmen opened fire on a hotel in Gao, police said.",
+            "Violence against civilians",
+            "Attack",
+        ),
+        (
+            "On 3 June 2022, dozens of government forces were killed in heavy clashes near Gao.",
+            "Battles",
+            "Armed clash",
+        ),
+        (
+            "On 3 June 2022, air defences intercepted two drones over Gao.",
+            "Strategic developments",
+            "Disrupted weapons use",
+        ),
+        (
+            "On 3 June 2022, customs officers intercepted 12 locally made hunting guns at Gao.",
+            "Strategic developments",
+            "Disrupted weapons use",
+        ),
+        (
+            "On 3 June 2022, an aircraft dropped chlorine on a village near Gao in an air strike.",
+            "Explosions/Remote violence",
+            "Chemical weapon",
+        ),
+        (
+            "On 3 June 2022, the army and allied militia fighters recaptured the town of Gao.",
+            "Battles",
+            "Government regains territory",
+        ),
+        (
+            "On 3 June 2022, the gendarmerie said it had managed to have seized 30 AK-47 rifles in Gao.",
+            "Strategic developments",
+            "Disrupted weapons use",
+        ),
     ],
 )
 def test_protests_riots_and_weapons_follow_the_codebook(actors, sentence, event_type, sub_event_type) -> None:

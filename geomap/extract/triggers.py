@@ -41,12 +41,12 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     for p, t, s in [
         (
             r"chlorine|toxic gas|poison(?:ous)? gas|sarin|mustard gas|chemical (?:weapons?|attacks?|agents?)|"
-            r"nerve agents?|gaz toxiques?|armes? chimiques?",
+            r"nerve agents?|sulfur mustard|gaz toxiques?|armes? chimiques?",
             E,
             "Chemical weapon",
         ),
         (
-            r"suicide (?:bomb\w*|attack\w*|car bomb\w*|vest)|kamikaze|attentat-suicide|blew (?:himself|herself|"
+            r"suicide (?:[\w-]+ ){0,3}?(?:bomb\w*|attack\w*|vests?|explosive devices?|ieds?)|\bs?vbieds?\b|kamikaze|attentat-suicide|blew (?:himself|herself|"
             r"themselves) up|s'est fait exploser|se sont fait exploser",
             E,
             "Suicide bomb",
@@ -55,7 +55,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"drone strikes?|air ?strikes?|(?:second|another|new|third|fresh) strikes?\b|air forces?\b[^.]{0,40}\b(?:attack\w*|strik\w*|offensives?|bomb\w*|raids?|"
             r"targeted|hit|pounded)|(?:fighter jets?|warplanes?|war planes?|jets|mig fighters|helicopters?|"
             r"gunships?|aircraft|aviation)\b[^.]{0,40}\b(?:attack\w*|strik\w*|bomb\w*|pounded|targeted|hit|"
-            r"fired|struck|carried out)|combat sorties|sorties|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
+            r"fired|struck|destroy\w*|carried out)|raids? by (?:the )?(?:[\w'-]+ ){0,3}(?:choppers|helicopters|jets|warplanes|aircraft)|combat sorties|sorties|air raids?|aerial (?:strikes?|bombardments?)|bombed|bombing raid|frappes? (?:de drones?|aeriennes?)|bombardements? aeriens?|raids? aeriens?|drones? (?:struck|hit|targeted)",
             E,
             "Air/drone strike",
         ),
@@ -64,14 +64,16 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"(?:\w+ ){0,4}(?:bombs?|ieds?|explosives?|landmines?|mines|weapons? caches?|arms caches?|"
             r"engins? explosifs?)|(?:bombs?|ieds?|explosives?|landmines?|mines|engins? explosifs?) (?:\w+ ){0,4}"
             r"(?:were |was |ont ete |a ete )?(?:defused|dismantled|discovered|found|desamorc\w*|decouvert\w*)|"
-            r"premature(?:ly)? (?:detonat|explo)\w*|while (?:planting|making|assembling)|"
+            r"premature(?:ly)? (?:detonat|explo)\w*|accidental(?:ly)? (?:detonat|explo|activat)\w*|"
+            r"while (?:planting|making|assembling)|intercept\w* (?:[\w,-]+ ){0,4}(?:missiles?|rockets?|drones?|"
+            r"projectiles?|guns|rifles?|weapons?|arms|ammunitions?|explosives?)|"
             r"(?:firearms?|weapons?|ammunition|rifles?|guns|pistols?|revolvers?|cartridges|bullets|explosives|arms|"
             r"caches?|rocket bombs?) "
             r"(?:[\w,]+ ){0,8}(?:were |was |have been |has been )?(?:seized|captured|confiscated|recovered|"
             r"destroyed|found|defused|"
             r"discovered|identified)|(?:destroyed|discovered|found|uncovered|seized|confiscated|dismantled) "
-            r"(?:[\w,]+ ){0,6}(?:weapons?|ammunition|arms|explosives|machine guns|tunnels?|depots?|caches?|"
-            r"workshops?|bomb-making)",
+            r"(?:[\w,-]+ ){0,6}(?:weapons?|ammunitions?|arms|explosives?|explosive devices?|guns|rifles?|landmines?|"
+            r"grenades?|machine guns|tunnels?|depots?|caches?|stash\w*|hideouts?|workshops?|bomb-making)",
             S,
             "Disrupted weapons use",
         ),
@@ -99,7 +101,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         ),
         (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
         (
-            r"(?:seized|captured|retook|recaptured|regained|liberated|liberating|overran|overrun|retaken)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?) (?:back |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            r"(?:seized|captured|capturing|retook|recaptur\w*|regained|liberated|liberating|overran|overrun|retak(?:en|ing)|occupied)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?|recover\w*) (?:back |the |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
             TERRITORY,
             "",
         ),
@@ -133,7 +135,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Mob violence",
         ),
         (
-            r"\briot\w*|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the )?roads?|"
+            r"\briot\w*|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the |main )?(?:roads?|streets?|highways?)|"
             r"burn(?:t|ed|ing) tyres|set tyres",
             R,
             "Violent demonstration",
@@ -175,6 +177,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         (
             r"deployed (?:to|in|at|on)\b|deploy\w* (?:\w+ ){0,2}(?:reinforcements|troops)|(?:moving|moved|sent) "
             r"(?:\w+ )?(?:troops|reinforcements)|redeploy\w*|deploie\w*|deploiement|"
+            r"deploy\w* (?:\w+ ){0,2}(?:forces|troops|units|soldiers) (?:to|in|at|on)\b|reinforc\w*|mobili[sz]\w*|"
             r"\b(?:was|were|been|is|are) (?:officially )?formed\b|formed (?:a|the) (?:new )?|splinter\w*|split from|"
             r"\bdefect\w*|switched sides|\bjoined (?:the )?(?:ranks of |\w+ )?(?:militants?|insurgents?|rebels?|jihadists?|"
             r"armed groups?|fighters)\b|dissolv\w*|dissolution|merged|merger|fusion|created (?:a |the )?(?:new )?(?:group|movement|alliance|coalition)|announced (?:its|the) creation",
@@ -185,7 +188,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     for p in [re.compile(p)]
 ]
 _STRICT_MODAL = re.compile(
-    r"(?:\bto|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
+    r"(?:(?<!continues )(?<!continued )(?<!began )(?<!started )\bto(?! have\b)|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
     r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
 )
 _VICTIMS = re.compile(
@@ -195,10 +198,11 @@ _VICTIMS = re.compile(
     r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population|people|persons?|"
     r"\bm[ae]n\b|wom[ae]n|girls?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
     r"journalists?|drivers?|shepherds?|sheperds?|workers?|miners?|musicians?|elders?|chiefs?|idps?|bus|homes?|"
-    r"houses?|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"
+    r"houses?|hotels?|restaurants?|cafes?|teahouses?|shops?|hospitals?|campus|colleges?|universit(?:y|ies)|"
+    r"dormitor(?:y|ies)|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"
 )
 _MILITARY_TARGETS = re.compile(
-    r"\b(?:soldiers?|troops?|military|army|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
+    r"\b(?:soldiers?|troops?|military|army|forces|base|camp|post|position|checkpoint|convoy|patrol|garrison|"
     r"detachment|unit|soldats?|militaires?|armee|poste|position|convoi|patrouille|detachement|camp|base|"
     r"gendarmes?|gendarmerie|barracks|casernes?|police\w*|security (?:personnel|forces|officials?)|commandos?|"
     r"militants?|insurgents?|fighters?|militiam[ae]n|militias?|rebels?|jihadists?|terroristes?|arbakis?|"
@@ -211,7 +215,8 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\
 _PROTEST_VIOLENCE = re.compile(
     r"\b(?:loot\w*|burn\w*|clash\w*|affront\w*|heurts|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
     r"violent (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
-    r"(?:throwing|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
+    r"(?:throw(?:s|ing)?|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
+    r"turn(?:ed|s)? (?:\w+ )?violent|"
     r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
     r"vandali[sz]\w*|barricad\w*|blocked|blocking|closing roads|closed (?:the |all )?roads?|pille\w*|"
     r"incendi\w*|jets? de pierres|manifestations? violentes?|violemment)\b"
@@ -222,7 +227,8 @@ _CROWD = re.compile(
 )
 _PROTESTERS = re.compile(r"\b(?:protesters?|demonstrators?|manifestants?|protest\w*|marchers?|sit-in)\b")
 _EXCESSIVE_FORCE = re.compile(
-    r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live ammunition|"
+    r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live (?:ammunition|bullets|rounds|fire)|"
+    r"serious(?:ly)? (?:injur\w*|wound\w*)|die|dies|"
     r"gunfire|died|dead|deaths?|violently (?:suppress\w*|dispers\w*)|"
     r"excessive force|beat\w*|tue\w*|tir\w* a balles reelles|ouvert le feu)\b"
 )
@@ -233,6 +239,10 @@ _INTERVENTION = re.compile(
 _NON_STATE = re.compile(
     r"\b(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|militia\w*|fighters|separatists?|group|"
     r"djihadistes?|rebelles?|terroristes?|groupes? arme\w*)\b"
+)
+_STATE_FORCES = re.compile(
+    r"\b(?:army|troops|soldiers|government (?:forces|troops)|security forces|armed forces|military|police|"
+    r"armee|soldats|militaires|forces (?:armees|de (?:defense|securite)))\b"
 )
 _SPEAKS = re.compile(r"\b(?:said|says|say|told|according|reported|selon|ont dit|a dit|affirm\w*)\b")
 _SPEAKER = re.compile(
@@ -259,6 +269,8 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
             break
     if not found:
         return None
+    if any(f[3] == "Chemical weapon" for f in found):
+        found = [f for f in found if f[3] == "Chemical weapon"]  # whatever delivered it
     if any(f[2] == TERRITORY for f in found):
         # the capture is the event, not the air strikes or shelling before it
         found = [f for f in found if f[2] != E]
@@ -274,7 +286,11 @@ def decide_type(
     if kind == TERRITORY:
         if _PEACEFUL_HANDOVER.search(folded):
             return S.value, "Non-violent transfer of territory"
-        if state or (not actors and not _NON_STATE.search(folded[max(0, offset - 80) : offset])):
+        subject = folded[max(0, offset - 80) : offset]
+        named_state, named_rebels = _STATE_FORCES.search(subject), _NON_STATE.search(subject)
+        if named_state and (not named_rebels or named_state.start() < named_rebels.start()):
+            return B.value, "Government regains territory"  # the subject's head names who took it
+        if state or (not actors and not named_rebels):
             return B.value, "Government regains territory"
         return B.value, "Non-state actor overtakes territory"
     if kind == P or (kind in (ATTACK, KILLING) and _PROTESTERS.search(_target(folded, offset))):
@@ -282,7 +298,13 @@ def decide_type(
     if sub == "Arrests" and _PROTESTERS.search(folded):
         return P.value, "Protest with intervention"  # protesters arrested: the protest is the event
     subject = folded[max(0, offset - 50) : offset]
-    if sub == "Looting/property destruction" and _CROWD.search(subject) and not _SPEAKS.search(subject):
+    passive = _PASSIVE.search(folded[max(0, offset - 30) : offset])  # "the villagers' homes were looted by"
+    if (
+        sub == "Looting/property destruction"
+        and _CROWD.search(subject)
+        and not _SPEAKS.search(subject)
+        and not passive
+    ):
         return R.value, "Violent demonstration"  # a crowd's looting or burning is a riot
     target = _target(folded, offset)
     named_civilians, named_military = _VICTIMS.search(target), _MILITARY_TARGETS.search(target)
