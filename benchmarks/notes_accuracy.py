@@ -59,11 +59,6 @@ CASE_LABELS = {
     "Protest with intervention": "PROTEST_WITH_INTER", "Remote explosive/landmine/IED": "REM_EXPLOS",
     "Sexual violence": "SEX_VIOL", "Suicide bomb": "SUIC_BOMB", "Violent demonstration": "VIOL_DEMONSTR",
 }  # fmt: skip
-#: ACLED's spellings of country names the boundaries know under another
-ACLED_COUNTRIES = {
-    "Democratic Republic of Congo": "Democratic Republic of the Congo",
-    "Republic of Congo": "Republic of the Congo",
-}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -92,8 +87,7 @@ def note_events(note: dict, resolver: Resolver, actors: ActorDictionary) -> list
     """The events the article path makes of one note, with its country configured."""
     source = Source(source_id=f"acled-{note['id']}", outlet="ACLED notes", language="en")
     article = Article(note["notes"], source, path=note["corpus"], item=None)
-    country = ACLED_COUNTRIES.get(note["country"], note["country"])
-    table = article_events(article, resolver=resolver, actors=actors, country=country)
+    table = article_events(article, resolver=resolver, actors=actors, country=note["country"])
     return table.events.drop(columns="geometry").to_dict("records")
 
 
@@ -148,7 +142,7 @@ def _outside(row: dict, note: dict) -> bool:
 
 def _same_country(a: str, b: str) -> bool:
     """Names of one country ("S. Sudan", "South Sudan") compare by code, other names as folded text."""
-    known_a, known_b = (find_country(ACLED_COUNTRIES.get(n, n)) for n in (a, b))
+    known_a, known_b = (find_country(n) for n in (a, b))
     if known_a is not None and known_b is not None:
         return known_a.iso3 == known_b.iso3
     return fold(a) == fold(b)

