@@ -27,7 +27,7 @@ _ARCHIVE = "ne_10m_admin_0_countries_deu.zip"
 
 @dataclass(frozen=True)
 class Country:
-    """A country with a point inside it to stand for it (not the centroid, which may fall outside)."""
+    """A country and its point: the centre of its largest part, or a point inside when the centre is not."""
 
     iso2: str
     iso3: str
@@ -70,7 +70,7 @@ _EXTRA_NAMES = {
     "algerie": "DZA", "tchad": "TCD", "cote d ivoire": "CIV", "ivory coast": "CIV", "guinee": "GIN",
     "mauritanie": "MRT", "senegal": "SEN", "libye": "LBY", "nigeria": "NGA", "maroc": "MAR",
     "russie": "RUS", "ukraine": "UKR", "etats unis": "USA", "united states": "USA", "royaume uni": "GBR",
-    "allemagne": "DEU", "burkina": "BFA",
+    "allemagne": "DEU", "burkina": "BFA", "uk": "GBR", "britain": "GBR", "great britain": "GBR",
 }  # fmt: skip
 
 
@@ -80,7 +80,8 @@ def _country_index() -> dict[str, Country]:
     index: dict[str, Country] = {}
     by_iso3: dict[str, Country] = {}
     for i, row in enumerate(frame.itertuples()):
-        inside = _main_part(row.geometry).representative_point()
+        main = _main_part(row.geometry)
+        inside = main.centroid if main.contains(main.centroid) else main.representative_point()
         country = Country(row.iso2, row.iso3, row.name, inside.y, inside.x)
         by_iso3.setdefault(row.iso3, country)
         for name in (row.name, *frame.attrs["names"][i], row.iso2, row.iso3):
