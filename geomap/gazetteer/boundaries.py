@@ -35,7 +35,7 @@ COUNTRIES_FILE = DATA_DIR / "countries.json"
 
 @dataclass(frozen=True)
 class Country:
-    """A country with a point inside it to stand for it (not the centroid, which may fall outside)."""
+    """A country and its point: the centre of its largest part, or a point inside when the centre is not."""
 
     iso2: str
     iso3: str
@@ -99,19 +99,21 @@ _EXTRA_NAMES = {
     "algerie": "DZA", "tchad": "TCD", "cote d ivoire": "CIV", "ivory coast": "CIV", "guinee": "GIN",
     "mauritanie": "MRT", "senegal": "SEN", "libye": "LBY", "nigeria": "NGA", "maroc": "MAR",
     "russie": "RUS", "ukraine": "UKR", "etats unis": "USA", "united states": "USA", "royaume uni": "GBR",
-    "allemagne": "DEU", "burkina": "BFA",
+    "allemagne": "DEU", "burkina": "BFA", "uk": "GBR", "britain": "GBR", "great britain": "GBR",
 }  # fmt: skip
 
 
 def country_table() -> list[list]:
     """Each country of the archive as [iso2, iso3, name, lat, lon, other names]: ``data/countries.json``.
 
-    (lat, lon) is a point inside the country's largest polygon.
+    (lat, lon) is the centre of the country's largest polygon, or a point inside it when the centre
+    falls outside.
     """
     shapes = _polygons()
     rows = []
     for i, geometry in enumerate(shapes.geometry):
-        inside = _main_part(geometry).representative_point()
+        main = _main_part(geometry)
+        inside = main.centroid if main.contains(main.centroid) else main.representative_point()
         rows.append(
             [shapes.iso2[i], shapes.iso3[i], shapes.name[i], inside.y, inside.x, shapes.other_names[i]]
         )

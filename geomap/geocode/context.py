@@ -64,6 +64,10 @@ class DocumentContext:
     configured: tuple[str, ...] = ()
     tied: tuple[tuple[str, GazetteerEntry], ...] = ()  # (name key, region): "Léré, in the Timbuktu region"
     caller: str = ""  # ISO2 of the country the caller says the text is about: nothing is pinned outside it
+    #: set by :mod:`geomap.geocode.coherence`: (span key, region) of regions named bare ("Ohio", "Calif."),
+    #: and (name key, ISO2) of "City, Country" pairs ("Paris, France")
+    mentioned: tuple[tuple[str, GazetteerEntry], ...] = ()
+    tied_countries: tuple[tuple[str, str], ...] = ()
 
     @property
     def main_country(self) -> str | None:

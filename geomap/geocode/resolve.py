@@ -45,6 +45,7 @@ from geomap.config import load_settings
 from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
+from geomap.geocode.coherence import with_coherence
 from geomap.geocode.context import DocumentContext, read_context, region_named
 from geomap.geocode.places import country_code, country_place, entry_place, label
 from geomap.geocode.variants import NameVariants
@@ -64,6 +65,12 @@ FEATURE_SCORE = {"P": 1.0, "S": 0.3, "A": 0.2, "L": -0.5}
 _OTHER_FEATURE = -1.0
 #: the seat of a region or cercle is the place a bare name in the news means, before a hamlet of that name
 SEAT_SCORE = {"PPLC": 1.0, "PPLA": 1.0, "PPLA2": 0.6, "PPLA3": 0.4, "PPLA4": 0.3}
+#: a first-level region named bare ("Ohio") is the region, before a hamlet of its name (not before its seat)
+REGION_SCORE = 2.0
+MENTIONED_REGION_SCORE = 1.0  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
+MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?")  # "Calif.", "W. Va."
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 BARE_SEATS, BARE_SEAT_SCORE = ("PPLA", "PPLA2"), 1.0  # a seat named bare is the seat, not a hamlet
 _RIVER = re.compile(r"\b(?:river|fleuve|rivi[eè]re)\b", re.IGNORECASE)
 _REGION_WORDS = re.compile(
@@ -111,7 +118,8 @@ class Resolver:
 
     def context(self, text: str, *, country: str | None = None) -> DocumentContext:
         """What ``text`` establishes (countries, regions, anchor places); read it once per document."""
-        return read_context(text, gazetteer=self.gazetteer, country=country, configured=self.countries)
+        ctx = read_context(text, gazetteer=self.gazetteer, country=country, configured=self.countries)
+        return with_coherence(ctx, text, gazetteer=self.gazetteer)
 
     def resolve(
         self, mention: str, *, country: str | None = None, context: str | DocumentContext = ""
@@ -143,7 +151,7 @@ class Resolver:
         allowed = (within.iso2,) if within else (ctx.countries or ctx.configured or self.countries)
         return (
             self._as_region(mention, allowed)
-            or self._as_country(mention, within)
+            or self._as_country(mention, within, ctx)
             or self._exact(mention, allowed, within, ctx)
             or self._approximate(mention, allowed, within, ctx)
             or self._ask_online(mention, within, ctx)
@@ -159,24 +167,48 @@ class Resolver:
             return None
         return entry_place(hits[0], mention=mention, confidence=0.9, reason=f"{mention!r} names the region")
 
-    def _as_country(self, mention: str, within: Country | None) -> Place | None:
+    def _as_country(self, mention: str, within: Country | None, ctx: DocumentContext) -> Place | None:
         if _RIVER.search(mention):
             return None  # the Niger River runs through five countries and is none of them
         if len(mention.strip()) <= 3 and not mention.isupper():
             return None  # "Ala" is a village of Burkina Faso; "ALA" would be Åland's code
-        named = find_country(mention)
+        dotted = _DOTTED.fullmatch(mention.strip())
+        named = find_country(mention.replace(".", "") if dotted else mention)
         if named is None or (within is not None and within.iso2 != named.iso2):
             return None
+        region = self._region_meant(mention, named, ctx)
+        if region is not None:  # "Georgia" in a text whose other regions are American: the US state
+            why = f"{mention!r} names a region of the country the text's other regions are in"
+            return entry_place(region, mention=mention, confidence=0.8, reason=why)
         return country_place(named, mention=mention)
+
+    def _region_meant(self, mention: str, named: Country, ctx: DocumentContext) -> GazetteerEntry | None:
+        """The region of another country a country's name stands for, if the text's regions are there."""
+        key = normalize_name(mention)
+        evidence = {r.country for k, r in (*ctx.mentioned, *ctx.tied) if k != key}
+        regions = [
+            e
+            for e in self.gazetteer.lookup(mention)
+            if e.is_region and e.country != named.iso2 and e.country in evidence
+        ]
+        return regions[0] if regions else None
 
     def _exact(
         self, mention: str, allowed: tuple[str, ...], within: Country | None, ctx: DocumentContext
     ) -> Place | None:
-        found = [e for e in self.gazetteer.lookup(mention) if not e.is_region]
+        key = normalize_name(mention)
+        found = [  # a region named bare is a candidate ("Ohio"; "Ala." but not "Ala", a village)
+            e for e in self.gazetteer.lookup(mention)
+            if not e.is_region or normalize_name(e.name) == key or "." in mention or len(key) > 4
+        ]  # fmt: skip
+        if _ABBREVIATION.fullmatch(mention.strip()) and any(e.is_region for e in found):
+            found = [
+                e for e in found if e.is_region
+            ]  # "Ala.", "Kan.": the agencies' abbreviations of regions
         choice = self._choose(mention, found, allowed, ctx)
+        how = "exact name match"
         if choice is None:
             return None
-        how = "exact name match"
         if choice.rivals and choice.margin < AMBIGUOUS_MARGIN:
             why = f"{len(choice.rivals) + 1} places called {mention!r} the text does not tell apart"
             if allowed:
@@ -295,6 +327,9 @@ class Resolver:
         own = ctx.regions_for(key)  # "Léré, in the Timbuktu region" places Léré, not Bourem
         score = FEATURE_SCORE.get(entry.feature, _OTHER_FEATURE) + SEAT_SCORE.get(entry.feature_code, 0.0)
         why = []
+        if entry.is_region and not self._seat_named(entry, key):
+            score += REGION_SCORE
+            why.append("a first-level region")
         if normalize_name(entry.name) == key:
             score += 1.5
             why.append("its own name, not an alternate one")
@@ -308,6 +343,7 @@ class Resolver:
         elif any(self._in_region(entry, r) for r in ctx.regions_of_others(key)):
             score += OTHERS_REGION_SCORE
             why.append("in a region the text gives another place")
+        score += self._coherence(entry, ctx, key, why)
         near = [_km(entry, a) for a in anchors]
         if near and min(near) < NEAR_SCORE_KM:
             score += 1.5 * (1.0 - min(near) / NEAR_SCORE_KM)
@@ -322,6 +358,30 @@ class Resolver:
             score += 1.0  # a village only the researcher's tables know
         score += math.log10(entry.population + 10) / 4
         return _Scored(entry, score, tuple(why), in_region, min(near) if near else None)
+
+    def _coherence(self, entry: GazetteerEntry, ctx: DocumentContext, key: str, why: list[str]) -> float:
+        """Score from the document's regions named bare and its "City, Country" pairs."""
+        score = 0.0
+        countries = {c for k, c in ctx.tied_countries if k == key}
+        if countries:
+            inside = entry.country in countries
+            score += 2.0 if inside else -1.0
+            why.append(f"{'in' if inside else 'outside'} the country the text names after it")
+        others = [r for k, r in ctx.mentioned if k != key and r != entry]
+        if not entry.is_region and any(self._in_region(entry, r) for r in others):
+            score += MENTIONED_REGION_SCORE
+            why.append("in a region the text names")
+        elif any(r.country == entry.country for r in others):
+            score += MENTIONED_COUNTRY_SCORE
+            why.append("in the country of a region the text names")
+        return score
+
+    def _seat_named(self, region: GazetteerEntry, key: str) -> bool:
+        """Whether a town of the region answers to the name too ("Tombouctou": the city, not the region)."""
+        return any(
+            e.feature == "P" and (not region.admin1 or e.admin1 == region.admin1)
+            for e in self.gazetteer.lookup(key, country=region.country)
+        )
 
     def _named_elsewhere(self, entry: GazetteerEntry) -> bool:
         """Whether GeoNames also knows a place of this name in this country (then context decides)."""

@@ -1,0 +1,102 @@
+"""Document coherence: the first-level regions and "City, Region" pairs a text names, anywhere in the world.
+
+:mod:`geomap.geocode.context` reads what a text says about the Sahel ("Léré, in the Timbuktu region");
+this module adds what news everywhere says in passing, so that namesakes are chosen near the text's
+other places:
+
+- a region named bare ("Ohio", "Prince Edward Island", "Calif.", "W.Va."): its towns are preferred;
+- "City, Region" ("Paris, Tenn.", "Richmond, Virginia"): the city is in that region, as if the text
+  said "Paris, in the Tennessee region";
+- "City, Country" ("Paris, France", "London, Ontario" is the region case): the city is in that country.
+
+A region named bare counts only when the name is no town of its own region (the Gao region and the
+city of Gao share a name: "Gao" stays the city) and names regions of a single country (or a single
+one among the countries the text names).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
+from geomap.geocode.context import DocumentContext
+
+_WORD = r"[A-ZÀ-Ý][\w'’\-]*"
+_NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
+#: "Calif.", "Kan.", "N.Y.", "W.Va.", "W. Va.", "S.C.": the news agencies' abbreviations of regions
+_ABBREVIATION = r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?"
+_PAIR = re.compile(rf"(?<![\w'’\-])({_NAME}),\s+({_ABBREVIATION}|{_NAME})(?![\w'’\-])")
+_BARE = re.compile(rf"(?<![\w'’\-.])(?:{_ABBREVIATION}|{_NAME})")
+_LEADING = {"in", "the", "at", "near", "from", "of", "to", "on", "and", "for", "by"}
+
+
+def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> DocumentContext:
+    """``ctx`` with the regions ``text`` names bare, and its "City, Region" and "City, Country" pairs."""
+    if not text:
+        return ctx
+    lookups: dict[str, list[GazetteerEntry]] = {}
+
+    def regions(name: str) -> list[GazetteerEntry]:
+        if name not in lookups:
+            lookups[name] = [e for e in gazetteer.lookup(name) if e.is_region]
+        return lookups[name]
+
+    tied = list(ctx.tied)
+    tied_countries = list(ctx.tied_countries)
+    for match in _PAIR.finditer(text):
+        place, where = match.group(1), match.group(2)
+        keys = _tails(place)
+        country = find_country(where) if len(where) > 3 or "." in where else None
+        found = _one_country(regions(where), ctx)
+        if country is not None and found:  # "Dogo, Mali" (not Guinea's Mali); "Atlanta, Georgia" (the state)
+            hits = [e for k in keys for e in gazetteer.lookup(k) if not e.is_region]
+            if any(e.country == country.iso2 for e in hits) or not any(_within(e, found[0]) for e in hits):
+                found = []
+        if found:
+            tied += [(key, r) for key in keys for r in found if (key, r) not in tied]
+        elif country is not None:
+            tied_countries += [
+                (key, country.iso2) for key in keys if (key, country.iso2) not in tied_countries
+            ]
+    mentioned = list(ctx.mentioned)
+    for match in _BARE.finditer(text):
+        span = match.group(0)
+        if len(span) <= 3 and "." not in span:
+            continue
+        key = normalize_name(span)
+        for region in _one_country(regions(span), ctx):
+            if (key, region) not in mentioned and not _seat_namesake(region, span, gazetteer):
+                mentioned.append((key, region))
+    return replace(ctx, tied=tuple(tied), mentioned=tuple(mentioned), tied_countries=tuple(tied_countries))
+
+
+def _one_country(found: list[GazetteerEntry], ctx: DocumentContext) -> list[GazetteerEntry]:
+    """The regions of ``found`` if they lie in one country (among the text's countries, when several)."""
+    if ctx.configured:
+        found = [r for r in found if r.country in ctx.configured]
+    countries = {r.country for r in found}
+    if len(countries) > 1 and ctx.countries:
+        found = [r for r in found if r.country in ctx.countries]
+        countries = {r.country for r in found}
+    return found if len(countries) == 1 else []
+
+
+def _within(entry: GazetteerEntry, region: GazetteerEntry) -> bool:
+    return entry.country == region.country and (not region.admin1 or entry.admin1 == region.admin1)
+
+
+def _seat_namesake(region: GazetteerEntry, name: str, gazetteer: Gazetteer) -> bool:
+    """Whether a town of the region bears its name (then the bare name is the town: "Gao", "New York")."""
+    return any(
+        e.feature == "P" and (not region.admin1 or e.admin1 == region.admin1)
+        for e in gazetteer.lookup(name, country=region.country)
+    )
+
+
+def _tails(name: str) -> list[str]:
+    """Keys of a place name and its tails without leading small words ("In Paris" → "in paris", "paris")."""
+    words = name.split()
+    keys = [normalize_name(" ".join(words[i:])) for i in range(len(words))]
+    return [k for k in keys if k and k not in _LEADING]

@@ -1,0 +1,57 @@
+"""Worldwide regions and document coherence: regions named bare, "City, Region", "City, Country"."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.gazetteer.index import distance_km
+from geomap.geocode import Resolver
+from geomap.model import GeoPrecision
+
+
+@pytest.fixture
+def resolver(fresh_gazetteer) -> Resolver:
+    return Resolver(fresh_gazetteer)
+
+
+def test_a_region_named_bare_is_the_region(resolver) -> None:
+    ohio = resolver.resolve("Ohio", context="Storms hit Ohio on Tuesday.")
+    assert (ohio.geo_precision, ohio.country, ohio.admin1) == (GeoPrecision.ADMIN1, "US", "Ohio")
+    virginia = resolver.resolve("W.Va.", context="CHARLESTON, W.Va. — The legislature met.")
+    assert (virginia.name, virginia.geo_precision) == ("West Virginia", GeoPrecision.ADMIN1)
+
+
+def test_city_region_pairs_choose_the_namesake(resolver) -> None:
+    text = "PARIS, Tenn. — Police in Paris, Tenn., said the fire started at noon."
+    paris = resolver.resolve("Paris", context=text)
+    assert (paris.country, paris.geo_precision) == ("US", GeoPrecision.PLACE)
+    assert distance_km(paris.lat, paris.lon, 36.30, -88.33) < 20  # Paris, Tennessee
+    assert resolver.resolve("Paris", context="Flights to Paris were cancelled.").country == "FR"
+
+
+def test_towns_of_a_region_the_text_names_are_preferred(resolver) -> None:
+    text = "Flooding closed roads across Texas. In Paris, schools were shut."
+    paris = resolver.resolve("Paris", context=text)
+    assert distance_km(paris.lat, paris.lon, 33.66, -95.56) < 20  # Paris, Texas
+    assert "in a region the text names" in paris.reason
+
+
+def test_a_country_name_is_a_region_when_the_text_says_so(resolver) -> None:
+    state = resolver.resolve("Georgia", context="ATLANTA, Ga. — Voters in Georgia went to the polls.")
+    assert (state.country, state.geo_precision) == ("US", GeoPrecision.ADMIN1)
+    country = resolver.resolve("Georgia", context="Tbilisi: Georgia and Armenia signed a treaty.")
+    assert (country.country, country.geo_precision) == ("GE", GeoPrecision.COUNTRY)
+
+
+def test_city_country_pairs_and_dotted_country_codes(resolver) -> None:
+    dogo = resolver.resolve("Dogo", context="Gunmen killed five people in Dogo, Mali, on Sunday.")
+    assert dogo.country == "ML"  # not Guinea's Mali region
+    us = resolver.resolve("U.S.", context="U.S. officials said the aid would arrive.")
+    assert (us.country, us.geo_precision) == ("US", GeoPrecision.COUNTRY)
+    assert distance_km(us.lat, us.lon, 39.8, -98.6) < 161  # the centre of the lower 48, not Kansas's edge
+
+
+def test_short_abbreviations_need_their_dot(resolver) -> None:
+    assert resolver.resolve("Ala", country="BF").country == "BF"  # a village, not Alabama
+    alabama = resolver.resolve("Ala.", context="MOBILE, Ala. — A storm hit the coast.")
+    assert alabama.name == "Alabama"
