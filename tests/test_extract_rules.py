@@ -28,7 +28,8 @@ class _Names:
         self.places = places
 
     def kind(self, name: str) -> str | None:
-        return "place" if name in self.places else ("country" if name in {"Mali", "Niger"} else None)
+        countries = {"Mali", "Niger", "Libya", "Chad"}
+        return "place" if name in self.places else ("country" if name in countries else None)
 
 
 def test_a_short_note_without_year_or_publication_date_gives_an_event_flagged_for_review(actors) -> None:
@@ -343,3 +344,67 @@ def test_protests_riots_and_weapons_follow_the_codebook(actors, sentence, event_
     document = Document(sentence, country="Mali", country_iso3="MLI")
     events = extract_events(document, actors=actors, places=_Names({"Gao"}))
     assert [(e.event_type, e.sub_event_type) for e in events][:1] == [(event_type, sub_event_type)]
+
+
+# --- names that hold a country's name and are no country (issue 14's leftovers) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "country"),
+    [
+        ("On 3 May, gunmen killed five herders in Diffa, close to Lake Chad.", "Diffa", "Niger"),
+        ("Le 3 mai, des hommes armés ont tué cinq pêcheurs à Diffa, près du lac Tchad.", "Diffa", "Niger"),
+        (
+            "On 3 May, fighters of the Islamic State in Libya attacked a border post in Ben Gardane.",
+            "Ben Gardane",
+            "Tunisia",
+        ),
+        ("On 3 May, militants ambushed police in Mandera near the Somalia border.", "Mandera", "Kenya"),
+    ],
+)
+def test_a_lake_a_groups_branch_or_a_border_does_not_make_the_country(
+    resolver, actors, text, where, country
+) -> None:
+    (event,) = _events(text, resolver, actors, language="fr" if "Le 3" in text else "en")
+    assert (event["location"], event["country"]) == (where, country)
+    assert event["geo_precision"] == GeoPrecision.PLACE
+
+
+def test_a_groups_branch_and_a_lake_are_excluded_mentions() -> None:
+    text = "The Islamic State in Libya claimed it; boats were seized on Lake Chad."
+    found = {m.text: m.excluded for m in find_places(text, _Names(set()))}
+    assert found == {"Libya": "actor", "Chad": "lake"}
+
+
+def test_the_niger_river_does_not_make_a_text_that_names_no_country_nigerien(resolver, actors) -> None:
+    text = "On 4 March 2024, gunmen attacked fishermen on the Niger River near Diafarabé, killing three."
+    (event,) = _events(text, resolver, actors)
+    assert (event["location"], event["country"]) == ("Diafarabé", "Mali")
+    assert event["event_type"] == "Violence against civilians"
+
+
+def test_on_a_river_near_a_place_nobody_knows_is_the_rivers_course_in_the_country(resolver, actors) -> None:
+    text = "On 4 March 2024, gunmen attacked a boat on the Niger River near Ouroumbéssé in Mali, killing 4."
+    (event,) = _events(text, resolver, actors)
+    assert event["country"] == "Mali"
+    assert event["geo_precision"] == GeoPrecision.ADMIN1  # an area, not a pin, and not the whole country
+    assert country_at(event["latitude"], event["longitude"]).iso2 == "ML"
+    assert event["location"].startswith("Niger River (")
+    assert "no place near it known" in event["notes"]
+
+
+def test_a_river_in_five_countries_with_no_country_named_places_nothing(resolver, actors) -> None:
+    text = "On 4 March 2024, gunmen attacked a boat on the Niger River near Ouroumbéssé, killing four."
+    assert [e["country"] for e in _events(text, resolver, actors)] in ([], [""])
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Des hommes armés ont attaqué mardi le poste de Dori, tuant trois gendarmes.", "2024-08-27"),
+        ("Ce lundi, des hommes armés ont attaqué le poste de Dori, tuant trois gendarmes.", "2024-08-26"),
+    ],
+)
+def test_a_french_weekday_is_the_last_such_day_before_publication(resolver, actors, text, day) -> None:
+    (event,) = _events(text, resolver, actors, published="2024-08-29", language="fr")  # a Thursday
+    assert (event["event_date"][:10], event["time_precision"]) == (day, TimePrecision.DAY)

@@ -24,7 +24,16 @@ from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention
 from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.fatalities import fatalities
-from geomap.extract.places import COUNTRY, PART, REGION, PlaceMention, PlaceNames, event_location, find_places
+from geomap.extract.places import (
+    COUNTRY,
+    PART,
+    REGION,
+    WATER,
+    PlaceMention,
+    PlaceNames,
+    event_location,
+    find_places,
+)
 from geomap.extract.text import Sentence, Spans, fold, sentences, starting_within
 from geomap.extract.triggers import decide_type, find_trigger, refers_to_known_event
 from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
@@ -271,6 +280,8 @@ def _new_event(
         if place_why == "route":
             draft.geo_precision = GeoPrecision.NEAR
             draft.place_note = "on a route; located at one of its ends"
+        elif place_why == "water":  # "on the Niger River near X", X unknown: the river's course, an area
+            draft.place_kind, draft.geo_precision = WATER, GeoPrecision.ADMIN1
     elif current is not None and current.place_mention and (inherited or _same_time(current, date)):
         draft.place_mention, draft.place_kind = current.place_mention, current.place_kind
         draft.geo_precision = current.geo_precision
