@@ -408,3 +408,81 @@ def test_a_river_in_five_countries_with_no_country_named_places_nothing(resolver
 def test_a_french_weekday_is_the_last_such_day_before_publication(resolver, actors, text, day) -> None:
     (event,) = _events(text, resolver, actors, published="2024-08-29", language="fr")  # a Thursday
     assert (event["event_date"][:10], event["time_precision"]) == (day, TimePrecision.DAY)
+
+
+# --- event types by the codebook: CASE 2021's tune half's confusions, on sentences written here ----
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        # what a protest mourns or answers is not how it went
+        (
+            "Thousands of nurses marched in the capital on Friday to mourn two colleagues shot dead by "
+            "police last month.",
+            "Peaceful protest",
+        ),
+        (
+            "Students rallied again on Sunday, undeterred by the crackdown of the day before, when police "
+            "fired live rounds at the crowd.",
+            "Peaceful protest",
+        ),
+        (
+            "Farmers gathered outside the court after the acquittal of the officer over the killing.",
+            "Peaceful protest",
+        ),
+        # a later sentence on the same attack names its weapon: the most specific sub-type applies
+        (
+            "Militants attacked two police stations in the district on Monday night. Officials said the "
+            "attacks were carried out with hand grenades.",
+            "Grenade",
+        ),
+        (
+            "Police were caught in a shootout with robbers near the station. One robber threw a grenade "
+            "that did not go off.",
+            "Armed clash",  # a clash stays one whatever was thrown in it
+        ),
+        # an earlier event named as a place's past is not the event
+        (
+            "Government troops retook the town, the scene of a deadly 2019 chemical attack, on Tuesday.",
+            "Government regains territory",
+        ),
+        # who takes a place is the one after the speaker, not the speaker
+        (
+            "According to a police spokesman, bandits took control of the market town after a night of fire.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "An army officer said that insurgents had overrun the garrison town.",
+            "Non-state actor overtakes territory",
+        ),
+        # a crowd fighting with sticks and stones, or a mob with no protest, is a riot of its own kind
+        (
+            "Villagers armed with machetes and sticks clashed with a neighbouring community over farmland.",
+            "Mob violence",
+        ),
+        ("Rioting broke out after a mob beat to death two men accused of stealing goats.", "Mob violence"),
+        ("Rioting broke out after police shot a protester during the march.", "Violent demonstration"),
+        # talks, handovers, property, weapons
+        ("The two governments began indirect talks over the disputed border region in March.", "Agreement"),
+        (
+            "The handover of the airbase to the national army was completed on Monday.",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "Unknown assailants caused heavy damage to government property in the district on Monday.",
+            "Looting/property destruction",
+        ),
+        (
+            "Customs men intercepted forty locally assembled double barrel hunting rifles at the border.",
+            "Disrupted weapons use",
+        ),
+        (
+            "A stash of mortar projectiles belonging to the rebels was found near the river bank.",
+            "Disrupted weapons use",
+        ),
+    ],
+)
+def test_event_types_by_the_codebook(actors, text, sub_event_type) -> None:
+    drafts = extract_events(Document(text, read_on=dt.date(2025, 6, 2)), actors=actors, places=_Names(set()))
+    assert drafts[0].sub_event_type == sub_event_type
