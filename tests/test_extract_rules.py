@@ -463,6 +463,34 @@ def test_a_french_weekday_is_the_last_such_day_before_publication(resolver, acto
         ),
         ("Rioting broke out after a mob beat to death two men accused of stealing goats.", "Mob violence"),
         ("Rioting broke out after police shot a protester during the march.", "Violent demonstration"),
+        # riot police are no riot; a die-in is no death; what a protest decries is its cause
+        (
+            "Riot police beat a student during a protest outside the ministry.",
+            "Excessive force against protesters",
+        ),
+        ("Nurses staged a die-in outside the hospital over unpaid wages.", "Peaceful protest"),
+        (
+            "Hundreds marched through the city to denounce the killings of three traders by soldiers.",
+            "Peaceful protest",
+        ),
+        (
+            "Rival groups of supporters rallied in aggressive demonstrations downtown.",
+            "Violent demonstration",
+        ),
+        (
+            "Police used tear gas on a crowd of shoppers in the old market on Saturday.",
+            "Protest with intervention",
+        ),
+        (
+            "Police broke up a peaceful march of opposition supporters in the capital.",
+            "Protest with intervention",
+        ),
+        # a raid to detain people is an arrest; suspects intercepted while planning attacks too
+        ("Soldiers carried out raids to detain opposition activists in the northern districts.", "Arrests"),
+        (
+            "Security forces intercepted six suspected members of a cell planning attacks on hotels.",
+            "Arrests",
+        ),
         # talks, handovers, property, weapons
         ("The two governments began indirect talks over the disputed border region in March.", "Agreement"),
         (

@@ -123,7 +123,9 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "",
         ),
         (
-            r"\bprotest\w*|demonstrat\w*|rall(?:y|ies|ied)|marched|marches\b|die-in|sit-in|manifest\w*|\bmarche\b|rassemblement|"
+            r"\bprotest\w*|demonstrat\w*|rall(?:y|ies|ied)|marched|marches\b|(?:a|the|peaceful|protest) march\b|"
+            r"die-in|sit-in|manifest\w*|\bmarche\b|rassemblement|"
+            r"(?:fired|fires?|firing|used|using) (?:\w+ ){0,2}(?:tear ?gas|water cannons?|rubber bullets|pepper spray)|"
             r"(?:on|go on|went on|goes on|a|general|hunger|labou?r|\d+-hour|day-long) strike\b|strikes? (?:by|over|action)|"
             r"\bgreve\b|picket\w*|gathered|took to the streets|staged a|sit-in",
             P,
@@ -135,12 +137,18 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Mob violence",
         ),
         (
-            r"\briot\w*|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the |main )?(?:roads?|streets?|highways?)|"
+            r"(?<!anti-)\briot\w*(?! police| gear| squads?| units?| control| shields?)|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the |main )?(?:roads?|streets?|highways?)|"
             r"burn(?:t|ed|ing) tyres|set tyres",
             R,
             "Violent demonstration",
         ),
-        (r"arrest\w*|detained|detention|jailed|interpell\w*|arrete\w*|arrestation\w*", S, "Arrests"),
+        (
+            r"arrest\w*|detained|detention|jailed|interpell\w*|arrete\w*|arrestation\w*|"
+            r"raids? (?:\w+ ){0,2}to (?:arrest|detain|apprehend|nab)|"
+            r"intercept\w* (?:\w+ ){0,2}(?:suspect\w*|members|militants|persons|people|individuals)",
+            S,
+            "Arrests",
+        ),
         (
             r"loot\w*|torched|set (?:on )?fire|burn(?:ed|t) down|burned|pille\w*|incendi\w*|razed|destroyed|"
             r"(?:attacks? on|destruction of|damage to|damaged|vandali[sz]ed) (?:[\w,-]+ ){0,4}propert(?:y|ies)",
@@ -190,7 +198,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     for p in [re.compile(p)]
 ]
 _STRICT_MODAL = re.compile(
-    r"(?:(?<!continues )(?<!continued )(?<!began )(?<!started )\bto(?! have\b)|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
+    r"(?:(?<!continues )(?<!continued )(?<!began )(?<!started )\bto(?! have\b)|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bplann(?:ing|ed)|\bplott(?:ing|ed)|\bpour|"
     r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
 )
 _VICTIMS = re.compile(
@@ -216,11 +224,11 @@ _PARTICIPANTS = re.compile(r"\w+(?:ers|ors|ants)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\s+(?:\w+\s+)?$")
 _PROTEST_VIOLENCE = re.compile(
     r"\b(?:loot\w*|burn\w*|clash\w*|affront\w*|heurts|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
-    r"violent (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
+    r"(?:violent|aggressive) (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
     r"(?:throw(?:s|ing)?|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
     r"turn(?:ed|s)? (?:\w+ )?violent|"
     r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
-    r"vandali[sz]\w*|barricad\w*|blocked|blocking|closing roads|closed (?:the |all )?roads?|pille\w*|"
+    r"vandali[sz]\w*|barricad\w*|blocked|blocking|block (?:the |a )?(?:\w+ )?(?:roads?|streets?|entrances?|highways?|bridges?)|closing roads|closed (?:the |all )?roads?|pille\w*|"
     r"incendi\w*|jets? de pierres|manifestations? violentes?|violemment)\b"
 )
 _CROWD = re.compile(
@@ -230,7 +238,7 @@ _CROWD = re.compile(
 _PROTESTERS = re.compile(r"\b(?:protesters?|demonstrators?|manifestants?|protest\w*|marchers?|sit-in)\b")
 _EXCESSIVE_FORCE = re.compile(
     r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live (?:ammunition|bullets|rounds|fire)|"
-    r"serious(?:ly)? (?:injur\w*|wound\w*)|die|dies|"
+    r"serious(?:ly)? (?:injur\w*|wound\w*)|die(?!-in)|dies|"
     r"gunfire|died|dead|deaths?|violently (?:suppress\w*|dispers\w*)|"
     r"excessive force|beat\w*|tue\w*|tir\w* a balles reelles|ouvert le feu)\b"
 )
@@ -358,6 +366,7 @@ def _target(folded: str, offset: int) -> str:
 #: what a protest is about: the event it mourns or answers, told after these words, up to the clause's end
 _CAUSE = re.compile(
     r"\b(?:to mourn|mourn\w*|in memory of|to hono(?:u)?r|hono(?:u)?ring|commemorat\w*|undeterred by|"
+    r"(?:to )?(?:decry|decried|denounc\w*|condemn\w*) the|(?:demand\w*|seek\w*) justice for|"
     r"(?:following|after|over|against|denouncing|condemning) the (?:\w+ )?(?:death|killing|murder|shooting|"
     r"acquittal|arrest)s?\b|whose (?:\w+ )?death|anniversary of|en hommage a|pour denoncer (?:la|le|les) (?:mort|meurtre|assassinat)\w*)"
     r"[^.;]*"
