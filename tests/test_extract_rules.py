@@ -491,6 +491,17 @@ def test_a_french_weekday_is_the_last_such_day_before_publication(resolver, acto
             "Security forces intercepted six suspected members of a cell planning attacks on hotels.",
             "Arrests",
         ),
+        # a person captured is arrested, not a place taken; driving fighters out of a village takes it
+        ("Soldiers captured a senior commander of the rebel group in a dawn operation.", "Arrests"),
+        (
+            "The army drove the insurgents out of two villages near the lake on Monday.",
+            "Government regains territory",
+        ),
+        # weapons found, whatever report told of them, are disrupted weapons use
+        (
+            "Police said in their report that grenades and ammunitions were discovered in a ditch.",
+            "Disrupted weapons use",
+        ),
         # talks, handovers, property, weapons
         ("The two governments began indirect talks over the disputed border region in March.", "Agreement"),
         (

@@ -67,7 +67,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"premature(?:ly)? (?:detonat|explo)\w*|accidental(?:ly)? (?:detonat|explo|activat)\w*|"
             r"while (?:planting|making|assembling)|intercept\w* (?:[\w,-]+ ){0,6}(?:missiles?|rockets?|drones?|"
             r"projectiles?|guns|rifles?|weapons?|arms|ammunitions?|explosives?)|"
-            r"(?:firearms?|weapons?|ammunition|rifles?|guns|pistols?|revolvers?|cartridges|bullets|explosives|arms|"
+            r"(?:firearms?|weapons?|ammunitions?|grenades|rifles?|guns|pistols?|revolvers?|cartridges|bullets|explosives|arms|"
             r"caches?|stash\w*|projectiles|rocket bombs?) "
             r"(?:[\w,]+ ){0,8}(?:were |was |have been |has been )?(?:seized|captured|confiscated|recovered|"
             r"destroyed|found|defused|"
@@ -101,7 +101,10 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         ),
         (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
         (
-            r"(?:seized|captured|capturing|retook|recaptur\w*|regained|liberated|liberating|overran|overrun|retak(?:en|ing)|occupied)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?|recover\w*) (?:back |the |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            r"(?:seized|captured|capturing|retook|recaptur\w*|regained|liberated|liberating|overran|overrun|retak(?:en|ing)|occupied)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?|"
+            r"commanders?|leaders?|suspects?|members?|militants?|fighters?|insurgents?|terrorists?|jihadists?|"
+            r"men|persons?|people|soldiers?|hostages?))|drove (?:\w+ ){0,3}(?:back|out)\b|expelled (?:\w+ ){0,3}from|"
+            r"pushed (?:\w+ ){0,3}out of|(?:took|taken|takes?|taking|seized|seizes|gained|regains?|recover\w*) (?:back |the |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
             TERRITORY,
             "",
         ),
@@ -145,6 +148,8 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         (
             r"arrest\w*|detained|detention|jailed|interpell\w*|arrete\w*|arrestation\w*|"
             r"raids? (?:\w+ ){0,2}to (?:arrest|detain|apprehend|nab)|"
+            r"(?:captured|nabbed|apprehended) (?:an? |the |two |three |\d+ )?(?:senior |top |suspected |wanted )?"
+            r"(?:commanders?|leaders?|suspects?|militants?|insurgents?|terrorists?|jihadists?)\b|"
             r"intercept\w* (?:\w+ ){0,2}(?:suspect\w*|members|militants|persons|people|individuals)",
             S,
             "Arrests",
@@ -284,6 +289,8 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
         return None
     if any(f[3] == "Chemical weapon" for f in found):
         found = [f for f in found if f[3] == "Chemical weapon"]  # whatever delivered it
+    if any(f[3] == "Disrupted weapons use" for f in found):
+        found = [f for f in found if f[3] != "Other"]  # weapons found, not documents
     if any(f[3] == "Mob violence" for f in found) and not _PROTESTERS.search(folded):
         found = [f for f in found if f[3] != "Violent demonstration"]  # a mob's riot, no protest named
     if any(f[2] == TERRITORY for f in found):
