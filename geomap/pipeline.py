@@ -341,7 +341,7 @@ def article_events(
         if draft.place_kind == PART:
             place = _part_of_country(draft.place_mention)
         elif draft.place_kind == WATER:
-            place = water_place(draft.place_mention, country)
+            place = water_place(draft.place_mention, country, configured=tuple(resolver.countries))
         else:
             place = resolver.resolve(draft.place_mention, context=context) if draft.place_mention else None
         if place is None and country is not None:

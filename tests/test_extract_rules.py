@@ -525,3 +525,22 @@ def test_a_french_weekday_is_the_last_such_day_before_publication(resolver, acto
 def test_event_types_by_the_codebook(actors, text, sub_event_type) -> None:
     drafts = extract_events(Document(text, read_on=dt.date(2025, 6, 2)), actors=actors, places=_Names(set()))
     assert drafts[0].sub_event_type == sub_event_type
+
+
+def test_lake_alone_is_no_place_name(resolver, actors) -> None:
+    text = "On 3 May 2024, militants attacked soldiers at Kangalom on the shores of Lake Chad."
+    mentions = find_places(text, _Names({"Lake", "River"}))
+    assert [m.text for m in mentions] == ["Chad"]  # not "Lake", an American town's other name
+    assert all(e["country"] != "United States" for e in _events(text, resolver, actors))
+
+
+def test_a_lake_with_no_country_named_is_placed_in_the_one_configured_country_it_touches(actors) -> None:
+    from geomap.gazetteer.index import Gazetteer
+    from geomap.geocode import Resolver
+
+    text = "On 3 May 2024, militants attacked soldiers at Kangalom on the shores of Lake Chad."
+    chad = Resolver(Gazetteer.embedded(), countries=["TD", "NE", "ML"])
+    (event,) = _events(text, chad, actors)
+    assert (event["country"], event["geo_precision"]) == ("Chad", GeoPrecision.ADMIN1)
+    assert event["location"].startswith("Lake Chad (")
+    assert _events(text, Resolver(Gazetteer.embedded()), actors) == []  # Chad or Cameroon: no guess

@@ -234,6 +234,10 @@ _NOT_NAMES = frozenset(
         "armee",
         "state",
         "etat",
+        "lake",  # "Lake" alone is a US town's other name, not the lake the text names
+        "lac",
+        "river",
+        "fleuve",
     ]
 )
 _GOVERNMENT_VERBS = (

@@ -64,14 +64,14 @@ def country_code(code: str) -> str:
     return country.iso2
 
 
-def water_place(name: str, country: Country | None) -> Place | None:
+def water_place(name: str, country: Country | None, *, configured: tuple[str, ...] = ()) -> Place | None:
     """An event on the river or lake ``name`` whose place near it is unknown: its course in ``country``.
 
-    Without a country, only a river or lake that lies in one country is placed. Area precision
-    (admin-1), flagged for review.
+    Without a country, only a river or lake that lies in one country (of the researcher's
+    ``configured`` ones, ISO2, when set) is placed. Area precision (admin-1), flagged for review.
     """
     if country is None:
-        codes = countries_of(name)
+        codes = [c for c in countries_of(name) if not configured or c in configured]
         country = find_country(codes[0]) if len(codes) == 1 else None
     area = water_in_country(name, country.iso2) if country is not None else None
     if area is None:
