@@ -23,11 +23,12 @@ from shapely.geometry import box
 from geomap.errors import GeomapError, InputError, RowProblem
 from geomap.extract.actors import ActorDictionary, default_actors
 from geomap.extract.events import Document, EventDraft, extract_events
-from geomap.extract.places import PART, find_places, river_spans, split_part
+from geomap.extract.places import NOT_A_COUNTRY, PART, WATER, find_places, split_part
 from geomap.gazetteer.boundaries import country_boundaries, find_country, inside_country
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
+from geomap.geocode.places import water_place
 from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
 from geomap.ingest.articles import Article, is_article_json, read_article_items
@@ -320,8 +321,8 @@ def article_events(
     """
     resolver = resolver or default_resolver()
     actors = actors or default_actors()
-    # a river named like a country ("the Niger River") names no country
-    context = resolver.context(_without_rivers(article.text), country=country)
+    # a river, a lake or a group's branch named like a country ("the Niger River") names no country
+    context = resolver.context(article.text, country=country)
     if context.main_country:
         country = find_country(context.main_country)
     else:
@@ -339,6 +340,8 @@ def article_events(
     for number, draft in enumerate(drafts, start=1):
         if draft.place_kind == PART:
             place = _part_of_country(draft.place_mention)
+        elif draft.place_kind == WATER:
+            place = water_place(draft.place_mention, country, configured=tuple(resolver.countries))
         else:
             place = resolver.resolve(draft.place_mention, context=context) if draft.place_mention else None
         if place is None and country is not None:
@@ -371,12 +374,6 @@ def article_events(
         pd.DataFrame(evidence, columns=list(EVIDENCE_COLUMNS)),
         problems,
     )
-
-
-def _without_rivers(text: str) -> str:
-    for start, end in river_spans(text):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
 
 
 def _part_of_country(mention: str) -> Place | None:
@@ -423,6 +420,8 @@ def _country_of_places(article: Article, resolver: Resolver):
     """The country of the first place a text names, for a text that names no country."""
     index = PlaceNameIndex(resolver.gazetteer, resolver.context(""))
     for mention in find_places(article.text, index):
+        if mention.excluded in NOT_A_COUNTRY:
+            continue  # "the Niger River" does not make the text Nigerien
         place = resolver.resolve(mention.text)
         if place is not None and place.country:
             return find_country(place.country)

@@ -28,7 +28,8 @@ class _Names:
         self.places = places
 
     def kind(self, name: str) -> str | None:
-        return "place" if name in self.places else ("country" if name in {"Mali", "Niger"} else None)
+        countries = {"Mali", "Niger", "Libya", "Chad"}
+        return "place" if name in self.places else ("country" if name in countries else None)
 
 
 def test_a_short_note_without_year_or_publication_date_gives_an_event_flagged_for_review(actors) -> None:
@@ -343,3 +344,203 @@ def test_protests_riots_and_weapons_follow_the_codebook(actors, sentence, event_
     document = Document(sentence, country="Mali", country_iso3="MLI")
     events = extract_events(document, actors=actors, places=_Names({"Gao"}))
     assert [(e.event_type, e.sub_event_type) for e in events][:1] == [(event_type, sub_event_type)]
+
+
+# --- names that hold a country's name and are no country (issue 14's leftovers) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "country"),
+    [
+        ("On 3 May, gunmen killed five herders in Diffa, close to Lake Chad.", "Diffa", "Niger"),
+        ("Le 3 mai, des hommes armés ont tué cinq pêcheurs à Diffa, près du lac Tchad.", "Diffa", "Niger"),
+        (
+            "On 3 May, fighters of the Islamic State in Libya attacked a border post in Ben Gardane.",
+            "Ben Gardane",
+            "Tunisia",
+        ),
+        ("On 3 May, militants ambushed police in Mandera near the Somalia border.", "Mandera", "Kenya"),
+    ],
+)
+def test_a_lake_a_groups_branch_or_a_border_does_not_make_the_country(
+    resolver, actors, text, where, country
+) -> None:
+    (event,) = _events(text, resolver, actors, language="fr" if "Le 3" in text else "en")
+    assert (event["location"], event["country"]) == (where, country)
+    assert event["geo_precision"] == GeoPrecision.PLACE
+
+
+def test_a_groups_branch_and_a_lake_are_excluded_mentions() -> None:
+    text = "The Islamic State in Libya claimed it; boats were seized on Lake Chad."
+    found = {m.text: m.excluded for m in find_places(text, _Names(set()))}
+    assert found == {"Libya": "actor", "Chad": "lake"}
+
+
+def test_the_niger_river_does_not_make_a_text_that_names_no_country_nigerien(resolver, actors) -> None:
+    text = "On 4 March 2024, gunmen attacked fishermen on the Niger River near Diafarabé, killing three."
+    (event,) = _events(text, resolver, actors)
+    assert (event["location"], event["country"]) == ("Diafarabé", "Mali")
+    assert event["event_type"] == "Violence against civilians"
+
+
+def test_on_a_river_near_a_place_nobody_knows_is_the_rivers_course_in_the_country(resolver, actors) -> None:
+    text = "On 4 March 2024, gunmen attacked a boat on the Niger River near Ouroumbéssé in Mali, killing 4."
+    (event,) = _events(text, resolver, actors)
+    assert event["country"] == "Mali"
+    assert event["geo_precision"] == GeoPrecision.ADMIN1  # an area, not a pin, and not the whole country
+    assert country_at(event["latitude"], event["longitude"]).iso2 == "ML"
+    assert event["location"].startswith("Niger River (")
+    assert "no place near it known" in event["notes"]
+
+
+def test_a_river_in_five_countries_with_no_country_named_places_nothing(resolver, actors) -> None:
+    text = "On 4 March 2024, gunmen attacked a boat on the Niger River near Ouroumbéssé, killing four."
+    assert [e["country"] for e in _events(text, resolver, actors)] in ([], [""])
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Des hommes armés ont attaqué mardi le poste de Dori, tuant trois gendarmes.", "2024-08-27"),
+        ("Ce lundi, des hommes armés ont attaqué le poste de Dori, tuant trois gendarmes.", "2024-08-26"),
+    ],
+)
+def test_a_french_weekday_is_the_last_such_day_before_publication(resolver, actors, text, day) -> None:
+    (event,) = _events(text, resolver, actors, published="2024-08-29", language="fr")  # a Thursday
+    assert (event["event_date"][:10], event["time_precision"]) == (day, TimePrecision.DAY)
+
+
+# --- event types by the codebook: CASE 2021's tune half's confusions, on sentences written here ----
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        # what a protest mourns or answers is not how it went
+        (
+            "Thousands of nurses marched in the capital on Friday to mourn two colleagues shot dead by "
+            "police last month.",
+            "Peaceful protest",
+        ),
+        (
+            "Students rallied again on Sunday, undeterred by the crackdown of the day before, when police "
+            "fired live rounds at the crowd.",
+            "Peaceful protest",
+        ),
+        (
+            "Farmers gathered outside the court after the acquittal of the officer over the killing.",
+            "Peaceful protest",
+        ),
+        # a later sentence on the same attack names its weapon: the most specific sub-type applies
+        (
+            "Militants attacked two police stations in the district on Monday night. Officials said the "
+            "attacks were carried out with hand grenades.",
+            "Grenade",
+        ),
+        (
+            "Police were caught in a shootout with robbers near the station. One robber threw a grenade "
+            "that did not go off.",
+            "Armed clash",  # a clash stays one whatever was thrown in it
+        ),
+        # an earlier event named as a place's past is not the event
+        (
+            "Government troops retook the town, the scene of a deadly 2019 chemical attack, on Tuesday.",
+            "Government regains territory",
+        ),
+        # who takes a place is the one after the speaker, not the speaker
+        (
+            "According to a police spokesman, bandits took control of the market town after a night of fire.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "An army officer said that insurgents had overrun the garrison town.",
+            "Non-state actor overtakes territory",
+        ),
+        # a crowd fighting with sticks and stones, or a mob with no protest, is a riot of its own kind
+        (
+            "Villagers armed with machetes and sticks clashed with a neighbouring community over farmland.",
+            "Mob violence",
+        ),
+        ("Rioting broke out after a mob beat to death two men accused of stealing goats.", "Mob violence"),
+        ("Rioting broke out after police shot a protester during the march.", "Violent demonstration"),
+        # riot police are no riot; a die-in is no death; what a protest decries is its cause
+        (
+            "Riot police beat a student during a protest outside the ministry.",
+            "Excessive force against protesters",
+        ),
+        ("Nurses staged a die-in outside the hospital over unpaid wages.", "Peaceful protest"),
+        (
+            "Hundreds marched through the city to denounce the killings of three traders by soldiers.",
+            "Peaceful protest",
+        ),
+        (
+            "Rival groups of supporters rallied in aggressive demonstrations downtown.",
+            "Violent demonstration",
+        ),
+        (
+            "Police used tear gas on a crowd of shoppers in the old market on Saturday.",
+            "Protest with intervention",
+        ),
+        (
+            "Police broke up a peaceful march of opposition supporters in the capital.",
+            "Protest with intervention",
+        ),
+        # a raid to detain people is an arrest; suspects intercepted while planning attacks too
+        ("Soldiers carried out raids to detain opposition activists in the northern districts.", "Arrests"),
+        (
+            "Security forces intercepted six suspected members of a cell planning attacks on hotels.",
+            "Arrests",
+        ),
+        # a person captured is arrested, not a place taken; driving fighters out of a village takes it
+        ("Soldiers captured a senior commander of the rebel group in a dawn operation.", "Arrests"),
+        (
+            "The army drove the insurgents out of two villages near the lake on Monday.",
+            "Government regains territory",
+        ),
+        # weapons found, whatever report told of them, are disrupted weapons use
+        (
+            "Police said in their report that grenades and ammunitions were discovered in a ditch.",
+            "Disrupted weapons use",
+        ),
+        # talks, handovers, property, weapons
+        ("The two governments began indirect talks over the disputed border region in March.", "Agreement"),
+        (
+            "The handover of the airbase to the national army was completed on Monday.",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "Unknown assailants caused heavy damage to government property in the district on Monday.",
+            "Looting/property destruction",
+        ),
+        (
+            "Customs men intercepted forty locally assembled double barrel hunting rifles at the border.",
+            "Disrupted weapons use",
+        ),
+        (
+            "A stash of mortar projectiles belonging to the rebels was found near the river bank.",
+            "Disrupted weapons use",
+        ),
+    ],
+)
+def test_event_types_by_the_codebook(actors, text, sub_event_type) -> None:
+    drafts = extract_events(Document(text, read_on=dt.date(2025, 6, 2)), actors=actors, places=_Names(set()))
+    assert drafts[0].sub_event_type == sub_event_type
+
+
+def test_lake_alone_is_no_place_name(resolver, actors) -> None:
+    text = "On 3 May 2024, militants attacked soldiers at Kangalom on the shores of Lake Chad."
+    mentions = find_places(text, _Names({"Lake", "River"}))
+    assert [m.text for m in mentions] == ["Chad"]  # not "Lake", an American town's other name
+    assert all(e["country"] != "United States" for e in _events(text, resolver, actors))
+
+
+def test_a_lake_with_no_country_named_is_placed_in_the_one_configured_country_it_touches(actors) -> None:
+    from geomap.gazetteer.index import Gazetteer
+    from geomap.geocode import Resolver
+
+    text = "On 3 May 2024, militants attacked soldiers at Kangalom on the shores of Lake Chad."
+    chad = Resolver(Gazetteer.embedded(), countries=["TD", "NE", "ML"])
+    (event,) = _events(text, chad, actors)
+    assert (event["country"], event["geo_precision"]) == ("Chad", GeoPrecision.ADMIN1)
+    assert event["location"].startswith("Lake Chad (")
+    assert _events(text, Resolver(Gazetteer.embedded()), actors) == []  # Chad or Cameroon: no guess

@@ -24,9 +24,18 @@ from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention
 from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.fatalities import fatalities
-from geomap.extract.places import COUNTRY, PART, REGION, PlaceMention, PlaceNames, event_location, find_places
+from geomap.extract.places import (
+    COUNTRY,
+    PART,
+    REGION,
+    WATER,
+    PlaceMention,
+    PlaceNames,
+    event_location,
+    find_places,
+)
 from geomap.extract.text import Sentence, Spans, fold, sentences, starting_within
-from geomap.extract.triggers import decide_type, find_trigger, refers_to_known_event
+from geomap.extract.triggers import ATTACK, decide_type, find_trigger, refers_to_known_event
 from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
 
 _DEADLINE = re.compile(
@@ -93,6 +102,7 @@ class EventDraft:
     documents: bool = False
     paragraph: int = 0
     undated: bool = False  # no year, no publication date: the year is assumed (see Document.read_on)
+    by_attack: bool = False  # opened by a bare "attack": a later sentence may name its weapon
     first_seen: dict[str, int] = field(default_factory=dict)  # actor name → offset of its first mention
 
     @property
@@ -177,11 +187,10 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         told = kind != EventType.STRATEGIC and refers_to_known_event(
             fold(sentence.text), position - sentence.start
         )
-        if current is not None and told and (place is None or place.text == current.place_mention):
+        same = told and (place is None or place.text == current.place_mention) if current else False
+        if current is not None and (same or _continues(current, date, place, named, kind, sub, claim)):
             _add_sentence(current, text, sentence, named, claim, position)
-            continue
-        if current is not None and _continues(current, date, place, named, kind, sub, claim):
-            _add_sentence(current, text, sentence, named, claim, position)
+            _refine(current, sub)
             continue
         draft = _new_event(
             text,
@@ -203,6 +212,26 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         drafts.append(draft)
         current = draft
     return [d for d in drafts if d.event_type]
+
+
+#: weapons that make an attack or a clash the explosion or remote-violence sub-type they name
+_SPECIFIC = frozenset(
+    [
+        "Grenade",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Air/drone strike",
+    ]
+)
+
+
+def _refine(draft: EventDraft, sub: str) -> None:
+    """A later sentence on an event opened by a bare "attack" names its weapon ("the attacks were
+    carried out with grenades"): the codebook's most specific sub-event type applies.  A clash or a
+    shootout stays one whatever was thrown in it."""
+    if draft.by_attack and sub in _SPECIFIC and draft.sub_event_type in ("Armed clash", "Attack"):
+        draft.event_type, draft.sub_event_type = EventType.EXPLOSIONS.value, sub
 
 
 def _date_for(text: str, dates: list[DateMention], position: int) -> DateMention | None:
@@ -265,12 +294,15 @@ def _new_event(
     if date is not None and date.end_date and precision == TimePrecision.DAY and date.end_date != date.date:
         precision = TimePrecision.DAY  # a range of days keeps day precision, with an end date
     draft = EventDraft(start, end, precision, "", sub, paragraph=sentence.paragraph, undated=undated)
+    draft.by_attack = kind == ATTACK
     if place is not None:
         draft.place_mention, draft.place_kind = place.text, place.kind
         draft.geo_precision = _precision(place)
         if place_why == "route":
             draft.geo_precision = GeoPrecision.NEAR
             draft.place_note = "on a route; located at one of its ends"
+        elif place_why == "water":  # "on the Niger River near X", X unknown: the river's course, an area
+            draft.place_kind, draft.geo_precision = WATER, GeoPrecision.ADMIN1
     elif current is not None and current.place_mention and (inherited or _same_time(current, date)):
         draft.place_mention, draft.place_kind = current.place_mention, current.place_kind
         draft.geo_precision = current.geo_precision

@@ -17,7 +17,11 @@ A name that is not an event location is kept with the reason it is not:
 * ``background``: where an earlier event that this one answers happened ("in
   response to an attack in Lamu");
 * ``river``: a river, even one that shares its name with a country ("the
-  Niger River", "le fleuve Niger"): "on the Niger River near Bourem" is at Bourem.
+  Niger River", "le fleuve Niger"): "on the Niger River near Bourem" is at Bourem;
+* ``lake``: a lake named like a country ("Lake Chad", "le lac Tchad") lies
+  across several countries and is none of them;
+* ``actor``: a country inside a transnational armed group's name ("the Islamic
+  State in Libya", "al-Qaeda in Yemen"): such branches act across borders.
 
 A part of a country ("in central Mali", "dans le nord du Burkina") is a
 mention of kind ``part``: the fallback area when the text names no place, so
@@ -36,6 +40,7 @@ from typing import Protocol
 from geomap.extract.text import Spans, fold
 
 PLACE, REGION, COUNTRY, CAPITAL, PART = "place", "region", "country", "capital", "part"
+WATER = "water"  # an event's place kind: on a river or lake, no place near it known
 #: a direction word → the part of a country it names
 PARTS = {
     "northern": "north", "southern": "south", "eastern": "east", "western": "west", "central": "centre",
@@ -61,8 +66,22 @@ _RIVER_BEFORE = re.compile(
     r"(?:\bfleuve|\briver|\briviere|\bvallee du|\bvalley of the)\s+(?:du\s+|de\s+la\s+)?$"
 )
 _RIVER = re.compile(
-    r"\b(?:[Ff]leuve|[Rr]ivi[eè]re|[Vv]all[ée]e du)\s+(?:du\s+|de\s+la\s+)?[A-ZÀ-Ý][\w'’-]*|"
+    r"\b(?:[Ff]leuve|[Rr]ivi[eè]re|[Rr]iver|[Vv]all[ée]e du)\s+(?:the\s+|du\s+|de\s+la\s+)?[A-ZÀ-Ý][\w'’-]*|"
     r"\b[A-ZÀ-Ý][\w'’-]*\s+[Rr]iver\b"
+)
+_LAKE_BEFORE = re.compile(r"(?:\blake|\blac)\s+(?:du\s+|de\s+la\s+)?$")
+_LAKE_AFTER = re.compile(r"^\s+lake\b")
+_LAKE = re.compile(
+    r"\b(?:[Ll]ake|[Ll]ac)\s+(?:du\s+|de\s+la\s+)?[A-ZÀ-Ý][\w'’-]*|\b[A-ZÀ-Ý][\w'’-]*\s+[Ll]ake\b"
+)
+#: the brands of transnational jihadist groups, whose branches are named after a country or region
+_GROUP = (
+    r"(?:islamic state|\bis\b|\bisis\b|\bisil\b|daesh|al[- ]qa[e']?ida|al[- ]qaeda|etat islamique|\bei\b)"
+)
+_GROUP_BEFORE = re.compile(rf"{_GROUP}\s+(?:in|of|en|au|du|de)\s+(?:the\s+|la\s+|l'\s*)?$")
+_GROUP_NAME = re.compile(
+    r"\b(?:Islamic State|IS|ISIS|ISIL|Daesh|[Aa]l[- ]Qa[e']?ida|[Aa]l[- ]Qaeda|[EÉ]tat islamique|EI)\s+"
+    r"(?:in|of|en|au|du|de)\s+(?:the\s+|la\s+|l['’]\s*)?[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?"
 )
 
 
@@ -215,6 +234,10 @@ _NOT_NAMES = frozenset(
         "armee",
         "state",
         "etat",
+        "lake",  # "Lake" alone is a US town's other name, not the lake the text names
+        "lac",
+        "river",
+        "fleuve",
     ]
 )
 _GOVERNMENT_VERBS = (
@@ -315,6 +338,10 @@ def _classify(text: str, folded: str, start: int, end: int, kind: str) -> PlaceM
         kind = REGION  # "in Maywand district, Kandahar", "(Cadale, Middle Shabelle)": the province
     if _RIVER_AFTER.match(after) or _RIVER_BEFORE.search(before):
         excluded = "river"
+    elif _LAKE_AFTER.match(after) or _LAKE_BEFORE.search(before):
+        excluded = "lake"
+    elif kind in (COUNTRY, REGION) and _GROUP_BEFORE.search(before):
+        excluded = "actor"
     elif _BACKGROUND_BEFORE.search(before):
         excluded = "background"
     elif _THING_BEFORE.search(before) or _THING_AFTER.match(after):
@@ -351,9 +378,14 @@ def split_part(mention: str) -> tuple[str, str] | None:
     return PARTS[fold(match.group(1))], match.group(2)
 
 
-def river_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` names a river ("the Niger River", "le fleuve Niger"): no country is named there."""
-    return [match.span() for match in _RIVER.finditer(text)]
+#: mentions that name no country, whatever country name they hold: a river, a lake, a group's branch
+NOT_A_COUNTRY = ("river", "lake", "actor")
+
+
+def not_country_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names a river ("the Niger River"), a lake ("Lake Chad") or a group's branch ("the
+    Islamic State in Libya"): a country's name there is no evidence of the country."""
+    return [m.span() for pattern in (_RIVER, _LAKE, _GROUP_NAME) for m in pattern.finditer(text)]
 
 
 _REGION_WORD_BEFORE = re.compile(r"\b(?:region|province|cercle)\s+(?:de |du |des |d'|of (?:the )?)?$")
@@ -389,10 +421,16 @@ def event_location(mentions: list[PlaceMention], trigger: int) -> tuple[PlaceMen
 
     Prefers places over regions over countries, mentions introduced as a
     location ("in", "near", "seized X") and then the one closest to the
-    trigger.  Route ends count only when nothing else is named.  Returns
-    ``(None, "")`` when the sentence names no usable place.
+    trigger.  A river or lake ("on the Niger River near a village the
+    gazetteer lacks") counts when no place or region is named (``"water"``),
+    route ends when nothing else is.  Returns ``(None, "")`` when the sentence names no usable place.
     """
     usable = [m for m in mentions if not m.excluded]
+    waters = [m for m in mentions if m.excluded in ("river", "lake")]
+    if waters and all(
+        m.kind == COUNTRY for m in usable
+    ):  # its course in the country is nearer than the country
+        return min(waters, key=lambda m: abs(m.start - trigger)), "water"
     why = "named"
     if not usable:
         usable = [m for m in mentions if m.excluded == "route"]

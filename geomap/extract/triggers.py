@@ -65,10 +65,10 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             r"engins? explosifs?)|(?:bombs?|ieds?|explosives?|landmines?|mines|engins? explosifs?) (?:\w+ ){0,4}"
             r"(?:were |was |ont ete |a ete )?(?:defused|dismantled|discovered|found|desamorc\w*|decouvert\w*)|"
             r"premature(?:ly)? (?:detonat|explo)\w*|accidental(?:ly)? (?:detonat|explo|activat)\w*|"
-            r"while (?:planting|making|assembling)|intercept\w* (?:[\w,-]+ ){0,4}(?:missiles?|rockets?|drones?|"
+            r"while (?:planting|making|assembling)|intercept\w* (?:[\w,-]+ ){0,6}(?:missiles?|rockets?|drones?|"
             r"projectiles?|guns|rifles?|weapons?|arms|ammunitions?|explosives?)|"
-            r"(?:firearms?|weapons?|ammunition|rifles?|guns|pistols?|revolvers?|cartridges|bullets|explosives|arms|"
-            r"caches?|rocket bombs?) "
+            r"(?:firearms?|weapons?|ammunitions?|grenades|rifles?|guns|pistols?|revolvers?|cartridges|bullets|explosives|arms|"
+            r"caches?|stash\w*|projectiles|rocket bombs?) "
             r"(?:[\w,]+ ){0,8}(?:were |was |have been |has been )?(?:seized|captured|confiscated|recovered|"
             r"destroyed|found|defused|"
             r"discovered|identified)|(?:destroyed|discovered|found|uncovered|seized|confiscated|dismantled) "
@@ -101,12 +101,15 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         ),
         (r"massacr\w*|execut(?:ed|ion|ions)|summar\w* execut\w*|tortur\w*|executes?|exécut\w*", V, "Attack"),
         (
-            r"(?:seized|captured|capturing|retook|recaptur\w*|regained|liberated|liberating|overran|overrun|retak(?:en|ing)|occupied)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?))|(?:took|taken|takes?|taking|seized|seizes|gained|regains?|recover\w*) (?:back |the |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
+            r"(?:seized|captured|capturing|retook|recaptur\w*|regained|liberated|liberating|overran|overrun|retak(?:en|ing)|occupied)\b(?! (?:\w+ ){0,2}(?:vehicles?|weapons?|arms|equipment|motorbikes?|motorcycles?|ammunition|goods|cattle|livestock|documents?|trucks?|guns?|rifles?|"
+            r"commanders?|leaders?|suspects?|members?|militants?|fighters?|insurgents?|terrorists?|jihadists?|"
+            r"men|persons?|people|soldiers?|hostages?))|drove (?:\w+ ){0,3}(?:back|out)\b|expelled (?:\w+ ){0,3}from|"
+            r"pushed (?:\w+ ){0,3}out of|(?:took|taken|takes?|taking|seized|seizes|gained|regains?|recover\w*) (?:back |the |full |complete |total )?(?:control|over)\b|overt(?:ook|ake\w*)\b|freed (?:\w+ ){0,3}(?:villages?|towns?|areas?|city|district|neighbou?rhoods?)|entered (?:the (?:town|city|village|camp) of )?[a-z]|fell to|a repris|ont repris|reprise? (?:de|du) (?:controle|la ville|camp)|pris le controle|s'est empare|se sont empares|sont entres dans|est entree? dans|reconquete|libere\w*|tombe\w* aux mains|tombee? entre les mains",
             TERRITORY,
             "",
         ),
         (
-            r"ambush\w*|clash\w*|fighting|fought|battles?\b(?! for)|gunfight|firefight|exchange of fire|assault\w*|offensive|embuscades?|affrontements?|accrochages?|combats?\b|se sont affrontes|ont affronte|repousse\w*|repelled|counter-?attack\w*",
+            r"ambush\w*|clash\w*|fighting|fought|battles?\b(?! for)|gunfights?|firefights?|shoot-?outs?|exchange of fire|assault\w*|offensive|embuscades?|affrontements?|accrochages?|combats?\b|se sont affrontes|ont affronte|repousse\w*|repelled|counter-?attack\w*",
             B,
             "Armed clash",
         ),
@@ -123,7 +126,9 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "",
         ),
         (
-            r"\bprotest\w*|demonstrat\w*|rall(?:y|ies|ied)|marched|marches\b|die-in|sit-in|manifest\w*|\bmarche\b|rassemblement|"
+            r"\bprotest\w*|demonstrat\w*|rall(?:y|ies|ied)|marched|marches\b|(?:a|the|peaceful|protest) march\b|"
+            r"die-in|sit-in|manifest\w*|\bmarche\b|rassemblement|"
+            r"(?:fired|fires?|firing|used|using) (?:\w+ ){0,2}(?:tear ?gas|water cannons?|rubber bullets|pepper spray)|"
             r"(?:on|go on|went on|goes on|a|general|hunger|labou?r|\d+-hour|day-long) strike\b|strikes? (?:by|over|action)|"
             r"\bgreve\b|picket\w*|gathered|took to the streets|staged a|sit-in",
             P,
@@ -135,19 +140,28 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Mob violence",
         ),
         (
-            r"\briot\w*|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the |main )?(?:roads?|streets?|highways?)|"
+            r"(?<!anti-)\briot\w*(?! police| gear| squads?| units?| control| shields?)|emeutes?|vandali[sz]\w*|barricad\w*|blocked (?:the |main )?(?:roads?|streets?|highways?)|"
             r"burn(?:t|ed|ing) tyres|set tyres",
             R,
             "Violent demonstration",
         ),
-        (r"arrest\w*|detained|detention|jailed|interpell\w*|arrete\w*|arrestation\w*", S, "Arrests"),
         (
-            r"loot\w*|torched|set (?:on )?fire|burn(?:ed|t) down|burned|pille\w*|incendi\w*|razed|destroyed",
+            r"arrest\w*|detained|detention|jailed|interpell\w*|arrete\w*|arrestation\w*|"
+            r"raids? (?:\w+ ){0,2}to (?:arrest|detain|apprehend|nab)|"
+            r"(?:captured|nabbed|apprehended) (?:an? |the |two |three |\d+ )?(?:senior |top |suspected |wanted )?"
+            r"(?:commanders?|leaders?|suspects?|militants?|insurgents?|terrorists?|jihadists?)\b|"
+            r"intercept\w* (?:\w+ ){0,2}(?:suspect\w*|members|militants|persons|people|individuals)",
+            S,
+            "Arrests",
+        ),
+        (
+            r"loot\w*|torched|set (?:on )?fire|burn(?:ed|t) down|burned|pille\w*|incendi\w*|razed|destroyed|"
+            r"(?:attacks? on|destruction of|damage to|damaged|vandali[sz]ed) (?:[\w,-]+ ){0,4}propert(?:y|ies)",
             S,
             "Looting/property destruction",
         ),
         (
-            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|pull(?:ed|s|ing)? back|handed over|evacuated|vacated|began leaving)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
+            r"left (?:[^.]{0,40}? )?(?:its |their |the )(?:camp|base)|(?:withdrew|withdrawn|pulled out|pull(?:ed|s|ing)? back|handed over|handover of|hand-over of|evacuated|vacated|began leaving)\b|withdrawal from|departure from|left (?:the )?(?:town|city|country)|(?:a|ont|avait) quitte|s'est retir\w*|se sont retir\w*|retrait (?:de|du|des)|retrocession|remis\w* (?:le camp|la base)",
             S,
             "Non-violent transfer of territory",
         ),
@@ -160,6 +174,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
         ),
         (
             r"surrender\w*|se sont rendus|reddition|\bagreements?\b|\btruce\b|negotiat\w*|peace talks|"
+            r"(?:held|hold\w*|beg[au]n|joined|resumed|indirect|direct|bilateral|ceasefire) talks\b|talks (?:with|between)\b|pourparlers|"
             r"prisoners? (?:exchange|swap)|exchange of prisoners|exchanged prisoners|ceasefire|cease-fire|peace (?:agreement|deal|accord)|signed (?:an? )?(?:agreement|accord|deal)|cessez-le-feu|accords? de paix|ont signe|a signe|signature (?:de l'|d'un )accord",
             S,
             "Agreement",
@@ -188,7 +203,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
     for p in [re.compile(p)]
 ]
 _STRICT_MODAL = re.compile(
-    r"(?:(?<!continues )(?<!continued )(?<!began )(?<!started )\bto(?! have\b)|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bpour|"
+    r"(?:(?<!continues )(?<!continued )(?<!began )(?<!started )\bto(?! have\b)|\bwill|\bwould|\bmust(?: have)?|\bshould|\bdue to|\bset to|\bexpected to|\bplans? to|\bplann(?:ing|ed)|\bplott(?:ing|ed)|\bpour|"
     r"\bdoit|\bdoivent|\bdevra\w*|\bdevrait|\bva|\bvont|\bafin de)\s+(?:\w+\s+)?$"
 )
 _VICTIMS = re.compile(
@@ -196,7 +211,7 @@ _VICTIMS = re.compile(
     r"residents?|displaced|markets?|villages?|mosques?|churches|church|schools?|weddings?|communit(?:y|ies)|hamlets?|"
     r"civils?|villageois|femmes|enfants|"
     r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population|people|persons?|"
-    r"\bm[ae]n\b|wom[ae]n|girls?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
+    r"\bm[ae]n\b|wom[ae]n|girls?|fisherm[ae]n|fishers?|herdsm[ae]n|businessm[ae]n|tribesm[ae]n|pecheurs?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
     r"journalists?|drivers?|shepherds?|sheperds?|workers?|miners?|musicians?|elders?|chiefs?|idps?|bus|homes?|"
     r"houses?|hotels?|restaurants?|cafes?|teahouses?|shops?|hospitals?|campus|colleges?|universit(?:y|ies)|"
     r"dormitor(?:y|ies)|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"
@@ -214,11 +229,11 @@ _PARTICIPANTS = re.compile(r"\w+(?:ers|ors|ants)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|is|are|being|a ete|ont ete|sont|est)\s+(?:\w+\s+)?$")
 _PROTEST_VIOLENCE = re.compile(
     r"\b(?:loot\w*|burn\w*|clash\w*|affront\w*|heurts|set (?:\w+ )?(?:on )?fire|ablaze|torch\w*|threw stones|stone-throw\w*|"
-    r"violent (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
+    r"(?:violent|aggressive) (?:protests?|demonstrat\w*|clash\w*|riots?|crowds?)|turned violent|escalating violence|debris|"
     r"(?:throw(?:s|ing)?|threw|hurl\w*) (?:\w+ )?(?:stones|rocks|bottles|projectiles|petrol bombs|molotov\w*)|"
     r"turn(?:ed|s)? (?:\w+ )?violent|"
     r"armed with (?:sticks|clubs|machetes|tree branches|stones)|clash\w* with (?:the )?(?:police|security)|"
-    r"vandali[sz]\w*|barricad\w*|blocked|blocking|closing roads|closed (?:the |all )?roads?|pille\w*|"
+    r"vandali[sz]\w*|barricad\w*|blocked|blocking|block (?:the |a )?(?:\w+ )?(?:roads?|streets?|entrances?|highways?|bridges?)|closing roads|closed (?:the |all )?roads?|pille\w*|"
     r"incendi\w*|jets? de pierres|manifestations? violentes?|violemment)\b"
 )
 _CROWD = re.compile(
@@ -228,7 +243,7 @@ _CROWD = re.compile(
 _PROTESTERS = re.compile(r"\b(?:protesters?|demonstrators?|manifestants?|protest\w*|marchers?|sit-in)\b")
 _EXCESSIVE_FORCE = re.compile(
     r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live (?:ammunition|bullets|rounds|fire)|"
-    r"serious(?:ly)? (?:injur\w*|wound\w*)|die|dies|"
+    r"serious(?:ly)? (?:injur\w*|wound\w*)|die(?!-in)|dies|"
     r"gunfire|died|dead|deaths?|violently (?:suppress\w*|dispers\w*)|"
     r"excessive force|beat\w*|tue\w*|tir\w* a balles reelles|ouvert le feu)\b"
 )
@@ -237,7 +252,8 @@ _INTERVENTION = re.compile(
     r"broke up|suppress\w*|crack\w* down|crackdown|gaz lacrymogenes?|interpell\w*)\b"
 )
 _NON_STATE = re.compile(
-    r"\b(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|militia\w*|fighters|separatists?|group|"
+    r"\b(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|militia\w*|fighters|separatists?|group|bandits?|"
+    r"gunmen|armed men|assailants?|"
     r"djihadistes?|rebelles?|terroristes?|groupes? arme\w*)\b"
 )
 _STATE_FORCES = re.compile(
@@ -264,6 +280,8 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
                 continue
             if _STRICT_MODAL.search(folded[:begin]) and not _PARTICIPANTS.match(folded, begin):
                 continue  # "to take control" is no event; "to disperse protesters" names a protest
+            if _EARLIER_EVENT.search(folded[max(0, begin - 60) : begin]):
+                continue  # "the scene of a deadly 2017 chemical weapons attack": an earlier event
             generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
             found.append((generic, begin, kind, sub))
             break
@@ -271,6 +289,10 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
         return None
     if any(f[3] == "Chemical weapon" for f in found):
         found = [f for f in found if f[3] == "Chemical weapon"]  # whatever delivered it
+    if any(f[3] == "Disrupted weapons use" for f in found):
+        found = [f for f in found if f[3] != "Other"]  # weapons found, not documents
+    if any(f[3] == "Mob violence" for f in found) and not _PROTESTERS.search(folded):
+        found = [f for f in found if f[3] != "Violent demonstration"]  # a mob's riot, no protest named
     if any(f[2] == TERRITORY for f in found):
         # the capture is the event, not the air strikes or shelling before it
         found = [f for f in found if f[2] != E]
@@ -286,7 +308,7 @@ def decide_type(
     if kind == TERRITORY:
         if _PEACEFUL_HANDOVER.search(folded):
             return S.value, "Non-violent transfer of territory"
-        subject = folded[max(0, offset - 80) : offset]
+        subject = _after_speaker(folded[max(0, offset - 80) : offset])
         named_state, named_rebels = _STATE_FORCES.search(subject), _NON_STATE.search(subject)
         if named_state and (not named_rebels or named_state.start() < named_rebels.start()):
             return B.value, "Government regains territory"  # the subject's head names who took it
@@ -306,6 +328,9 @@ def decide_type(
         and not passive
     ):
         return R.value, "Violent demonstration"  # a crowd's looting or burning is a riot
+    crude = _CRUDE_WEAPONS.search(folded) and not _MILITARY_TARGETS.search(folded)
+    if sub == "Armed clash" and crude and _CROWD.search(subject):  # a crowd with sticks and stones: a riot
+        return R.value, "Violent demonstration" if _PROTESTERS.search(folded) else "Mob violence"
     target = _target(folded, offset)
     named_civilians, named_military = _VICTIMS.search(target), _MILITARY_TARGETS.search(target)
     civilians = any(a.inter == 7 for a in side2) or named_civilians
@@ -321,7 +346,12 @@ def decide_type(
 
 
 def _protest_type(folded: str) -> tuple[str, str]:
-    """A protest: peaceful, met with force (excessive, or an intervention), or violent (a riot)."""
+    """A protest: peaceful, met with force (excessive, or an intervention), or violent (a riot).
+
+    What the protest is about is not how it went: the killings it mourns, the crackdown of the
+    day before ("undeterred by …", "to mourn those killed last month") do not count.
+    """
+    folded = _PAST_TIME.sub(" ", _CAUSE.sub(" ", folded))
     if _PROTEST_VIOLENCE.search(folded):
         return R.value, "Violent demonstration"
     if _EXCESSIVE_FORCE.search(folded):
@@ -338,6 +368,41 @@ def _target(folded: str, offset: int) -> str:
     after = folded[offset : offset + 120]
     speaker = _SPEAKER.search(after)  # ", the Malian army said": who told it, not whom it hit
     return after[: speaker.start()] if speaker else after
+
+
+#: what a protest is about: the event it mourns or answers, told after these words, up to the clause's end
+_CAUSE = re.compile(
+    r"\b(?:to mourn|mourn\w*|in memory of|to hono(?:u)?r|hono(?:u)?ring|commemorat\w*|undeterred by|"
+    r"(?:to )?(?:decry|decried|denounc\w*|condemn\w*) the|(?:demand\w*|seek\w*) justice for|"
+    r"(?:following|after|over|against|denouncing|condemning) the (?:\w+ )?(?:death|killing|murder|shooting|"
+    r"acquittal|arrest)s?\b|whose (?:\w+ )?death|anniversary of|en hommage a|pour denoncer (?:la|le|les) (?:mort|meurtre|assassinat)\w*)"
+    r"[^.;]*"
+)
+#: a clause set at an earlier time than the protest: "the previous day when police fired …"
+_PAST_TIME = re.compile(
+    r"[^,.;]*\b(?:last (?:month|week|year)|the previous (?:day|week|month)|the day before|"
+    r"earlier this (?:month|week|year)|(?:a|two|three|several|\d+) (?:days|weeks|months|years) ago|"
+    r"le mois dernier|la semaine derniere|la veille)\b[^,.;]*"
+)
+#: a trigger that names an earlier event: "the scene of a deadly 2017 attack", "the 2015 massacre"
+_EARLIER_EVENT = re.compile(
+    r"(?:\bscene of|\bsite of|\banniversary of|\bin memory of)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$|"
+    r"\b(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:19|20)\d\d\s+(?:[\w-]+\s+){0,2}$"
+)
+#: weapons of a crowd, not of an armed group
+_CRUDE_WEAPONS = re.compile(
+    r"\b(?:sticks|clubs|rods|machetes|stones|rocks|knives|axes|bamboo|batons|cudgels|bare hands|"
+    r"batons|gourdins|coupe-coupe|pierres)\b"
+)
+_SPEECH = re.compile(
+    r"(?:\bsaid|\bsays|\btold \w+|\baccording to [^,]*,|\breported|\bselon [^,]*,)\s*(?:that\s+)?"
+)
+
+
+def _after_speaker(subject: str) -> str:
+    """The words before a trigger, from after the last speaker ("an army spokesman said that rebels …")."""
+    ends = [m.end() for m in _SPEECH.finditer(subject)]
+    return subject[ends[-1] :] if ends else subject
 
 
 _DEFINITE = re.compile(r"(?:\bthe|\bthis|\bthat|\bl'|\bcette|\bcet|\bce)\s*$")

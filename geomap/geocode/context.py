@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from geomap.extract.places import not_country_spans
 from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 
@@ -35,10 +36,6 @@ _TIED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*[,(]?\s*(?:(?:in|dans|en)\s+)?(
 _LISTED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*(?:,|\band\b|\bet\b)\s*$")  # "Boni, Hombori and …"
 LISTED_MAX = 4  # names before a tied place that share its region phrase
 _NOT_PLACES = {"in", "the", "on", "at", "near", "dans", "en", "le", "la", "les", "a", "au", "aux", "pres"}
-#: "the Niger River", "River Niger", "le fleuve Niger": a river's name, never evidence of a country
-_RIVER_NAME = re.compile(
-    rf"\b{_WORD}\s+(?:River|river)\b|\b(?:River|river|fleuve|[Rr]ivi[eè]re)\s+(?:the\s+|du\s+|de\s+la\s+)?{_WORD}"
-)
 #: "the Mauritanian border", "the border with Niger", "la frontière malienne": where a place is not
 _BORDER = re.compile(
     rf"\b(?:[\w'’\-]+\s+)?(?:border|frontier)\b(?:\s+with\s+(?:the\s+)?{_WORD})?"
@@ -100,7 +97,8 @@ def read_context(
     known = find_country(country) if country else None
     if known is not None:
         named[known.iso2] += 1000
-    evidence = _BORDER.sub(" ", _RIVER_NAME.sub(" ", text or ""))  # a river or a border is no country
+    text = _blank(text or "", not_country_spans(text or ""))  # "the Niger River", "Lake Chad"
+    evidence = _BORDER.sub(" ", text)  # a border is no country either
     for span in _spans(evidence):
         found = find_country(span) if len(span) > 3 else None  # "NE", "ML" inside prose are not countries
         if found is not None:
@@ -210,6 +208,13 @@ def _anchors(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tup
         if one or towns == [first]:
             anchors.append(first)
     return tuple(anchors)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` blanked out, offsets kept: "the Niger River", "Lake Chad" name no country."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _spans(text: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from geomap.errors import ConfigError
 from geomap.gazetteer.boundaries import Country, find_country
 from geomap.gazetteer.index import GazetteerEntry
+from geomap.gazetteer.water import countries_of, water_in_country
 from geomap.model import GeoPrecision, Place
 
 
@@ -61,3 +62,31 @@ def country_code(code: str) -> str:
     if country is None:
         raise ConfigError(f"GEOMAP_COUNTRIES / --country: {code!r} is not a country name or ISO code")
     return country.iso2
+
+
+def water_place(name: str, country: Country | None, *, configured: tuple[str, ...] = ()) -> Place | None:
+    """An event on the river or lake ``name`` whose place near it is unknown: its course in ``country``.
+
+    Without a country, only a river or lake that lies in one country (of the researcher's
+    ``configured`` ones, ISO2, when set) is placed. Area precision (admin-1), flagged for review.
+    """
+    if country is None:
+        codes = [c for c in countries_of(name) if not configured or c in configured]
+        country = find_country(codes[0]) if len(codes) == 1 else None
+    area = water_in_country(name, country.iso2) if country is not None else None
+    if area is None:
+        return None
+    where = f"the {area.admin1} region" if area.admin1 else country.name
+    return Place(
+        name=f"{area.name} ({area.admin1 or country.name})",
+        lat=area.lat,
+        lon=area.lon,
+        geo_precision=GeoPrecision.ADMIN1,
+        confidence=0.4,
+        country=country.iso2,
+        iso3=country.iso3,
+        admin1=area.admin1,
+        origin="Natural Earth",
+        reason=f"on the {area.name}, no place near it known: on its course in {country.name}, in {where}",
+        needs_review=True,
+    )
