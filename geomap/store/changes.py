@@ -1,0 +1,226 @@
+"""One write to a parquet store: the deletes and inserts of a write, then the partitions they touch.
+
+:class:`Transaction` offers the GeoPackage transaction's methods
+(:class:`geomap.store.rows.Transaction`: ``upsert``, ``sync``, ``delete``,
+``insert``, ``existing``, ``delete_evidence_of``, ``touch``), so the
+:class:`~geomap.store.Store` methods run unchanged on both backends.  Nothing
+reaches the store before the commit: deletes and inserts are kept in the order
+given, then each touched partition is rewritten into a new file and the
+manifest is switched (:mod:`geomap.store.partitions`).  On an error the new
+files are removed and the manifest is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from geomap.schema import WGS84
+from geomap.store.partitions import (
+    INT64,
+    PARTITION,
+    arrow_schema,
+    key_hashes,
+    layer_files,
+    new_file,
+    new_manifest,
+    partitions_of,
+    read_keys,
+    read_manifest,
+    to_arrow,
+    to_schema,
+    write_file,
+    write_manifest,
+)
+from geomap.store.rows import ROW_HASH, row_hashes
+from geomap.store.tables import _KEYS
+
+log = logging.getLogger(__name__)
+
+
+class Transaction:
+    """One write to the parquet store at ``root``; commits on a clean exit, leaves it as it was otherwise."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.manifest = read_manifest(root) or new_manifest()
+        self._stored: dict[str, pd.DataFrame] = {}
+        self._ops: dict[str, list[tuple]] = {}
+        self._touched: set[str] = set()
+        self._written: list[Path] = []
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is not None:
+            self._discard()
+            return
+        try:
+            self._commit()
+        except BaseException:
+            self._discard()
+            raise
+
+    def stored(self, layer: str) -> pd.DataFrame:
+        """The committed keys, row hashes and partitions of ``layer`` (read once)."""
+        if layer not in self._stored:
+            self._stored[layer] = read_keys(self.root, self.manifest, layer, _KEYS[layer])
+        return self._stored[layer]
+
+    def existing(self, table: str, key: str, values: Iterable[str]) -> set[str]:
+        """Which of ``values`` the table holds in its ``key`` column."""
+        held = set(self.stored(table)[key].dropna().astype(str))
+        return {v for v in values if v in held}
+
+    def delete(self, table: str, keys: list[str], values: Iterable[tuple]) -> None:
+        """Delete the rows with these keys (a missing key part matches a missing one)."""
+        frame = pd.DataFrame(list(values), columns=keys, dtype=object)
+        self._delete(table, keys, key_hashes(frame, keys))
+
+    def delete_evidence_of(self, table: str, reports: Collection[str]) -> None:
+        """Delete the evidence rows that came with these reports (their ``report_id``, always filled here)."""
+        self.delete(table, ["report_id"], [(r,) for r in reports])
+
+    def insert(self, table: str, frame: pd.DataFrame, hashes: np.ndarray) -> None:
+        """Insert the rows of ``frame`` at commit."""
+        if not frame.empty:
+            self._ops.setdefault(table, []).append(("insert", frame.reset_index(drop=True), hashes))
+
+    def upsert(self, table: str, frame: pd.DataFrame, keys: list[str]) -> int:
+        """Replace the rows with the keys of ``frame`` by its rows; returns how many keys were new."""
+        wanted = key_hashes(frame, keys)
+        held = key_hashes(self.stored(table), keys)
+        self._delete(table, keys, wanted)
+        self.insert(table, frame, row_hashes(frame))
+        return len(np.setdiff1d(wanted, held))
+
+    def sync(self, table: str, frame: pd.DataFrame, keys: list[str]) -> tuple[int, int]:
+        """Make the table hold exactly the rows of ``frame``, rewriting only partitions that changed.
+
+        Returns how many rows the table held before and how many keys are new.
+        """
+        stored = self.stored(table)
+        held, held_hashes = key_hashes(stored, keys), stored[ROW_HASH].to_numpy(dtype="int64", na_value=0)
+        hashes, wanted = row_hashes(frame), key_hashes(frame, keys)
+        where = pd.Index(held).get_indexer(wanted)
+        known = where >= 0
+        changed = ~known | (held_hashes[np.where(known, where, 0)] != hashes)
+        gone = np.setdiff1d(held, wanted)
+        self._delete(table, keys, np.concatenate([gone, wanted[changed & known]]))
+        if changed.any():
+            self.insert(table, frame[changed], hashes[changed])
+        return len(stored), int((~known).sum())
+
+    def touch(self, tables: Iterable[str]) -> None:
+        """Record the change time of the layers written."""
+        self._touched.update(tables)
+
+    def _delete(self, table: str, keys: list[str], hashes: np.ndarray) -> None:
+        if len(hashes):
+            self._ops.setdefault(table, []).append(("delete", tuple(keys), np.unique(hashes)))
+
+    def _commit(self) -> None:
+        if not self._ops and read_manifest(self.root) is not None:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        manifest = self.manifest
+        manifest["generation"] += 1
+        obsolete = []
+        for layer, ops in self._ops.items():
+            obsolete += self._commit_layer(layer, ops)
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        manifest["changed"].update({layer: now for layer in self._touched})
+        write_manifest(self.root, manifest)
+        self._written = []  # committed: the new files are the store's now
+        for path in obsolete:  # a reader of the old manifest retries with the new one
+            with contextlib.suppress(OSError):
+                path.unlink()
+        log.info("wrote generation %d of %s", manifest["generation"], self.root)
+
+    def _commit_layer(self, layer: str, ops: list[tuple]) -> list[Path]:
+        """Rewrite the partitions of ``layer`` that ``ops`` touch; returns the files they replace."""
+        deletes, inserts = _in_order(ops)
+        stored = self.stored(layer)
+        touched = set()
+        for keys, hashes in deletes:
+            touched |= set(stored.loc[np.isin(key_hashes(stored, keys), hashes), PARTITION])
+        new, parts = self._new_rows(layer, inserts)
+        touched |= set(parts)
+        entries = self.manifest["layers"].setdefault(layer, {})
+        obsolete = []
+        for partition in sorted(touched):
+            pieces = [new.filter(pa.array(parts == partition))] if new is not None else []
+            entry = entries.get(partition)
+            if entry is not None:
+                obsolete.append(self.root / entry["file"])
+                pieces.insert(0, self._kept(layer, entry["file"], deletes))
+            table = pa.concat_tables(pieces) if pieces else None
+            if table is None or table.num_rows == 0:
+                entries.pop(partition, None)
+                continue
+            path = new_file(self.root, layer, partition, self.manifest["generation"])
+            self._written.append(path)
+            write_file(table, path)
+            entries[partition] = {"file": str(path.relative_to(self.root)), "rows": table.num_rows}
+        return obsolete
+
+    def _new_rows(self, layer: str, inserts: list[tuple]) -> tuple[pa.Table | None, np.ndarray]:
+        if not inserts:
+            return None, np.array([], dtype=object)
+        frames = [frame for frame, _ in inserts]
+        frame = pd.concat(frames, ignore_index=True)
+        if isinstance(frames[0], gpd.GeoDataFrame):
+            frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84)
+        hashes = np.concatenate([h for _, h in inserts])
+        start = self.manifest["next_seq"]
+        self.manifest["next_seq"] = start + len(frame)
+        seqs = np.arange(start, start + len(frame), dtype="int64")
+        return to_arrow(frame, layer, hashes, seqs), partitions_of(frame, layer)
+
+    def _kept(self, layer: str, file: str, deletes: list[tuple]) -> pa.Table:
+        """A stored partition's rows without the deleted ones."""
+        table = to_schema(pq.read_table(self.root / file), arrow_schema(layer))
+        keep = np.ones(table.num_rows, dtype=bool)
+        for keys, hashes in deletes:
+            frame = table.select(list(keys)).to_pandas(types_mapper=INT64.get)
+            keep &= ~np.isin(key_hashes(frame, keys), hashes)
+        return table.filter(pa.array(keep))
+
+    def _discard(self) -> None:
+        for path in self._written:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self._written = []
+
+    def files(self, layer: str) -> list[str]:
+        """The files of ``layer`` as committed when the transaction began."""
+        return layer_files(self.root, self.manifest, layer)
+
+
+def _in_order(ops: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """The deletes (applied to the stored rows) and the inserts left after the deletes that follow them."""
+    deletes: list[tuple] = []
+    inserts: list[tuple] = []
+    for op in ops:
+        if op[0] == "insert":
+            inserts.append((op[1], op[2]))
+            continue
+        _, keys, hashes = op
+        deletes.append((keys, hashes))
+        kept = []
+        for frame, row_hash in inserts:
+            keep = ~np.isin(key_hashes(frame, keys), hashes)
+            if keep.any():
+                kept.append((frame[keep].reset_index(drop=True), row_hash[keep]))
+        inserts = kept
+    return deletes, inserts
