@@ -148,8 +148,9 @@ class ParquetStore(Store):
 
 def _view(db: duckdb.DuckDBPyConnection, layer: str, files: list[str]) -> None:
     """``layer`` as a DuckDB view of its files, or of no rows with the layer's columns."""
-    if files:
+    if files:  # the folder names (year=…/iso3=…) are not columns: iso3 is read from the files
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        db.execute(f'CREATE VIEW "{layer}" AS SELECT * FROM read_parquet([{listed}], union_by_name = true)')  # noqa: S608
+        options = "union_by_name = true, hive_partitioning = false"
+        db.execute(f'CREATE VIEW "{layer}" AS SELECT * FROM read_parquet([{listed}], {options})')  # noqa: S608
         return
     db.register(layer, arrow_schema(layer).empty_table())
