@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -54,6 +54,7 @@ class Transaction:
         self.root = root
         self.manifest = read_manifest(root) or new_manifest()
         self._stored: dict[str, pd.DataFrame] = {}
+        self._held: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         self._ops: dict[str, list[tuple]] = {}
         self._touched: set[str] = set()
         self._written: list[Path] = []
@@ -77,10 +78,17 @@ class Transaction:
             self._stored[layer] = read_keys(self.root, self.manifest, layer, _KEYS[layer])
         return self._stored[layer]
 
+    def held(self, layer: str, keys: Sequence[str]) -> np.ndarray:
+        """The key hashes of the committed rows of ``layer`` (computed once a transaction)."""
+        if (layer, tuple(keys)) not in self._held:
+            self._held[layer, tuple(keys)] = key_hashes(self.stored(layer), keys)
+        return self._held[layer, tuple(keys)]
+
     def existing(self, table: str, key: str, values: Iterable[str]) -> set[str]:
         """Which of ``values`` the table holds in its ``key`` column."""
-        held = set(self.stored(table)[key].dropna().astype(str))
-        return {v for v in values if v in held}
+        values = list(values)
+        asked = key_hashes(pd.DataFrame({key: values}, dtype=object), [key])
+        return {v for v, hit in zip(values, np.isin(asked, self.held(table, [key])), strict=True) if hit}
 
     def delete(self, table: str, keys: list[str], values: Iterable[tuple]) -> None:
         """Delete the rows with these keys (a missing key part matches a missing one)."""
@@ -99,7 +107,7 @@ class Transaction:
     def upsert(self, table: str, frame: pd.DataFrame, keys: list[str]) -> int:
         """Replace the rows with the keys of ``frame`` by its rows; returns how many keys were new."""
         wanted = key_hashes(frame, keys)
-        held = key_hashes(self.stored(table), keys)
+        held = self.held(table, keys)
         self._delete(table, keys, wanted)
         self.insert(table, frame, row_hashes(frame))
         return len(np.setdiff1d(wanted, held))
@@ -110,7 +118,7 @@ class Transaction:
         Returns how many rows the table held before and how many keys are new.
         """
         stored = self.stored(table)
-        held, held_hashes = key_hashes(stored, keys), stored[ROW_HASH].to_numpy(dtype="int64", na_value=0)
+        held, held_hashes = self.held(table, keys), stored[ROW_HASH].to_numpy(dtype="int64", na_value=0)
         hashes, wanted = row_hashes(frame), key_hashes(frame, keys)
         where = pd.Index(held).get_indexer(wanted)
         known = where >= 0
@@ -153,7 +161,7 @@ class Transaction:
         stored = self.stored(layer)
         touched = set()
         for keys, hashes in deletes:
-            touched |= set(stored.loc[np.isin(key_hashes(stored, keys), hashes), PARTITION])
+            touched |= set(stored.loc[np.isin(self.held(layer, keys), hashes), PARTITION])
         new, parts = self._new_rows(layer, inserts)
         touched |= set(parts)
         entries = self.manifest["layers"].setdefault(layer, {})
