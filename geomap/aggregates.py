@@ -4,11 +4,13 @@ The tables a map or the app shows when there are too many events to show one
 by one: for each group, how many events and how many fatalities (unknown
 fatalities count as none).  The density grid uses H3 hexagons (``h3``) at a
 few resolutions, from countries to districts (3: cells of ~12,000 km², 5:
-~250 km², 7: ~5 km²); events without coordinates are counted in the other
-tables but fall in no cell.  The same two steps — :func:`keyed` on each part
-of the rows, then :func:`finish` on the summed groups — run here with pandas
-and on a Dask cluster (:func:`geomap.engine.aggregate_on_cluster`), so both
-give the same tables.
+~250 km², 7: ~5 km²), nested: an event's coarser cells are the parents of its
+finest, so the counts of a zoom level add up to the next one's; events
+without coordinates are counted in the other tables but fall in no cell.
+The same two steps — :func:`keyed` on each part of the rows, then
+:func:`finish` on the summed groups — run here with pandas and on a Dask
+cluster (:func:`geomap.engine.aggregate_on_cluster`), so both give the same
+tables.
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ def keyed(frame: pd.DataFrame, resolutions: Sequence[int] = RESOLUTIONS) -> pd.D
     out["week"] = monday.dt.strftime("%Y-%m-%d").astype(object).where(monday.notna(), "")
     lat = pd.to_numeric(frame["latitude"], errors="coerce").astype("float64")
     lon = pd.to_numeric(frame["longitude"], errors="coerce").astype("float64")
-    for resolution in resolutions:
-        out[f"h3_r{resolution}"] = cells(lat, lon, resolution)
+    for resolution, column in grid(lat, lon, resolutions).items():
+        out[f"h3_r{resolution}"] = column
     out["events"] = np.ones(len(frame), dtype="int64")
     deaths = pd.to_numeric(frame["fatalities"].astype(object), errors="coerce").astype("float64")
     out["fatalities"] = deaths.fillna(0).astype("int64")
@@ -67,19 +69,35 @@ def _text(column: pd.Series) -> pd.Series:
     return values.where(values.notna(), "").astype(str).astype(object)
 
 
+def grid(lat: pd.Series, lon: pd.Series, resolutions: Sequence[int]) -> dict[int, pd.Series]:
+    """The H3 cells of each point ("" without one) at each resolution.
+
+    The finest cell is computed once per distinct point, the coarser ones are
+    its parents, so the grids nest: a cell's count is the sum of its children's.
+    """
+    import h3
+
+    if not resolutions:
+        return {}
+    fine = cells(lat, lon, max(resolutions))
+    codes, distinct = pd.factorize(fine)
+    grids = {}
+    for resolution in resolutions:
+        parents = np.array([h3.cell_to_parent(c, resolution) if c else "" for c in distinct], dtype=object)
+        grids[resolution] = pd.Series(parents[codes] if len(codes) else [], index=lat.index, dtype=object)
+    return grids
+
+
 def cells(lat: pd.Series, lon: pd.Series, resolution: int) -> pd.Series:
     """The H3 cell of each point ("" without one), computed once per distinct point."""
     import h3
 
-    placed = lat.notna() & lon.notna() & lat.between(-90, 90) & lon.between(-180, 180)
-    points = pd.DataFrame({"lat": lat[placed], "lon": lon[placed]})
-    distinct = points.drop_duplicates()
-    pairs = zip(distinct["lat"], distinct["lon"], strict=True)
-    distinct["cell"] = [h3.latlng_to_cell(a, b, resolution) for a, b in pairs]
-    found = points.merge(distinct, on=["lat", "lon"], how="left")["cell"].to_numpy(dtype=object)
-    out = pd.Series("", index=lat.index, dtype=object)
-    out[placed.to_numpy()] = found
-    return out
+    placed = (lat.notna() & lon.notna() & lat.between(-90, 90) & lon.between(-180, 180)).to_numpy()
+    codes, distinct = pd.MultiIndex.from_arrays([lat[placed], lon[placed]]).factorize()
+    found = np.array([h3.latlng_to_cell(a, b, resolution) for a, b in distinct], dtype=object)
+    out = np.full(len(lat), "", dtype=object)
+    out[placed] = found[codes] if len(codes) else []
+    return pd.Series(out, index=lat.index, dtype=object)
 
 
 def finish(summed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

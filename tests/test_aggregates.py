@@ -63,6 +63,9 @@ def test_the_counts_add_up_to_the_totals_on_synthetic_events() -> None:
     admin = tables["admin1"]
     assert len(admin) == 12  # three countries by four regions (one of them blank)
     assert (admin["admin1"] == "").sum() == 3
+    fine = tables["h3_r5"].assign(parent=[h3.cell_to_parent(c, 3) for c in tables["h3_r5"]["h3_r5"]])
+    nested = fine.groupby("parent")["events"].sum()
+    assert nested.to_dict() == tables["h3_r3"].set_index("h3_r3")["events"].to_dict()  # zoom levels add up
 
 
 def test_weeks_start_on_monday_and_cells_are_h3_cells() -> None:
