@@ -18,6 +18,7 @@ import logging
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -30,12 +31,14 @@ from geomap.store.partitions import (
     PARTITION,
     arrow_schema,
     key_hashes,
+    key_table,
     layer_files,
     new_file,
     new_manifest,
     partitions_of,
     read_keys,
     read_manifest,
+    scan,
     to_arrow,
     to_schema,
     write_file,
@@ -45,6 +48,7 @@ from geomap.store.rows import ROW_HASH, row_hashes
 from geomap.store.tables import _KEYS
 
 log = logging.getLogger(__name__)
+LOOKUP_LIMIT = 5000  # keys looked up in the files by DuckDB; more than this: every key is read once
 
 
 class Transaction:
@@ -84,16 +88,35 @@ class Transaction:
             self._held[layer, tuple(keys)] = key_hashes(self.stored(layer), keys)
         return self._held[layer, tuple(keys)]
 
+    def found(self, layer: str, keys: Sequence[str], values: pd.DataFrame) -> pd.DataFrame:
+        """The committed rows of ``layer`` with these key values: their keys and partitions.
+
+        A few keys are looked up by DuckDB in the key columns of the files; many
+        keys, or a layer whose keys were read already, in :meth:`stored`.
+        """
+        if layer in self._stored or len(values) > LOOKUP_LIMIT:
+            return self.stored(layer)[np.isin(self.held(layer, keys), key_hashes(values, keys))]
+        files = {str(self.root / e["file"]): p for p, e in self.manifest["layers"].get(layer, {}).items()}
+        if not files or values.empty:
+            return pd.DataFrame({k: pd.Series(dtype=object) for k in [*keys, PARTITION]})
+        names = ", ".join(f'v."{k}"' for k in keys)
+        on = " AND ".join(f'v."{k}" IS NOT DISTINCT FROM w."{k}"' for k in keys)
+        source = scan(list(files), filename=True)
+        sql = f"SELECT DISTINCT {names}, v.filename FROM {source} v JOIN wanted w ON {on}"  # noqa: S608
+        with duckdb.connect() as db:
+            db.register("wanted", key_table(values, layer, keys))
+            rows = db.sql(sql).to_arrow_table().to_pandas(types_mapper=INT64.get)
+        return rows.assign(**{PARTITION: rows.pop("filename").map(files)})
+
     def existing(self, table: str, key: str, values: Iterable[str]) -> set[str]:
         """Which of ``values`` the table holds in its ``key`` column."""
-        values = list(values)
-        asked = key_hashes(pd.DataFrame({key: values}, dtype=object), [key])
-        return {v for v, hit in zip(values, np.isin(asked, self.held(table, [key])), strict=True) if hit}
+        frame = pd.DataFrame({key: list(values)}, dtype=object)
+        return set(self.found(table, [key], frame)[key].astype(str))
 
     def delete(self, table: str, keys: list[str], values: Iterable[tuple]) -> None:
         """Delete the rows with these keys (a missing key part matches a missing one)."""
         frame = pd.DataFrame(list(values), columns=keys, dtype=object)
-        self._delete(table, keys, key_hashes(frame, keys))
+        self._delete(table, keys, key_hashes(frame, keys), frame)
 
     def delete_evidence_of(self, table: str, reports: Collection[str]) -> None:
         """Delete the evidence rows that came with these reports (their ``report_id``, always filled here)."""
@@ -107,8 +130,8 @@ class Transaction:
     def upsert(self, table: str, frame: pd.DataFrame, keys: list[str]) -> int:
         """Replace the rows with the keys of ``frame`` by its rows; returns how many keys were new."""
         wanted = key_hashes(frame, keys)
-        held = self.held(table, keys)
-        self._delete(table, keys, wanted)
+        held = key_hashes(self.found(table, keys, frame[keys]), keys)
+        self._delete(table, keys, wanted, frame[keys])
         self.insert(table, frame, row_hashes(frame))
         return len(np.setdiff1d(wanted, held))
 
@@ -133,9 +156,13 @@ class Transaction:
         """Record the change time of the layers written."""
         self._touched.update(tables)
 
-    def _delete(self, table: str, keys: list[str], hashes: np.ndarray) -> None:
+    def _delete(
+        self, table: str, keys: list[str], hashes: np.ndarray, values: pd.DataFrame | None = None
+    ) -> None:
+        """Delete rows by key hash; ``values``: the keys themselves, to find their partitions without
+        reading every key (None when :meth:`stored` was read)."""
         if len(hashes):
-            self._ops.setdefault(table, []).append(("delete", tuple(keys), np.unique(hashes)))
+            self._ops.setdefault(table, []).append(("delete", tuple(keys), np.unique(hashes), values))
 
     def _commit(self) -> None:
         if not self._ops and read_manifest(self.root) is not None:
@@ -158,10 +185,13 @@ class Transaction:
     def _commit_layer(self, layer: str, ops: list[tuple]) -> list[Path]:
         """Rewrite the partitions of ``layer`` that ``ops`` touch; returns the files they replace."""
         deletes, inserts = _in_order(ops)
-        stored = self.stored(layer)
         touched = set()
-        for keys, hashes in deletes:
-            touched |= set(stored.loc[np.isin(self.held(layer, keys), hashes), PARTITION])
+        for keys, hashes, values in deletes:
+            if values is None:  # by hash only: the layer's keys were read
+                hit = self.stored(layer)[np.isin(self.held(layer, keys), hashes)]
+            else:
+                hit = self.found(layer, keys, values)
+            touched |= set(hit[PARTITION])
         new, parts = self._new_rows(layer, inserts)
         touched |= set(parts)
         entries = self.manifest["layers"].setdefault(layer, {})
@@ -199,7 +229,7 @@ class Transaction:
         """A stored partition's rows without the deleted ones."""
         table = to_schema(pq.read_table(self.root / file), arrow_schema(layer))
         keep = np.ones(table.num_rows, dtype=bool)
-        for keys, hashes in deletes:
+        for keys, hashes, _ in deletes:
             frame = table.select(list(keys)).to_pandas(types_mapper=INT64.get)
             keep &= ~np.isin(key_hashes(frame, keys), hashes)
         return table.filter(pa.array(keep))
@@ -223,8 +253,8 @@ def _in_order(ops: list[tuple]) -> tuple[list[tuple], list[tuple]]:
         if op[0] == "insert":
             inserts.append((op[1], op[2]))
             continue
-        _, keys, hashes = op
-        deletes.append((keys, hashes))
+        _, keys, hashes, values = op
+        deletes.append((keys, hashes, values))
         kept = []
         for frame, row_hash in inserts:
             keep = ~np.isin(key_hashes(frame, keys), hashes)

@@ -36,6 +36,7 @@ from geomap.store.partitions import (
     read_manifest,
     refused,
     remove_leftovers,
+    scan,
 )
 from geomap.store.tables import EVENTS, REPORTS
 
@@ -148,9 +149,7 @@ class ParquetStore(Store):
 
 def _view(db: duckdb.DuckDBPyConnection, layer: str, files: list[str]) -> None:
     """``layer`` as a DuckDB view of its files, or of no rows with the layer's columns."""
-    if files:  # the folder names (year=…/iso3=…) are not columns: iso3 is read from the files
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        options = "union_by_name = true, hive_partitioning = false"
-        db.execute(f'CREATE VIEW "{layer}" AS SELECT * FROM read_parquet([{listed}], {options})')  # noqa: S608
+    if files:
+        db.execute(f'CREATE VIEW "{layer}" AS SELECT * FROM {scan(files)}')  # noqa: S608
         return
     db.register(layer, arrow_schema(layer).empty_table())

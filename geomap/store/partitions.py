@@ -23,6 +23,7 @@ import logging
 import os
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -217,6 +218,29 @@ def key_hashes(frame: pd.DataFrame, keys: list[str] | tuple[str, ...]) -> np.nda
     parts = [_text(frame[k].astype(object).where(frame[k].notna(), "\x00")) for k in keys]
     text = parts[0] if len(parts) == 1 else parts[0].str.cat(parts[1:], sep="\x1f")
     return pd.util.hash_pandas_object(text, index=False).to_numpy()
+
+
+def scan(files: list[str], *, filename: bool = False) -> str:
+    """DuckDB's table function over ``files`` (folder names are not columns: iso3 is read from the files)."""
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    extra = ", filename = true" if filename else ""
+    return f"read_parquet([{listed}], union_by_name = true, hive_partitioning = false{extra})"
+
+
+def key_table(values: pd.DataFrame, layer: str, keys: Sequence[str]) -> pa.Table:
+    """Key values as an arrow table of the layer's key types (for DuckDB to join with)."""
+    schema = arrow_schema(layer)
+    arrays = {}
+    for key in keys:
+        kind = schema.field(key).type
+        column = values[key]
+        if kind == pa.string():
+            arrays[key] = pa.array(_python_values(column), type=kind)
+        else:
+            arrays[key] = pa.array(
+                pd.to_numeric(column).astype(_pandas_dtype(kind)), type=kind, from_pandas=True
+            )
+    return pa.table(arrays)
 
 
 def new_file(root: Path, layer: str, partition: str, generation: int) -> Path:
