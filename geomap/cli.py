@@ -101,12 +101,7 @@ def import_command(
     store: StoreOption = None,
 ) -> None:
     """Import event tables (native, ACLED, UCDP GED) and articles into the store."""
-    from geomap.engine import ENGINES
-
-    if engine not in ENGINES:
-        raise ConfigError(f"--engine: {engine!r}: choose one of {', '.join(ENGINES)}")
-    if engine == "local" and (scheduler or workers is not None):
-        raise ConfigError("--scheduler and --workers are for --engine dask")
+    _check_engine(engine, scheduler, workers)
     target = _store(store)
     if engine == "local":
         report = _import(paths, target, merge=merge)
@@ -122,6 +117,16 @@ def import_command(
         raise InputError("nothing was imported")
     if report.file_errors:  # the good files are in the store; a script must still learn of the others
         raise InputError(f"{len(report.file_errors)} of {len(report.files)} file(s) could not be read")
+
+
+def _check_engine(engine: str, scheduler: str | None, workers: int | None) -> None:
+    """ConfigError for an unknown engine, or cluster options given to the local one."""
+    from geomap.engine import ENGINES
+
+    if engine not in ENGINES:
+        raise ConfigError(f"--engine: {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "local" and (scheduler or workers is not None):
+        raise ConfigError("--scheduler and --workers are for --engine dask")
 
 
 def _import(paths: list[Path], target: Store, **options: object) -> ImportReport:
@@ -285,6 +290,45 @@ def export_command(
         contents.events, target, fmt=fmt, sources=contents.sources, evidence=contents.evidence
     )
     say(f"wrote {path} ({len(contents.events)} events)")
+
+
+@app.command("aggregate")
+def aggregate_command(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the tables (aggregate-NAME.csv).")
+    ] = Path("aggregates"),
+    resolutions: Annotated[
+        str, typer.Option(help="H3 resolutions of the density grids, such as 3,5,7.")
+    ] = "3,5,7",
+    engine: Annotated[str, typer.Option(help="local, or dask (a cluster: --scheduler/--workers).")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="--engine dask: the scheduler's address.")] = None,
+    workers: Annotated[int | None, typer.Option(help="--engine dask: local worker processes.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Count events and fatalities by country, admin-1, week, event type and H3 cell, as CSV tables."""
+    from geomap import aggregates
+
+    _check_engine(engine, scheduler, workers)
+    levels = aggregates.parse_resolutions(resolutions)
+    target = _store(store)
+    if engine == "local":
+        tables = aggregates.aggregate(aggregates.store_events(target), levels)
+    else:
+        tables = _aggregate_on_cluster(target, levels, scheduler=scheduler, workers=workers)
+    for path in aggregates.write_tables(tables, out):
+        say(f"wrote {path}")
+
+
+def _aggregate_on_cluster(target: Store, levels, *, scheduler: str | None, workers: int | None) -> dict:
+    from geomap import aggregates
+    from geomap.engine import aggregate_on_cluster, connect, require_dask
+
+    require_dask()
+    logging.getLogger("distributed").setLevel(logging.getLogger().getEffectiveLevel())
+    files = aggregates.uncorrected_files(target)
+    events = None if files else aggregates.store_events(target)
+    with connect(scheduler, workers=workers) as client:
+        return aggregate_on_cluster(events, client=client, files=files, resolutions=levels)
 
 
 @app.command("correct")

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from geomap.aggregates import COLUMNS, RESOLUTIONS, TOTALS, finish, keyed, tables
 from geomap.config import load_settings
 from geomap.errors import ConfigError, GeomapError
 from geomap.extract.actors import ActorDictionary, default_actors
@@ -178,3 +181,41 @@ def worker_resolver(spec: WorkerSpec) -> Resolver:
         _local.resolver = Resolver(Gazetteer.read_only(Path(spec.gazetteer)), countries=spec.countries)
         _local.key = key
     return _local.resolver
+
+
+def aggregate_on_cluster(
+    events: pd.DataFrame | None = None,
+    *,
+    client: Client,
+    files: Sequence[str] | None = None,
+    partitions: int | None = None,
+    resolutions: Sequence[int] = RESOLUTIONS,
+) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`geomap.aggregates.aggregate`, computed on the cluster of ``client``.
+
+    Parameters
+    ----------
+    events
+        Rows with :data:`geomap.aggregates.COLUMNS`, split into ``partitions``
+        (four per worker when omitted); or
+    files
+        GeoParquet files of a parquet store's events (:func:`geomap.aggregates.uncorrected_files`),
+        which the workers read themselves, one partition a file.
+    client, resolutions
+        The Dask client; the H3 resolutions of the density grids.
+    """
+    require_dask()
+    import dask.dataframe as dd
+
+    if files:
+        # the folder names (year=…/iso3=…) are not columns: iso3 is read from the files
+        frame = dd.read_parquet(list(files), columns=COLUMNS, dataset={"partitioning": None})
+    else:
+        count = partitions or PARTITIONS_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
+        rows = pd.DataFrame(events[COLUMNS]).reset_index(drop=True)
+        frame = dd.from_pandas(rows, npartitions=max(1, min(count, len(rows))))
+    keyed_rows = frame.map_partitions(keyed, resolutions, meta=keyed(frame._meta, resolutions))
+    names = tables(resolutions)
+    summed = [keyed_rows.groupby(keys)[TOTALS].sum() for keys in names.values()]
+    results = client.compute(summed, sync=True)
+    return {name: finish(r, keys) for (name, keys), r in zip(names.items(), results, strict=True)}

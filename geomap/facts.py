@@ -21,7 +21,11 @@ from geomap.errors import StoreError
 from geomap.model import CODED_EXTRACTIONS
 
 _EVENTS, _SOURCES, _EVIDENCE, _CORRECTIONS = "events", "sources", "evidence", "corrections"
-_MERGED = ("origin_id", "extraction", "linked_ids")  # the columns that say how rows became an event
+MERGED_COLUMNS = _MERGED = (
+    "origin_id",
+    "extraction",
+    "linked_ids",
+)  # the columns that say how rows became an event
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,11 @@ def store_facts(path: Path) -> dict:
         without_coordinates, merging (how rows became events, :class:`MergeCounts`),
         corrections and orphaned_corrections.
     """
+    if path.suffix.lower() == ".parquet" or path.is_dir():
+        from geomap.store.package import is_parquet
+
+        if is_parquet(path):
+            return _parquet_facts(path)
     if not path.is_file():
         if path.exists():
             _refuse(path)  # a folder
@@ -165,6 +174,29 @@ def _facts(path: Path, *, exists: bool, counts: dict[str, int], events: dict | N
         "corrections": counts.get(_CORRECTIONS, 0),
         "orphaned_corrections": 0,
     }
+
+
+def _parquet_facts(path: Path) -> dict:
+    """The facts of a parquet store: counts from its manifest, the rest from a few columns of its events."""
+    from geomap.store import Store
+
+    store = Store(path)
+    if not store.exists():
+        return _facts(path, exists=False, counts={}, events=None)
+    counts = {t: store.count(t) for t in (_EVENTS, _SOURCES, _EVIDENCE, _CORRECTIONS)}
+    if counts[_CORRECTIONS]:
+        return _corrected_facts(path)
+    wanted = ["event_date", "event_date_end", "latitude", "event_type", "claim_status", *_MERGED]
+    events = store.read_columns(_EVENTS, wanted).astype(object)
+    facts = {
+        "merging": str(tally_merges(events[list(_MERGED)].itertuples(index=False, name=None))),
+        "first_date": min(events["event_date"].dropna(), default=None),
+        "last_date": max(events["event_date_end"].dropna(), default=None),
+        "event_types": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
+        "claim_status": {str(k): int(v) for k, v in events["claim_status"].value_counts().items()},
+        "without_coordinates": int(events["latitude"].isna().sum()),
+    }
+    return _facts(path, exists=True, counts=counts, events=facts)
 
 
 def _corrected_facts(path: Path) -> dict:

@@ -11,8 +11,6 @@ read before merging, so it holds on every later import.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -20,14 +18,14 @@ import pandas as pd
 
 from geomap.corrections import apart_pairs, corrections_frame, make_split
 from geomap.errors import InputError
-from geomap.facts import MergeCounts, merge_tally, tally_merges
+from geomap.facts import MERGED_COLUMNS, MergeCounts, tally_merges
 from geomap.model import Extraction
 from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records, stack_events
 from geomap.scope import touched
 from geomap.sourcing.corroborate import merge_reports
 from geomap.sourcing.merging import CODED, is_coded, member_id, member_ids, plan_merge, same_event, why
 from geomap.sourcing.registry import SourceRegistry
-from geomap.store import EVIDENCE, REPORTS, SOURCES, Store, WriteSummary, where_in
+from geomap.store import EVENTS, EVIDENCE, REPORTS, SOURCES, Store, WriteSummary, where_in
 
 
 def merge_counts(events: pd.DataFrame) -> MergeCounts:
@@ -93,8 +91,8 @@ def _in_reports(ids) -> str:
 
 def store_merge_counts(store: Store) -> MergeCounts:
     """How the stored rows became the stored events (three columns of the events layer)."""
-    with contextlib.closing(sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=60)) as db:
-        return merge_tally(db)
+    rows = store.read_columns(EVENTS, MERGED_COLUMNS)
+    return tally_merges(rows.astype(object).itertuples(index=False, name=None))
 
 
 def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry):

@@ -10,17 +10,17 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import yaml
 from shapely.geometry import box
 
-from geomap.errors import GeomapError, InputError, RowProblem
+from geomap.errors import GeomapError, InputError, RowProblem, StoreError
 from geomap.extract.actors import ActorDictionary, default_actors
 from geomap.extract.events import Document, EventDraft, extract_events
 from geomap.extract.places import NOT_A_COUNTRY, PART, WATER, find_places, split_part
@@ -215,8 +215,8 @@ def _store_resolver(store: Store) -> Resolver:
     if resolver.countries or not store.exists():
         return resolver
     try:
-        codes = pyogrio.read_dataframe(store.path, layer=EVENTS, columns=["iso3"], read_geometry=False)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, KeyError):
+        codes = store.read_columns(EVENTS, ["iso3"])
+    except (StoreError, sqlite3.Error, OSError):
         return resolver  # not readable here: the store itself reports that when it is read
     countries = [c for c in codes["iso3"].value_counts().index if find_country(str(c))]
     if not countries:

@@ -146,3 +146,9 @@ def actors() -> ActorDictionary:
 def resolver() -> Resolver:
     """The offline resolver over the embedded gazetteer (test files may define their own)."""
     return Resolver(Gazetteer.embedded())
+
+
+@pytest.fixture(params=["gpkg", "parquet"])
+def backend(request) -> str:
+    """The store's suffix: each test that takes it runs on the GeoPackage store and on the parquet one."""
+    return request.param

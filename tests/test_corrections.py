@@ -28,8 +28,8 @@ def resolver() -> Resolver:
 
 
 @pytest.fixture
-def store(tmp_path, resolver) -> Store:
-    store = Store(tmp_path / "s.gpkg")
+def store(tmp_path, resolver, backend) -> Store:
+    store = Store(tmp_path / f"s.{backend}")
     import_files([*LERE, ARTICLES / "bourem_reuters.md"], store=store, resolver=resolver, harvest=False)
     return store
 

@@ -287,8 +287,8 @@ def _killed_import(tmp_path: Path, store: Path, patch: str, flag: Path) -> None:
     assert child.returncode == -signal.SIGKILL
 
 
-def _store_with(tmp_path: Path, n: int = 12) -> tuple[Path, list[str]]:
-    store = tmp_path / "s.gpkg"
+def _store_with(tmp_path: Path, n: int = 12, backend: str = "gpkg") -> tuple[Path, list[str]]:
+    store = tmp_path / f"s.{backend}"
     assert main(["import", str(_table(tmp_path / "first.csv", n)), "--store", str(store)]) == 0
     return store, _ids(store)
 
@@ -378,8 +378,8 @@ def test_leftovers_are_not_touched_while_another_process_holds_the_lock(tmp_path
 # --- concurrent writers ------------------------------------------------------------------------
 
 
-def test_two_imports_at_once_both_land(tmp_path) -> None:
-    store, ids = _store_with(tmp_path, 5)
+def test_two_imports_at_once_both_land(tmp_path, backend) -> None:
+    store, ids = _store_with(tmp_path, 5, backend)
     a = _table(tmp_path / "a.csv", 40, first_day=400, tag="ca")
     b = _table(tmp_path / "b.csv", 40, first_day=500, tag="cb")
     with Store(store).lock():  # both start while the store is busy, so they really overlap
@@ -412,8 +412,8 @@ def test_a_writer_that_waits_too_long_gives_up_with_a_clear_error(tmp_path) -> N
     assert store.read_bytes() == before
 
 
-def test_a_correction_made_during_an_import_is_kept(tmp_path) -> None:
-    store, ids = _store_with(tmp_path, 6)
+def test_a_correction_made_during_an_import_is_kept(tmp_path, backend) -> None:
+    store, ids = _store_with(tmp_path, 6, backend)
     flag = tmp_path / "merging"
     # the import pauses for 3 s inside its read → merge → write, after reading the store
     patch = (

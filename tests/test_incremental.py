@@ -50,8 +50,8 @@ def _layers(store: Store) -> dict[str, list[tuple]]:
 class Twins:
     """Two stores fed the same imports: incremental (``.store``) and merged in full (``.full``)."""
 
-    def __init__(self, folder: Path, resolver=None) -> None:
-        self.store, self.full = Store(folder / "incremental.gpkg"), Store(folder / "full.gpkg")
+    def __init__(self, folder: Path, resolver=None, backend: str = "gpkg") -> None:
+        self.store, self.full = Store(folder / f"incremental.{backend}"), Store(folder / f"full.{backend}")
         self.resolver = resolver
 
     def add(self, *paths: Path) -> None:
@@ -80,8 +80,8 @@ def test_any_partition_and_order_leaves_what_a_full_merge_leaves(rows, order) ->
                 twins.add(*_tables(mine, folder, f"part{part}"))
 
 
-def test_an_article_that_bridges_two_stored_events_joins_them(tmp_path) -> None:
-    twins = Twins(tmp_path)
+def test_an_article_that_bridges_two_stored_events_joins_them(tmp_path, backend) -> None:
+    twins = Twins(tmp_path, backend=backend)
     twins.add(write_csv(tmp_path / "a.csv", REPORT_HEADER, [_report(1, SABTENGA), _report(3, WENDOU, 7)]))
     assert len(twins.store.read_events()) == 2  # 10.6 km apart: two events
     twins.add(write_csv(tmp_path / "b.csv", REPORT_HEADER, [_report(2, TINWALA, 5)]))
@@ -90,8 +90,10 @@ def test_an_article_that_bridges_two_stored_events_joins_them(tmp_path) -> None:
     assert sorted(event["origin_id"].split("; ")) == ["ev-report00001", "ev-report00002", "ev-report00003"]
 
 
-def test_a_report_read_again_with_other_content_replaces_itself_and_its_neighbours_fall_apart(tmp_path):
-    twins = Twins(tmp_path)
+def test_a_report_read_again_with_other_content_replaces_itself_and_its_neighbours_fall_apart(
+    tmp_path, backend
+):
+    twins = Twins(tmp_path, backend=backend)
     bridge = tmp_path / "b.csv"
     twins.add(write_csv(bridge, REPORT_HEADER, [_report(2, TINWALA)]))
     twins.add(write_csv(tmp_path / "a.csv", REPORT_HEADER, [_report(1, SABTENGA), _report(3, WENDOU)]))
@@ -104,10 +106,10 @@ def test_a_report_read_again_with_other_content_replaces_itself_and_its_neighbou
     ]
 
 
-def test_an_article_extracted_again_replaces_what_it_gave_before(tmp_path, resolver) -> None:
+def test_an_article_extracted_again_replaces_what_it_gave_before(tmp_path, resolver, backend) -> None:
     article = tmp_path / "lere_claim.md"
     shutil.copy(ARTICLES / "lere_claim.md", article)
-    twins = Twins(tmp_path, resolver)
+    twins = Twins(tmp_path, resolver, backend)
     twins.add(article, ARTICLES / "lere_denial.md", ARTICLES / "bourem_reuters.md")
     before = len(twins.store.read_reports())
     head, body = article.read_text(encoding="utf-8").rsplit("---\n", 1)
@@ -117,8 +119,8 @@ def test_an_article_extracted_again_replaces_what_it_gave_before(tmp_path, resol
     assert len(twins.store.read_reports()) == before + 1  # the old extraction gone, one event more
 
 
-def test_a_split_holds_when_a_later_report_reaches_both_parts(tmp_path) -> None:
-    twins = Twins(tmp_path)
+def test_a_split_holds_when_a_later_report_reaches_both_parts(tmp_path, backend) -> None:
+    twins = Twins(tmp_path, backend=backend)
     twins.add(write_csv(tmp_path / "a.csv", REPORT_HEADER, [_report(1, TINWALA), _report(2, SABTENGA, 9)]))
     for store in (twins.store, twins.full):
         merges.split(store, "ev-report00001", ["ev-report00002"], who="anna", note="two attacks")

@@ -35,6 +35,7 @@ RANKS = {
     "filters": 4,
     "overview": 4,  # events per region and week, for the app
     "facts": 4.5,  # what `geomap info` shows: read through sqlite3, or through the store
+    "aggregates": 4.6,  # counts by country, admin-1, week, type and H3 cell, read through the store
     "mapping": 5,
     "scope": 5.4,  # the stored reports an import can reach, found through the store's filters
     "merges": 5.5,  # the store's events merged again from its reports

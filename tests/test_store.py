@@ -1,4 +1,4 @@
-"""The GeoPackage store: round trip, no duplicates on re-import, atomic writes."""
+"""The store, GeoPackage and parquet: round trip, no duplicates on re-import, atomic writes."""
 
 from __future__ import annotations
 
@@ -66,8 +66,8 @@ def _tables(rows=ROWS):
     return events, sources, evidence
 
 
-def test_round_trip_keeps_the_contract(tmp_path) -> None:
-    store = Store(tmp_path / "s.gpkg")
+def test_round_trip_keeps_the_contract(tmp_path, backend) -> None:
+    store = Store(tmp_path / f"s.{backend}")
     events, sources, evidence = _tables()
     summary = store.write(events, sources=sources, evidence=evidence)
     assert (summary.events_added, summary.events_updated) == (3, 0)
@@ -80,8 +80,8 @@ def test_round_trip_keeps_the_contract(tmp_path) -> None:
     assert back.evidence["sentence"].iloc[0] == ROWS[0]["quote"]
 
 
-def test_reimport_does_not_duplicate(tmp_path) -> None:
-    store = Store(tmp_path / "s.gpkg")
+def test_reimport_does_not_duplicate(tmp_path, backend) -> None:
+    store = Store(tmp_path / f"s.{backend}")
     events, sources, evidence = _tables()
     store.write(events, sources=sources, evidence=evidence)
     summary = store.write(events, sources=sources, evidence=evidence)
@@ -91,8 +91,8 @@ def test_reimport_does_not_duplicate(tmp_path) -> None:
     assert len(back.evidence) == 3
 
 
-def test_new_rows_are_merged_with_stored_rows(tmp_path) -> None:
-    store = Store(tmp_path / "s.gpkg")
+def test_new_rows_are_merged_with_stored_rows(tmp_path, backend) -> None:
+    store = Store(tmp_path / f"s.{backend}")
     store.write(_tables(ROWS[:2])[0])
     store.write(_tables(ROWS[1:])[0])
     assert len(store.read_events()) == 3
@@ -123,8 +123,8 @@ def test_a_failed_write_leaves_the_store_as_it_was(tmp_path, monkeypatch) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == [".s.gpkg.lock", "s.gpkg"]  # no journal left
 
 
-def test_a_missing_store_reads_empty(tmp_path) -> None:
-    contents = Store(tmp_path / "none.gpkg").read()
+def test_a_missing_store_reads_empty(tmp_path, backend) -> None:
+    contents = Store(tmp_path / f"none.{backend}").read()
     assert contents.events.empty
     assert contents.sources.empty
     assert contents.evidence.empty

@@ -27,7 +27,7 @@ import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,7 @@ from geomap.schema import (
 from geomap.store.package import (
     check_store,
     is_current,
+    is_parquet,
     mark,
     temporary_name,
     while_busy,
@@ -92,7 +93,23 @@ class WriteSummary:
 
 
 class Store:
-    """A geomap GeoPackage on disk."""
+    """A geomap store on disk: a GeoPackage, or a folder of GeoParquet files for a name ending in .parquet.
+
+    ``Store(path)`` gives a :class:`geomap.store.parquet.ParquetStore` for a
+    ``.parquet`` name or a folder holding a parquet store's manifest, a
+    GeoPackage store otherwise; both have these methods.
+    """
+
+    def __new__(cls, path: str | os.PathLike, **_: object) -> Store:
+        if cls is Store and is_parquet(Path(path)):
+            try:  # DuckDB: only for such stores
+                from geomap.store.parquet import ParquetStore
+            except ImportError as err:
+                raise StoreError(
+                    f"{path}: a parquet store needs {err.name}: pip install 'geomap[parquet]'"
+                ) from err
+            return super().__new__(ParquetStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike, *, lock_timeout: float | None = None) -> None:
         self.path = Path(path)
@@ -175,6 +192,16 @@ class Store:
         alone = "SELECT 1 FROM events WHERE event_id NOT IN (SELECT event_id FROM reports) LIMIT 1"
         with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)) as db:
             return is_current(db) and db.execute(alone).fetchone() is None
+
+    def read_columns(self, layer: str, columns: Sequence[str]) -> pd.DataFrame:
+        """Some columns of a layer in the order it holds its rows (columns it lacks come empty)."""
+        if not self.exists() or layer not in self._layers():
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)) as db:
+            have = {row[1] for row in db.execute(f'PRAGMA table_info("{layer}")')}
+            names = ", ".join(f'"{c}"' if c in have else f'NULL AS "{c}"' for c in columns)
+            rows = db.execute(f'SELECT {names} FROM "{layer}" ORDER BY rowid').fetchall()  # noqa: S608
+        return pd.DataFrame(rows, columns=list(columns))
 
     def corrections(self) -> pd.DataFrame:
         """The corrections layer (empty when there is none)."""

@@ -32,6 +32,7 @@ from geomap.errors import StoreError
 log = logging.getLogger(__name__)
 
 MARKER = "geomap_store"
+MANIFEST = "geomap_store.json"  # the manifest of a parquet store (geomap.store.partitions)
 FORMAT_VERSION = 2  # 1: stores without the marker; 2: marker, key indexes, every layer present
 GPKG_IDS = (0x47504B47, 0x47503130)  # "GPKG", and "GP10" of GeoPackage 1.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -39,12 +40,20 @@ LOCK_TIMEOUT = 300.0  # seconds a writer waits for another; GEOMAP_LOCK_TIMEOUT 
 _LOCKS: dict[Path, filelock.FileLock] = {}
 
 
+def is_parquet(path: Path) -> bool:
+    """Whether ``path`` names a parquet store: a ``.parquet`` name, or a folder with its manifest."""
+    return path.suffix.lower() == ".parquet" or (path / MANIFEST).is_file()
+
+
 def check_store(path: Path) -> bool:
     """True when ``path`` is a geomap store, False when nothing is there yet; StoreError otherwise."""
     if not os.path.lexists(path):
         return False
     if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a geomap store; name a .gpkg file with --store")
+        raise StoreError(
+            f"{path}: is a folder, not a geomap store; name a .gpkg file (or a new NAME.parquet folder) "
+            "with --store"
+        )
     _check_header(path)
     try:
         with contextlib.closing(_connect(path)) as db:
