@@ -127,12 +127,6 @@ def _bounds(options: dict) -> tuple[dt.date, dt.date] | None:
     return (dt.date.fromisoformat(dates[0]), dt.date.fromisoformat(dates[1])) if dates else None
 
 
-def unfiltered(options: dict) -> EventFilter:
-    """The filter the sidebar reads before any widget is touched: every event."""
-    bounds = _bounds(options)
-    return EventFilter(date_from=bounds[0], date_to=bounds[1]) if bounds else EventFilter()
-
-
 def sidebar_filter(options: dict) -> EventFilter:
     """The sidebar's widgets, offering ``options`` (:func:`sidebar_options`), read into an EventFilter."""
     st.sidebar.header("Filters")
@@ -455,9 +449,9 @@ def show_map(record: dict, view: pd.DataFrame | None) -> dict | None:
 def map_drawn() -> bool:
     """Whether the page may show what comes after the map: the map has been drawn in this session.
 
-    A browser's first page shows the title, the filters, the caption and the map only; the map, once
-    drawn, reports it (:func:`show_map`), which reruns the page with the timeline, the table, the
-    overview and the detail panel.  They would otherwise compete with the map for the browser's one
+    A browser's first page shows the title, the caption and the map only; the map, once drawn,
+    reports it (:func:`show_map`), which reruns the page with the filters, the timeline, the table,
+    the overview and the detail panel.  They would otherwise compete with the map for the browser's one
     main thread while it draws.  A session with no browser (Streamlit's AppTest: no request headers,
     no component ever answers) shows everything at once.
     """
@@ -748,44 +742,36 @@ def main() -> None:
     store_path = Path(os.environ.get("GEOMAP_STORE", "geomap.gpkg"))
     record = None if map_drawn() else appmap.read_cached(store_path)
     if record is not None:
-        first_page(store_path, record)
+        first_page(record)
     else:
         whole_page(store_path)
 
 
-def first_page(store_path: Path, record: dict) -> None:
-    """A browser's first page of a store whose map is kept: the filters, the caption and the map only.
+def first_page(record: dict) -> None:
+    """A browser's first page of a store whose map is kept: the caption and the map, from the record alone.
 
-    Read from the kept map alone, unless a filter was changed before the map was drawn.
+    The filters, the timeline, the table and the sources follow once the map
+    is drawn (:func:`map_drawn`): drawn before it, they held the map back by
+    about as long as an empty Streamlit page takes to launch.
     """
-    add_documents(store_path, exists=True)
-    flt = sidebar_filter(record["sidebar"])
     st.container()  # where the timeline goes once the map is drawn (see whole_page)
-    view = None if flt == unfiltered(record["sidebar"]) else filtered_view(store_path, flt)
-    st.caption(f"{record['shown'] if view is None else len(view)} of {record['shown']} events")
-    show_map(record, view)
-    st.caption("The timeline, the table and the sources follow once the map is drawn.")
-
-
-def filtered_view(store_path: Path, flt: EventFilter) -> pd.DataFrame:
-    """The events of the store that ``flt`` selects (not-an-event ones left out)."""
-    from geomap.filters import filter_events
-
-    modified = store_path.stat().st_mtime
-    loaded = load_store(str(store_path), modified)
-    shown = loaded["events"][~loaded["events"]["event_id"].isin(loaded["rejected"])]
-    quotes = quotes_of(str(store_path), modified, loaded["evidence"]) if flt.text.strip() else None
-    return filter_events(shown, flt, quotes=quotes)
+    st.caption(f"{record['shown']} of {record['shown']} events")
+    show_map(record, None)
+    st.caption("The filters, the timeline, the table and the sources follow once the map is drawn.")
 
 
 def whole_page(store_path: Path) -> None:
-    """The page read from the store: the map, then (once it is drawn) the timeline, table and sources."""
+    """The page read from the store: the filters, the map, the timeline, the table and the sources.
+
+    Before the map is drawn in the session, the map alone (:func:`first_page`), made and kept first
+    when the store changed since it was last made.
+    """
     from geomap.filters import filter_events
     from geomap.store import Store
 
     store = Store(store_path)
-    add_documents(store_path, exists=store.exists())
     if not store.exists():
+        add_documents(store_path, exists=False)
         st.info(
             f"No store at {store_path}. Add documents in the sidebar, or import events first: "
             "`geomap import data/sample/events.csv` (or run `make run`)."
@@ -797,12 +783,17 @@ def whole_page(store_path: Path) -> None:
     every, sources, evidence, rejected = (loaded[k] for k in ("events", "sources", "evidence", "rejected"))
     shown = every[~every["event_id"].isin(rejected)]
     if shown.empty and not rejected:
+        add_documents(store_path, exists=True)
         st.info(f"The store {store_path} holds no events yet. Import some with `geomap import FILE`.")
         return
+    record = app_map(str(store.path), json.dumps(version, sort_keys=True), shown, sources, evidence)
+    if not map_drawn():  # the map just made (and kept), the rest once it is drawn
+        first_page(record)
+        return
+    add_documents(store_path, exists=True)
     saved = st.session_state.pop("saved", None)
     if saved:
         st.success(f"Saved corrections: {', '.join(saved)}")
-    record = app_map(str(store.path), json.dumps(version, sort_keys=True), shown, sources, evidence)
     flt = sidebar_filter(record["sidebar"])
     quotes = quotes_of(str(store.path), modified, evidence) if flt.text.strip() else None
     chosen = filter_events(shown, flt, quotes=quotes)
@@ -814,9 +805,6 @@ def whole_page(store_path: Path) -> None:
     when = f" in {period[0]} – {period[1]}" if period is not None else ""
     st.caption(f"{len(view)} of {len(shown)} events{when}")
     clicked = show_map(record, view)
-    if not map_drawn():
-        st.caption("The timeline, the table and the sources follow once the map is drawn.")
-        return
     with timeline:
         show_timeline(chosen)
     row = show_table(view)
