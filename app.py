@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -742,21 +743,21 @@ def main() -> None:
     store_path = Path(os.environ.get("GEOMAP_STORE", "geomap.gpkg"))
     record = None if map_drawn() else appmap.read_cached(store_path)
     if record is not None:
-        first_page(record)
+        first_page(record["shown"], lambda: record)
     else:
         whole_page(store_path)
 
 
-def first_page(record: dict) -> None:
-    """A browser's first page of a store whose map is kept: the caption and the map, from the record alone.
+def first_page(shown: int, record: Callable[[], dict]) -> None:
+    """A browser's first page: the count of the ``shown`` events, then the map ``record()`` gives.
 
     The filters, the timeline, the table and the sources follow once the map
     is drawn (:func:`map_drawn`): drawn before it, they held the map back by
     about as long as an empty Streamlit page takes to launch.
     """
     st.container()  # where the timeline goes once the map is drawn (see whole_page)
-    st.caption(f"{record['shown']} of {record['shown']} events")
-    show_map(record, None)
+    st.caption(f"{shown} of {shown} events")
+    show_map(record(), None)
     st.caption("The filters, the timeline, the table and the sources follow once the map is drawn.")
 
 
@@ -786,10 +787,11 @@ def whole_page(store_path: Path) -> None:
         add_documents(store_path, exists=True)
         st.info(f"The store {store_path} holds no events yet. Import some with `geomap import FILE`.")
         return
-    record = app_map(str(store.path), json.dumps(version, sort_keys=True), shown, sources, evidence)
-    if not map_drawn():  # the map just made (and kept), the rest once it is drawn
-        first_page(record)
+    key = json.dumps(version, sort_keys=True)
+    if not map_drawn():  # the count first, the map once made (and kept), the rest once it is drawn
+        first_page(len(shown), lambda: app_map(str(store.path), key, shown, sources, evidence))
         return
+    record = app_map(str(store.path), key, shown, sources, evidence)
     add_documents(store_path, exists=True)
     saved = st.session_state.pop("saved", None)
     if saved:

@@ -117,7 +117,8 @@ spec = importlib.util.spec_from_file_location("geomap_app", {app!r})
 app = importlib.util.module_from_spec(spec)
 sys.modules["geomap_app"] = app
 spec.loader.exec_module(app)
-app.first_page(app.appmap.read_cached(Path({store!r})))
+record = app.appmap.read_cached(Path({store!r}))
+app.first_page(record["shown"], lambda: record)
 """
 
 
