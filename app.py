@@ -8,29 +8,34 @@ source (file names, error messages, place candidates) is shown as plain text.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from geomap.errors import GeomapError
-from geomap.filters import GRADES, EventFilter, actor_names, date_bounds, filter_events
 from geomap.ingest import INPUT_SUFFIXES
-from geomap.mapping.annotate import GEO_PRECISION_WORDS, event_annotation
-from geomap.mapping.build import build_map
-from geomap.mapping.export import embed_assets, export_events, export_html
-from geomap.mapping.layers import view_filter
-from geomap.mapping.style import TYPE_COLOURS
-from geomap.model import ClaimStatus, EventType
-from geomap.store import Store
+from geomap.mapping import appmap
+from geomap.model import GRADES, ClaimStatus, EventFilter, EventType
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geomap.store import Store
+
+# A browser's first page of a store whose map is kept on disk (geomap.mapping.appmap) reads neither
+# the store nor geopandas, folium or streamlit-folium: they load inside the functions that need them,
+# after the first map is on the screen.
 
 PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
 TABLE_COLUMNS = [
@@ -70,6 +75,7 @@ def load_store(path: str, modified: float) -> dict:
     Cached as a resource, not copied for each run: the tables are only read.
     """
     from geomap.corrections import rejected_ids
+    from geomap.store import Store
 
     every = Store(path).read(rejected=True)
     return {
@@ -99,20 +105,43 @@ def resolver():
 # --- sidebar: filters, documents, exports --------------------------------------------------------
 
 
-def sidebar_filter(events: gpd.GeoDataFrame) -> EventFilter:
-    """The sidebar's widgets, read into an EventFilter."""
-    st.sidebar.header("Filters")
+def sidebar_options(events: gpd.GeoDataFrame) -> dict:
+    """What the sidebar offers for the events shown, as plain JSON values (kept with the app's map)."""
+    from geomap.filters import actor_names, date_bounds
+
     bounds = date_bounds(events)
+
+    def distinct(column: str) -> list[str]:
+        return sorted(str(v) for v in events[column].dropna().unique())
+
+    return {
+        "dates": [d.isoformat() for d in bounds] if bounds is not None else None,
+        "types": distinct("event_type"),
+        "actors": [str(a) for a in actor_names(events)],
+        "countries": distinct("country"),
+        "regions": distinct("admin1"),
+    }
+
+
+def _bounds(options: dict) -> tuple[dt.date, dt.date] | None:
+    dates = options["dates"]
+    return (dt.date.fromisoformat(dates[0]), dt.date.fromisoformat(dates[1])) if dates else None
+
+
+def sidebar_filter(options: dict) -> EventFilter:
+    """The sidebar's widgets, offering ``options`` (:func:`sidebar_options`), read into an EventFilter."""
+    st.sidebar.header("Filters")
+    bounds = _bounds(options)
     date_from = date_to = None
     if bounds is not None:
         picked = st.sidebar.date_input("Dates", value=bounds, min_value=bounds[0], max_value=bounds[1])
         if isinstance(picked, tuple | list) and len(picked) == 2:
             date_from, date_to = picked
-    types = st.sidebar.multiselect("Event types", sorted(events["event_type"].dropna().unique()))
-    actors = st.sidebar.multiselect("Actors", actor_names(events))
+    types = st.sidebar.multiselect("Event types", options["types"])
+    actors = st.sidebar.multiselect("Actors", options["actors"])
     statuses = st.sidebar.multiselect("Claim status", [c.value for c in ClaimStatus])
-    countries = st.sidebar.multiselect("Countries", sorted(events["country"].dropna().unique()))
-    regions = st.sidebar.multiselect("Regions (admin-1)", sorted(events["admin1"].dropna().unique()))
+    countries = st.sidebar.multiselect("Countries", options["countries"])
+    regions = st.sidebar.multiselect("Regions (admin-1)", options["regions"])
     min_sources = st.sidebar.number_input("At least this many independent outlets", min_value=1, value=1)
     min_grade = st.sidebar.select_slider("Best source graded at least", options=GRADES, value="F")
     precisions = st.sidebar.multiselect(
@@ -134,9 +163,9 @@ def sidebar_filter(events: gpd.GeoDataFrame) -> EventFilter:
     )
 
 
-def upload_folder(store: Store) -> Path:
+def upload_folder(store_path: Path) -> Path:
     """Where uploaded documents are kept, beside the store (the sources cite them)."""
-    return store.path.parent / f"{store.path.stem}-uploads"
+    return store_path.parent / f"{store_path.stem}-uploads"
 
 
 def safe_name(name: str, data: bytes) -> str:
@@ -148,9 +177,9 @@ def safe_name(name: str, data: bytes) -> str:
     return f"{stem}-{digest}{suffix}"
 
 
-def add_documents(store: Store) -> None:
+def add_documents(store_path: Path, *, exists: bool) -> None:
     """Upload articles or tables; the pipeline runs with a progress bar; errors are shown per file."""
-    with st.sidebar.expander("Add documents", expanded=not store.exists()):
+    with st.sidebar.expander("Add documents", expanded=not exists):
         files = st.file_uploader(
             "Articles (.txt .md .html .json) or tables (.csv .geojson .gpkg)",
             type=[s.lstrip(".") for s in INPUT_SUFFIXES],
@@ -158,16 +187,20 @@ def add_documents(store: Store) -> None:
             key="uploads",
         )
         if st.button("Import", disabled=not files, key="import"):
-            st.session_state["import_report"] = run_import(store, [(f.name, f.getvalue()) for f in files])
+            uploads = [(f.name, f.getvalue()) for f in files]
+            st.session_state["import_report"] = run_import(store_path, uploads)
             st.rerun()
         report = st.session_state.get("import_report")
         if report:
             show_import_report(report)
 
 
-def run_import(store: Store, uploads: list[tuple[str, bytes]]) -> dict:
+def run_import(store_path: Path, uploads: list[tuple[str, bytes]]) -> dict:
     """Save the uploads beside the store and import them; returns what to show (plain data)."""
-    folder = upload_folder(store)
+    from geomap.store import Store
+
+    store = Store(store_path)
+    folder = upload_folder(store_path)
     folder.mkdir(parents=True, exist_ok=True)
     paths, names = [], {}
     for name, data in uploads:
@@ -232,6 +265,9 @@ def downloads(events: gpd.GeoDataFrame, sources: pd.DataFrame, evidence: pd.Data
 
     def made(kind: str, name: str):
         def make() -> bytes:
+            from geomap.mapping.build import build_map
+            from geomap.mapping.export import export_events, export_html
+
             with tempfile.TemporaryDirectory() as tmp:
                 target = Path(tmp) / name
                 if kind == "html":
@@ -269,6 +305,8 @@ def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
 def show_timeline(events: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     """Events per week by type; brushing a period returns it (first and last day), else None."""
     import altair as alt  # after the map: the first page does not wait for it
+
+    from geomap.mapping.style import TYPE_COLOURS
 
     counts = weekly_counts(events)
     if counts.empty:
@@ -323,47 +361,98 @@ def in_period(events: gpd.GeoDataFrame, period: tuple[dt.date, dt.date]) -> gpd.
 
 
 @st.cache_resource(max_entries=2, show_spinner="Drawing the map…")
-def cached_map(key: str, _events: gpd.GeoDataFrame, _sources: pd.DataFrame, _evidence: pd.DataFrame):
-    """The folium map of every shown event, built once per store version (``key``) and never rendered.
+def app_map(path: str, version: str, _events: gpd.GeoDataFrame, _sources, _evidence) -> dict:
+    """The app's map of the store version ``version`` (JSON of :func:`appmap.store_version`).
 
-    The filters do not rebuild it: each run adds a small layer that tells the
-    map which events to show (streamlit-folium adds such layers to the map
-    already drawn in the page).  Rendering a folium map changes it (a second
-    render of the same object draws an empty frame), so callers render a copy.
+    Read from the file kept beside the store, or built and rendered once and
+    written there for the next launch (:mod:`geomap.mapping.appmap`).  The
+    filters do not rebuild it: each run tells the map drawn in the page which
+    events to show.
     """
-    m = build_map(_events, evidence=_evidence, sources=_sources, time=False, select_on_click=True)
-    return embed_assets(m)  # Leaflet from the installed packages: the app's map works offline
-
-
-def show_map(shown, view, sources, evidence, key: str) -> dict | None:
-    """The map of the store with the events of the view shown; returns the point last clicked or None."""
-    from streamlit_folium import st_folium  # imported when first used: it registers a component
-
-    m = copy.deepcopy(cached_map(key, shown, sources, evidence))
-    wanted = set(view["event_id"].astype(str))
-    positions = None  # every event drawn is in the view
-    if not wanted.issuperset(m.geomap_event_ids):
-        positions = [i for i, event_id in enumerate(m.geomap_event_ids) if event_id in wanted]
-    # only clicks come back: panning and zooming do not rerun the script
-    state = st_folium(
-        m,
-        key="map",
-        height=520,
-        use_container_width=True,
-        # "selected_layers" comes back once, when the component has drawn the map (Leaflet's WMS layers
-        # only would change it): the signal that the rest of the page may follow (map_drawn)
-        returned_objects=["last_clicked", "selected_layers"],
-        feature_group_to_add=view_filter(positions),
+    record = appmap.read_cached(path)
+    if record is not None and record["version"] == json.loads(version):
+        return record
+    sidebar = sidebar_options(_events)
+    record = appmap.make_record(
+        json.loads(version), _events, sources=_sources, evidence=_evidence, sidebar=sidebar, render=rendered
     )
+    appmap.write_cached(path, record)
+    return record
+
+
+def rendered(m) -> dict:
+    """The arguments streamlit-folium's ``st_folium`` hands its browser component for the folium map ``m``.
+
+    streamlit-folium renders the map itself; only its component call is
+    intercepted, so the record follows the installed version's rendering.
+    """
+    import streamlit_folium
+
+    captured: dict = {}
+
+    def capture(**kwargs):
+        captured.update(kwargs)
+        return kwargs.get("default")
+
+    saved, streamlit_folium._component_func = streamlit_folium._component_func, capture
+    try:
+        streamlit_folium.st_folium(
+            m,
+            key="map",
+            height=520,
+            use_container_width=True,
+            returned_objects=["last_clicked", "selected_layers"],
+        )
+    finally:
+        streamlit_folium._component_func = saved
+    captured.pop("on_change", None)
+    captured.pop("feature_group", None)  # made for each run: appmap.view_script
+    return captured
+
+
+@functools.cache
+def map_component():
+    """streamlit-folium's browser component, declared on its installed build without importing its Python.
+
+    Its Python imports folium; the arguments come from the record instead (:func:`rendered`).
+    """
+    import streamlit.components.v1 as components
+
+    spec = importlib.util.find_spec("streamlit_folium")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("streamlit-folium is not installed; the app's map needs it")
+    build = Path(next(iter(spec.submodule_search_locations))) / "frontend" / "build"
+    return components.declare_component("st_folium", path=str(build))
+
+
+def show_map(record: dict, view: pd.DataFrame | None) -> dict | None:
+    """The map of the store with the events of ``view`` shown (None: all); returns the point last clicked.
+
+    Only clicks come back: panning and zooming do not rerun the script.  The
+    component also answers once when it has drawn the map (its
+    "selected_layers"): the signal that the rest of the page may follow (:func:`map_drawn`).
+    """
+    positions = None  # every event drawn is in the view
+    if view is not None and len(view) < record["shown"]:
+        wanted = set(view["event_id"].astype(str))
+        positions = [i for i, event_id in enumerate(record["event_ids"]) if event_id in wanted]
+    arguments = dict(record["component"])
+    widget = arguments.pop("key")
+
+    def answered() -> None:  # as st_folium(key="map") does: the state is kept as "map" too
+        st.session_state["map"] = st.session_state.get(widget, {})
+
+    script = appmap.view_script(positions)
+    state = map_component()(**arguments, key=widget, feature_group=script, on_change=answered)
     return (state or {}).get("last_clicked")
 
 
 def map_drawn() -> bool:
     """Whether the page may show what comes after the map: the map has been drawn in this session.
 
-    A browser's first page shows the title, the filters, the caption and the map only; the map, once
-    drawn, reports it (:func:`show_map`), which reruns the page with the timeline, the table, the
-    overview and the detail panel.  They would otherwise compete with the map for the browser's one
+    A browser's first page shows the title, the caption and the map only; the map, once drawn,
+    reports it (:func:`show_map`), which reruns the page with the filters, the timeline, the table,
+    the overview and the detail panel.  They would otherwise compete with the map for the browser's one
     main thread while it draws.  A session with no browser (Streamlit's AppTest: no request headers,
     no component ever answers) shows everything at once.
     """
@@ -452,6 +541,8 @@ def remember_selection(clicked: dict | None, row: str | None, view: pd.DataFrame
 
 
 def show_detail(view: gpd.GeoDataFrame, sources, evidence, rejected: list[str], store: Store) -> None:
+    from geomap.mapping.annotate import event_annotation
+
     st.subheader("Sources behind an event")
     ids = view["event_id"].astype(str).tolist()
     extra = [e for e in st.session_state.get("here", []) if e in ids]
@@ -488,6 +579,8 @@ def show_detail(view: gpd.GeoDataFrame, sources, evidence, rejected: list[str], 
 
 def show_place(event: pd.Series) -> None:
     """The place with its precision and the geocoder's other candidates (as plain text)."""
+    from geomap.mapping.annotate import GEO_PRECISION_WORDS
+
     precision = int(event["geo_precision"]) if pd.notna(event["geo_precision"]) else 1
     st.markdown("**Place**")
     lat, lon = event["latitude"], event["longitude"]
@@ -647,26 +740,63 @@ def chosen_place(key: str, options: list[dict], clicked, lat: float, lon: float,
 def main() -> None:
     st.set_page_config(page_title="geomap", layout="wide")
     st.title("geomap")
-    store_path = os.environ.get("GEOMAP_STORE", "geomap.gpkg")
+    store_path = Path(os.environ.get("GEOMAP_STORE", "geomap.gpkg"))
+    record = None if map_drawn() else appmap.read_cached(store_path)
+    if record is not None:
+        first_page(record["shown"], lambda: record)
+    else:
+        whole_page(store_path)
+
+
+def first_page(shown: int, record: Callable[[], dict]) -> None:
+    """A browser's first page: the count of the ``shown`` events, then the map ``record()`` gives.
+
+    The filters, the timeline, the table and the sources follow once the map
+    is drawn (:func:`map_drawn`): drawn before it, they held the map back by
+    about as long as an empty Streamlit page takes to launch.
+    """
+    st.container()  # where the timeline goes once the map is drawn (see whole_page)
+    st.caption(f"{shown} of {shown} events")
+    show_map(record(), None)
+    st.caption("The filters, the timeline, the table and the sources follow once the map is drawn.")
+
+
+def whole_page(store_path: Path) -> None:
+    """The page read from the store: the filters, the map, the timeline, the table and the sources.
+
+    Before the map is drawn in the session, the map alone (:func:`first_page`), made and kept first
+    when the store changed since it was last made.
+    """
+    from geomap.filters import filter_events
+    from geomap.store import Store
+
     store = Store(store_path)
-    add_documents(store)
     if not store.exists():
+        add_documents(store_path, exists=False)
         st.info(
             f"No store at {store_path}. Add documents in the sidebar, or import events first: "
             "`geomap import data/sample/events.csv` (or run `make run`)."
         )
         return
+    version = appmap.store_version(store.path)  # before the read: a write meanwhile makes the map again
     modified = store.path.stat().st_mtime
     loaded = load_store(str(store.path), modified)
     every, sources, evidence, rejected = (loaded[k] for k in ("events", "sources", "evidence", "rejected"))
     shown = every[~every["event_id"].isin(rejected)]
     if shown.empty and not rejected:
+        add_documents(store_path, exists=True)
         st.info(f"The store {store_path} holds no events yet. Import some with `geomap import FILE`.")
         return
+    key = json.dumps(version, sort_keys=True)
+    if not map_drawn():  # the count first, the map once made (and kept), the rest once it is drawn
+        first_page(len(shown), lambda: app_map(str(store.path), key, shown, sources, evidence))
+        return
+    record = app_map(str(store.path), key, shown, sources, evidence)
+    add_documents(store_path, exists=True)
     saved = st.session_state.pop("saved", None)
     if saved:
         st.success(f"Saved corrections: {', '.join(saved)}")
-    flt = sidebar_filter(shown)
+    flt = sidebar_filter(record["sidebar"])
     quotes = quotes_of(str(store.path), modified, evidence) if flt.text.strip() else None
     chosen = filter_events(shown, flt, quotes=quotes)
     # the map is sent first and the timeline above it after: the brush's period is known from the
@@ -676,10 +806,7 @@ def main() -> None:
     view = in_period(chosen, period) if period is not None else chosen
     when = f" in {period[0]} – {period[1]}" if period is not None else ""
     st.caption(f"{len(view)} of {len(shown)} events{when}")
-    clicked = show_map(shown, view, sources, evidence, f"{store.path}|{modified}")
-    if not map_drawn():
-        st.caption("The timeline, the table and the sources follow once the map is drawn.")
-        return
+    clicked = show_map(record, view)
     with timeline:
         show_timeline(chosen)
     row = show_table(view)

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 
+from geomap.model import GRADES, EventFilter  # light: the app's first page builds a filter without pandas
+
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
-GRADES = ["A", "B", "C", "D", "E", "F"]
 TEXT_COLUMNS = ("notes", "quote", "location", "source", "actor1", "actor2")
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    """A selection of events; empty sets and None mean "no restriction"."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    event_types: frozenset[str] = frozenset()
-    actors: frozenset[str] = frozenset()
-    claim_statuses: frozenset[str] = frozenset()
-    text: str = ""
-    countries: frozenset[str] = frozenset()  # country names as stored
-    regions: frozenset[str] = frozenset()  # admin1 names
-    min_sources: int = 1  # independent outlets
-    min_reliability: str = "F"  # A (best) … F: events whose best source is graded at least this well
-    geo_precisions: frozenset[int] = frozenset()  # 1 place … 4 country
 
 
 def filter_events(

@@ -8,6 +8,7 @@ evidence, a resolved place) where a whole table would be too much.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import IntEnum, StrEnum
 
 
@@ -144,3 +145,23 @@ class Place:
     reason: str = ""
     candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     needs_review: bool = False  # a fallback to the region or country the text establishes
+
+
+GRADES = ["A", "B", "C", "D", "E", "F"]  # source reliability, A best
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """A selection of events; empty sets and None mean "no restriction"."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    event_types: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+    claim_statuses: frozenset[str] = frozenset()
+    text: str = ""
+    countries: frozenset[str] = frozenset()  # country names as stored
+    regions: frozenset[str] = frozenset()  # admin1 names
+    min_sources: int = 1  # independent outlets
+    min_reliability: str = "F"  # A (best) … F: events whose best source is graded at least this well
+    geo_precisions: frozenset[int] = frozenset()  # 1 place … 4 country

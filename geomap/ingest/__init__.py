@@ -4,7 +4,7 @@ The file kinds are named here, apart from the readers' heavier code, so that the
 app can offer them without loading the import pipeline.
 """
 
-from geomap.ingest.articles import ARTICLE_SUFFIXES
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 
 #: event tables: our CSV/GeoJSON/GeoPackage, ACLED and UCDP GED exports (a .json is looked inside)
 TABLE_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")

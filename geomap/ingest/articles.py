@@ -30,12 +30,12 @@ import yaml
 
 from geomap.cells import CellError, parse_date
 from geomap.errors import InputError, RowProblem
+from geomap.ingest import ARTICLE_SUFFIXES
 from geomap.ingest.decode import decode_text
 from geomap.model import Source
 from geomap.plausibility import EARLIEST_DATE
 from geomap.schema import make_source_id
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_BYTES = 20_000_000
 MIN_WORDS = 5
 

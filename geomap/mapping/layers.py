@@ -213,37 +213,3 @@ class Attribution(MacroElement):
         self._name = "Attribution"
         self.text_json = script_json(html)
         self.prefix_json = script_json('<a href="https://leafletjs.com/">Leaflet</a>')
-
-
-class ViewFilter(MacroElement):
-    """Shows only some events of a map already drawn: their positions in the map's payload.
-
-    For maps that hold every event and are filtered from outside (the app
-    passes it to streamlit-folium as a layer to add, so the map itself is not
-    drawn again when the filters change).  ``None`` shows every event.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var maps = window.geomapMaps || [];
-            if (maps.length) { maps[maps.length - 1].filter({only: {{ this.only_json }}}); }
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, positions: list[int] | None) -> None:
-        super().__init__()
-        self._name = "ViewFilter"
-        self.only_json = script_json(positions)
-
-
-def view_filter(positions: list[int] | None):
-    """A folium FeatureGroup that, added to a map drawn by geomap, shows only the events at ``positions``."""
-    import folium
-
-    group = folium.FeatureGroup(name="geomap view", control=False)
-    group.add_child(ViewFilter(positions))
-    return group
