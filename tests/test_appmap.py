@@ -154,3 +154,15 @@ def test_the_first_page_is_made_from_the_record_alone(app_module, sample_store) 
         timeout=120,
     )
     assert found.stdout.strip().splitlines()[-1] == "[]", found.stdout + found.stderr
+
+
+def test_a_parquet_store_is_versioned_by_its_manifest(tmp_path):
+    from geomap.store.package import MANIFEST
+
+    assert appmap.STORE_MANIFEST == MANIFEST
+    folder = tmp_path / "events.parquet"
+    folder.mkdir()
+    (folder / MANIFEST).write_text('{"generation": 1}', encoding="utf-8")
+    before = appmap.store_version(folder)
+    (folder / MANIFEST).write_text('{"generation": 22}', encoding="utf-8")
+    assert appmap.store_version(folder) != before

@@ -27,6 +27,8 @@ from geomap import __version__
 
 log = logging.getLogger(__name__)
 
+#: the manifest of a parquet store (geomap.store.package.MANIFEST; not imported: the store code is heavy)
+STORE_MANIFEST = "geomap_store.json"
 FORMAT = 1  # of the record; a record of another format (or geomap version) is made again
 
 
@@ -44,7 +46,9 @@ def store_version(store_path: str | os.PathLike) -> dict:
     OSError
         When the store file cannot be read (it does not exist).
     """
-    stat = os.stat(store_path)
+    path = Path(store_path)
+    # a parquet store is a folder: its manifest is replaced (os.replace) by every write
+    stat = os.stat(path / STORE_MANIFEST if path.is_dir() else path)
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "format": FORMAT, "geomap": __version__}
 
 
