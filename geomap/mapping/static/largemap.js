@@ -1,0 +1,181 @@
+/* geomap large-map layer (geomap/mapping/large.py): the numbers of every event as typed arrays, clustered
+ * by supercluster and drawn on a canvas; the text of the popups in gzip chunks, unpacked when a popup
+ * needs one.  Every string in the chunks was escaped by geomap (geomap/mapping/annotate.py); this code
+ * only joins those fragments (geomapPopupHtml, static/eventmap.js). */
+function geomapDrawLarge(map, groups, data, words, options, holder, base) {
+  "use strict";
+  var col = geomapColumns(data.buffer, data.layout), n = data.n, REGION = 2, NEAR = 1;
+  var renderer = L.canvas({padding: 0.3, pane: "gm-events"});
+  var halos = L.canvas({padding: 0.3, pane: "gm-halos"});
+  var drawn = L.layerGroup().addTo(map), areas = L.layerGroup().addTo(map);
+  var text = geomapChunks(data.chunks, data.chunkSize);
+  var hidden = groups.map(function (group) { return !map.hasLayer(group); });
+  groups.forEach(function (group, g) {
+    group.on("add", function () { hidden[g] = false; apply(); });
+    group.on("remove", function () { hidden[g] = true; apply(); });
+  });
+  var features = new Array(n);  // made once per event and shared by every index built after a filter
+  var index = null, shown = new Int32Array(0);
+  var state = {day0: options.day0, day1: options.day1, statuses: null, corroboratedOnly: false, actors: null,
+               only: null};
+  Object.assign(state, holder.pending);
+
+  function feature(i) {
+    return features[i] || (features[i] = {type: "Feature", properties: {i: i, g: col.group[i]},
+                                          geometry: {type: "Point", coordinates: [col.lon[i], col.lat[i]]}});
+  }
+
+  function statusMask() {  // which claim statuses are shown, by their code in options.statuses
+    if (!state.statuses) { return null; }
+    return options.statuses.map(function (key) { return state.statuses.indexOf(key) >= 0; });
+  }
+
+  function selected() {
+    var allowed = statusMask(), only = Array.isArray(state.only) ? new Set(state.only) : null;
+    var out = new Int32Array(n), k = 0;
+    for (var i = 0; i < n; i++) {
+      if (hidden[col.group[i]] || col.day1[i] < state.day0 || col.day0[i] > state.day1) { continue; }
+      if (allowed && !allowed[col.status[i]]) { continue; }
+      if (state.corroboratedOnly && col.sources[i] < 2) { continue; }
+      if (state.actors !== null && (col.actors[i] & state.actors) === 0) { continue; }
+      if (only && !only.has(i)) { continue; }
+      out[k++] = i;
+    }
+    return out.subarray(0, k);
+  }
+
+  function apply() {
+    shown = selected();
+    var points = [], byKey = {};
+    for (var k = 0; k < shown.length; k++) {
+      var i = shown[k];
+      if (col.kind[i] >= REGION) {
+        var key = areaKey(i);
+        (byKey[key] = byKey[key] || []).push(i);
+      } else { points.push(feature(i)); }
+    }
+    var width = groups.length;
+    index = new Supercluster({
+      radius: 50, maxZoom: options.clusterMaxZoom, minPoints: 3,
+      map: function (p) { var c = new Array(width).fill(0); c[p.g] = 1; return {c: c}; },
+      reduce: function (a, b) { for (var g = 0; g < width; g++) { a.c[g] += b.c[g]; } }
+    }).load(points);
+    geomapDrawAreas(areas, byKey, base, view);
+    redraw();
+    if (api.onchange) { api.onchange(shown.length); }
+  }
+
+  function areaKey(i) {
+    if (col.kind[i] === REGION && col.region[i] >= 0) { return "r" + col.region[i]; }
+    return (col.kind[i] === REGION ? "p" : "c" + col.country[i]) + "@" + col.lat[i] + "," + col.lon[i];
+  }
+
+  function redraw() {
+    var b = map.getBounds(), zoom = Math.round(map.getZoom());
+    var box = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()),
+               Math.min(85, b.getNorth())];
+    drawn.clearLayers();
+    index.getClusters(box, zoom).forEach(function (f) {
+      var at = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+      if (f.properties.cluster) { drawn.addLayer(cluster(f, at)); } else { point(f.properties.i, at); }
+    });
+  }
+
+  function cluster(f, at) {
+    var marker = L.marker(at, {icon: geomapMixIcon(f.properties.c, f.properties.point_count, options.groupColours)});
+    marker.on("click", function () {
+      map.setView(at, Math.min(index.getClusterExpansionZoom(f.properties.cluster_id), 18));
+    });
+    return marker;
+  }
+
+  function point(i, at) {
+    var style = Object.assign({}, data.styles[col.style[i]], {radius: col.radius[i] / 10, pane: "gm-events",
+                              className: "gm-event", renderer: renderer});
+    if (col.kind[i] === NEAR) {
+      drawn.addLayer(L.circleMarker(at, {radius: style.radius + 6, stroke: false, fillColor: style.fillColor,
+                                         fillOpacity: 0.22, interactive: false, pane: "gm-halos",
+                                         renderer: halos}));
+    }
+    var marker = L.circleMarker(at, style);
+    if (options.selectOnClick) { marker.options.bubblingMouseEvents = false; }
+    marker.on("click", function () {
+      if (options.selectOnClick) { map.fire("click", {latlng: at}); }
+      openPopup(i, at);
+    });
+    marker.on("mouseover", function () {
+      text.get(i).then(function (c) { marker.bindTooltip(geomapTooltipHtml(c.data, words, c.j)).openTooltip(); });
+    });
+    drawn.addLayer(marker);
+  }
+
+  function openPopup(i, at) {
+    var popup = L.popup({maxWidth: 380}).setLatLng(at).setContent('<div class="gm-loading">…</div>').openOn(map);
+    return text.get(i).then(function (c) { popup.setContent(geomapPopupHtml(c.data, words, c.j)); return popup; });
+  }
+
+  var view = {
+    kind: function (i) { return col.kind[i]; },
+    region: function (i) { return col.region[i]; },
+    latLng: function (i) { return L.latLng(col.lat[i], col.lon[i]); },
+    list: function (members, done) {
+      Promise.all(members.slice(0, 50).map(text.get)).then(function (found) {
+        var first = found[0], isRegion = col.kind[members[0]] === REGION, region = col.region[members[0]];
+        var t = function (c, name) { return geomapString(c.data, c.data.text[name][c.j]); };
+        var where = isRegion ? (region >= 0 ? base.regionName(region) : t(first, "admin1") || t(first, "location"))
+          : t(first, "country");
+        var lines = {};
+        members.slice(0, 50).forEach(function (i, k) {
+          lines[i] = [geomapTooltipHtml(found[k].data, words, found[k].j), isRegion ? t(found[k], "admin1") : ""];
+        });
+        done(geomapAreaListHtml(members, where, isRegion, function (i) { return lines[i]; }));
+      });
+    },
+    open: function (i, anchor) {
+      if (options.selectOnClick) { map.fire("click", {latlng: L.latLng(col.lat[i], col.lon[i])}); }
+      openPopup(i, anchor);
+    }
+  };
+
+  var api = {
+    count: function () { return shown.length; },
+    shown: function () { return Array.from(shown); },
+    popupHtml: function (i) { return text.get(i).then(function (c) { return geomapPopupHtml(c.data, words, c.j); }); },
+    filter: function (changes) { Object.assign(state, changes); apply(); },
+    state: function () { return Object.assign({}, state); },
+    open: function (i) {
+      var at = L.latLng(col.lat[i], col.lon[i]);
+      if (col.kind[i] === REGION && col.region[i] >= 0) { at = base.regionAnchor(col.region[i]); }
+      if (col.kind[i] < REGION && map.getZoom() <= options.clusterMaxZoom) {
+        map.setView(at, options.clusterMaxZoom + 1, {animate: false});
+      }
+      return openPopup(i, at);
+    },
+    onchange: holder.onchange
+  };
+  map.on("moveend", function () { if (index) { redraw(); } });
+  apply();
+  return api;
+}
+
+/* Typed-array views of the unpacked buffer: ``layout`` lists [name, type, byte offset, length]. */
+function geomapColumns(buffer, layout) {
+  "use strict";
+  var types = {f4: Float32Array, i4: Int32Array, u2: Uint16Array, u1: Uint8Array};
+  var out = {};
+  layout.forEach(function (c) { out[c[0]] = new types[c[1]](buffer, c[2], c[3]); });
+  return out;
+}
+
+/* The popup text, ``size`` events a chunk: ``get(i)`` → a promise of {data: the chunk, j: i's place in it}. */
+function geomapChunks(packed, size) {
+  "use strict";
+  var cache = {};
+  return {
+    get: function (i) {
+      var c = Math.floor(i / size);
+      cache[c] = cache[c] || geomapUnpack(packed[c]);
+      return cache[c].then(function (chunk) { return {data: chunk, j: i - c * size}; });
+    }
+  };
+}
