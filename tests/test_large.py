@@ -33,6 +33,7 @@ def test_typed_columns_round_trip_with_alignment_and_signs() -> None:
         "flags": rng.integers(0, 255, 7).astype(np.uint8),  # 7 bytes: the next column must be re-aligned
         "lat": rng.uniform(-90, 90, 7).astype(np.float32),
         "day": np.array([-400, 0, 19_000, 20_000, -1, 5, 2**31 - 1], dtype=np.int32),
+        "span": np.array([0, 1, 2, 300, 65535, 7, 0], dtype=np.uint16),
         "bits": np.array([1, 2, 256, 65535, 0, 3, 9], dtype=np.uint16),
     }
     packed, layout = encode_columns(columns)
@@ -53,6 +54,14 @@ def _resolve(table: dict, column: str, i: int) -> str:
     return "" if index is None or index < 0 else table["strings"][index]
 
 
+def _entries(sources: dict, start: int, stop: int, column: str, strings=None) -> list[str]:
+    """The entries' strings: values themselves (a chunk), or indices into ``strings`` (the small map)."""
+    values = sources[column][start:stop]
+    if strings is None:
+        return [v or "" for v in values]
+    return ["" if k < 0 else strings[k] for k in values]
+
+
 def test_chunks_hold_the_same_popup_text_as_the_small_map(sample_store) -> None:
     contents = sample_store.read()
     events = contents.events
@@ -61,35 +70,46 @@ def test_chunks_hold_the_same_popup_text_as_the_small_map(sample_store) -> None:
     chunks = [decode_chunk(c) for c in text_chunks(events, evidence=contents.evidence,
                                                    sources=contents.sources, size=3)]  # fmt: skip
     assert len(chunks) == -(-len(events) // 3)
+    theirs = small["sources"]
     for i in range(len(events)):
         chunk, j = chunks[i // 3], i % 3
         for column in TEXT_COLUMNS:
-            assert _resolve(chunk, column, j) == _resolve(small, column, i), (i, column)
-        assert chunk["number"]["fatalities"][j] == small["number"]["fatalities"][i]
+            expected = _resolve(small, column, i)
+            shown_as = {"event_date_end": "event_date", "place_mention": "location"}.get(column)
+            if shown_as and expected == _resolve(small, shown_as, i):
+                expected = ""  # the popup does not show it: left out
+            assert (chunk["text"][column][j] or "") == expected, (i, column)
+        numbers = small["number"]
+        assert chunk["number"]["fatalities"][j] == numbers["fatalities"][i]
+        low, high = numbers["fatalities_low"][i], numbers["fatalities_high"][i]
+        assert [chunk["number"]["fatalities_low"][j], chunk["number"]["fatalities_high"][j]] == (
+            [None, None] if low == high else [low, high]
+        )
         ours = chunk["sources"]
-        theirs = small["sources"]
-        mine = [chunk["strings"][k] if k >= 0 else "" for k in
-                ours["quote"][ours["start"][j]: ours["start"][j + 1]]]  # fmt: skip
-        expected = [small["strings"][k] if k >= 0 else "" for k in
-                    theirs["quote"][theirs["start"][i]: theirs["start"][i + 1]]]  # fmt: skip
-        assert mine == expected
+        first = sum(ours["count"][:j])
+        assert ours["count"][j] == theirs["start"][i + 1] - theirs["start"][i]
+        for column in ("outlet", "href", "quote", "date"):
+            mine = _entries(ours, first, first + ours["count"][j], column)
+            expected = _entries(theirs, theirs["start"][i], theirs["start"][i + 1], column, small["strings"])
+            assert mine == expected, (i, column)
 
 
 def test_hostile_text_is_escaped_before_it_is_packed(hostile_store) -> None:
     contents = hostile_store.read()
     chunks = [decode_chunk(c) for c in text_chunks(contents.events, evidence=contents.evidence,
                                                    sources=contents.sources)]  # fmt: skip
-    strings = [s for chunk in chunks for s in chunk["strings"]]
+    columns = [chunk["text"][c] for chunk in chunks for c in chunk["text"]]
+    columns += [chunk["sources"][c] for chunk in chunks for c in chunk["sources"] if c != "count"]
+    strings = [s for column in columns for s in column if s is not None]
     assert any("&lt;img src=x onerror=alert(1)&gt;" in s for s in strings)
     for s in strings:
         for raw in ("<img", "</script", "${", "`"):
             assert raw not in s
-    links = [chunk["strings"][k] for chunk in chunks for k in chunk["sources"]["href"] if k >= 0]
+    links = [link for chunk in chunks for link in chunk["sources"]["href"] if link is not None]
     assert links
-    assert all(link.startswith("https://") for link in links)
-    html = (
-        large_map(contents.events, evidence=contents.evidence, sources=contents.sources).get_root().render()
-    )
+    assert all(link.startswith("https://") for link in links)  # javascript: is shown, not linked
+    m = large_map(contents.events, evidence=contents.evidence, sources=contents.sources)
+    html = m.get_root().render()
     for hostile in HOSTILE[:3]:
         assert hostile not in html
 

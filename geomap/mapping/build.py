@@ -90,7 +90,8 @@ def build_map(
         Draw the events by the large-map path (:mod:`geomap.mapping.large`: typed
         arrays, text unpacked on demand, supercluster on a canvas); by default
         when there are more than ``LARGE_ABOVE`` events.  ``cluster`` does not
-        apply to it: it always clusters.
+        apply to it: it always clusters.  Its events are in date order
+        (``m.geomap_event_ids`` lists them in the order the map holds them).
     """
     unknown = set(layers) - set(LAYERS)
     if unknown:
@@ -101,6 +102,9 @@ def build_map(
     if placed["event_id"].duplicated().any():
         log.warning("events with the same event_id are drawn once (the last of them)")
         placed = placed.drop_duplicates("event_id", keep="last")
+    large = len(placed) > LARGE_ABOVE if large is None else large
+    if large:  # in date order: dates and days then pack several times smaller
+        placed = placed.iloc[np.argsort(placed["event_date"].astype(str).to_numpy(), kind="stable")]
     m = folium.Map(location=_centre(placed), zoom_start=5, tiles=None, max_zoom=MAX_ZOOM, control_scale=True)
     m.geomap_event_ids = placed["event_id"].astype(str).tolist()  # the events drawn, in payload order
     m.options["max_zoom"] = MAX_ZOOM  # without tiles, Leaflet has no zoom limit and plugins fail
@@ -133,7 +137,7 @@ def build_map(
             select=select_on_click,
             regions=regions,
             context=context,
-            large=len(placed) > LARGE_ABOVE if large is None else large,
+            large=large,
         )
     # collapsed, and in the legend's corner above it: open, it pushes the legend down instead of covering it
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

@@ -35,7 +35,7 @@ _DTYPES = {"f4": np.float32, "i4": np.int32, "u2": np.uint16, "u1": np.uint8}
 
 def pack_bytes(raw: bytes) -> str:
     """base64 of gzip-compressed ``raw``: what the browser unpacks with DecompressionStream."""
-    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
 
 
 def unpack_bytes(packed: str) -> bytes:
@@ -46,8 +46,11 @@ def unpack_bytes(packed: str) -> bytes:
 def encode_columns(columns: dict[str, np.ndarray]) -> tuple[str, list[list]]:
     """Typed columns → (packed blob, layout of ``[name, type, byte offset, length]``).
 
-    Each column must have one of the dtypes float32, int32, uint16, uint8; it is
-    placed at an offset that is a multiple of 4, so the browser can view it in place.
+    Each column must have one of the dtypes float32, int32, uint16, uint8.  A
+    column of wider values is stored as byte planes (all first bytes, then all
+    second bytes…, little-endian): the high bytes of coordinates and days barely
+    change, and gzip packs such planes far better.  Each column starts at an
+    offset that is a multiple of 4.
     """
     kinds = {np.dtype(v): k for k, v in _DTYPES.items()}
     parts, layout, offset = [], [], 0
@@ -55,7 +58,9 @@ def encode_columns(columns: dict[str, np.ndarray]) -> tuple[str, list[list]]:
         kind = kinds.get(values.dtype)
         if kind is None:
             raise TypeError(f"column {name!r} has dtype {values.dtype}; use one of {sorted(_DTYPES)}")
-        raw = np.ascontiguousarray(values).astype(values.dtype.newbyteorder("<"), copy=False).tobytes()
+        width = values.dtype.itemsize
+        little = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("<"))
+        raw = little.view(np.uint8).reshape(len(values), width).T.tobytes()
         layout.append([name, kind, offset, len(values)])
         pad = -len(raw) % 4
         parts.append(raw + b"\0" * pad)
@@ -65,11 +70,12 @@ def encode_columns(columns: dict[str, np.ndarray]) -> tuple[str, list[list]]:
 
 def decode_columns(packed: str, layout: list[list]) -> dict[str, np.ndarray]:
     """The inverse of :func:`encode_columns` (what ``geomapColumns`` does in the browser)."""
-    raw = unpack_bytes(packed)
+    raw = np.frombuffer(unpack_bytes(packed), dtype=np.uint8)
     out = {}
     for name, kind, offset, length in layout:
         dtype = np.dtype(_DTYPES[kind]).newbyteorder("<")
-        out[name] = np.frombuffer(raw, dtype=dtype, count=length, offset=offset)
+        planes = raw[offset : offset + length * dtype.itemsize].reshape(dtype.itemsize, length)
+        out[name] = np.ascontiguousarray(planes.T).view(dtype).reshape(length)
     return out
 
 
@@ -86,7 +92,7 @@ def event_columns(events: pd.DataFrame, *, groups: list[str], regions: list[int]
         "lat": events["latitude"].to_numpy(np.float32),
         "lon": events["longitude"].to_numpy(np.float32),
         "day0": np.asarray(_days(events["event_date"]), dtype=np.int32),
-        "day1": np.asarray(_days(events["event_date_end"].fillna(events["event_date"])), dtype=np.int32),
+        "span": np.clip(_span(events), 0, 65_535).astype(np.uint16),  # days from the first to the last
         "region": np.asarray(regions if regions is not None else [-1] * len(events), dtype=np.int32),
         "actors": np.asarray(_actor_bits(events), dtype=np.uint16),
         "country": country_codes.astype(np.uint16),
@@ -100,24 +106,18 @@ def event_columns(events: pd.DataFrame, *, groups: list[str], regions: list[int]
     return {"columns": columns, "styles": styles}
 
 
-class _Codes:
-    """Text columns as integer codes into one array of distinct escaped strings (-1: missing)."""
+def _span(events: pd.DataFrame) -> np.ndarray:
+    day0 = np.asarray(_days(events["event_date"]))
+    return np.asarray(_days(events["event_date_end"].fillna(events["event_date"]))) - day0
 
-    def __init__(self) -> None:
-        self.parts: list[np.ndarray] = []
-        self.size = 0
 
-    def column(self, values: pd.Series, *, escaped: bool = False) -> np.ndarray:
-        present = values.notna() & (values.astype(str).str.strip() != "")
-        codes, uniques = pd.factorize(values.astype("object").where(present, None), use_na_sentinel=True)
-        texts = pd.Series(uniques, dtype="object")
-        self.parts.append((texts if escaped else escape_series(texts)).to_numpy(dtype=object))
-        shifted = np.where(codes >= 0, codes + self.size, -1)
-        self.size += len(uniques)
-        return shifted
-
-    def strings(self) -> np.ndarray:
-        return np.concatenate(self.parts) if self.parts else np.array([], dtype=object)
+def _escaped(values: pd.Series, *, escaped: bool = False) -> np.ndarray:
+    """Each value escaped (``escaped``: it already is), None for missing or blank; each distinct one once."""
+    present = values.notna() & (values.astype(str).str.strip() != "")
+    codes, uniques = pd.factorize(values.astype("object").where(present, None), use_na_sentinel=True)
+    texts = pd.Series(uniques, dtype="object")
+    texts = (texts if escaped else escape_series(texts)).to_numpy(dtype=object)
+    return np.append(texts, None)[codes]  # code -1 picks the trailing None
 
 
 def _number_lists(values: np.ndarray) -> list:
@@ -130,49 +130,51 @@ def _number_lists(values: np.ndarray) -> list:
 def text_chunks(events: pd.DataFrame, *, evidence=None, sources=None, size: int = CHUNK_SIZE) -> list[str]:
     """The popup text of ``events`` in packed chunks of ``size`` events (see :func:`decode_chunk`).
 
-    A chunk holds the fields :func:`geomapPopupHtml` reads, for its events only:
-    ``strings`` (escaped), ``text`` and ``sources`` (indices into them) and ``number``.
+    A chunk holds, for its events only, column by column, the escaped strings
+    (None: missing) of the fields :func:`geomapPopupHtml` reads, their numbers,
+    and their source entries (``count`` per event, then one value per entry).
+    Columns of strings, not indices into a table: gzip finds the repeats itself,
+    and the browser turns a chunk into the small map's shape (``geomapIndexChunk``).
     """
-    codes = _Codes()
-    text = {c: codes.column(events[c]) for c in TEXT_COLUMNS}
+    text = {c: _escaped(events[c]) for c in TEXT_COLUMNS}
+    numbers = {c: pd.to_numeric(events[c], errors="coerce").to_numpy(dtype=float) for c in NUMBER_COLUMNS}
+    _drop_unshown(text, numbers)
     entries = source_entries(events, evidence, sources)
     href = safe_urls(entries["url"])
     entry_text = {
-        "outlet": entries["outlet"], "href": href, "shown": entries["url"].where(href.isna(), None),
-        "date": entries["date"], "grade": entries["grade"], "status": entries["status"],
-        "claimant": entries["claimant"], "quote": entries["quote"],
-    }  # fmt: skip
-    entry_codes = {k: codes.column(v, escaped=k == "href") for k, v in entry_text.items()}
+        "outlet": _escaped(entries["outlet"]), "href": _escaped(href, escaped=True),
+        "shown": _escaped(entries["url"].where(href.isna(), None)),
+    } | {c: _escaped(entries[c]) for c in ENTRY_TEXT[3:]}  # fmt: skip
     counts = entries.groupby("event_id", sort=False).size()
     per_event = events["event_id"].astype(str).map(counts).fillna(0).astype(int).to_numpy()
     starts = np.concatenate([[0], np.cumsum(per_event)])
-    numbers = {c: pd.to_numeric(events[c], errors="coerce").to_numpy(dtype=float) for c in NUMBER_COLUMNS}
-    strings = codes.strings()
     chunks = []
     for a in range(0, len(events), size):
         b = min(a + size, len(events))
         e0, e1 = int(starts[a]), int(starts[b])
-        own = {c: v[a:b] for c, v in text.items()} | {c: v[e0:e1] for c, v in entry_codes.items()}
-        chunks.append(_chunk(strings, own, {c: v[a:b] for c, v in numbers.items()}, starts[a : b + 1] - e0))
+        payload = {
+            "text": {c: v[a:b].tolist() for c, v in text.items()},
+            "number": {c: _number_lists(v[a:b]) for c, v in numbers.items()},
+            "sources": {"count": per_event[a:b].tolist()}
+            | {c: v[e0:e1].tolist() for c, v in entry_text.items()},
+        }
+        chunks.append(pack_bytes(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()))
     return chunks
 
 
-def _chunk(strings: np.ndarray, own: dict[str, np.ndarray], numbers: dict, starts: np.ndarray) -> str:
-    """One packed chunk: its own distinct strings, and every code renumbered into them."""
-    used = np.unique(np.concatenate([v[v >= 0] for v in own.values()] + [np.array([], dtype=np.int64)]))
-    local = {c: np.where(v >= 0, np.searchsorted(used, v), -1).tolist() for c, v in own.items()}
-    payload = {
-        "strings": strings[used].tolist(),
-        "text": {c: local[c] for c in TEXT_COLUMNS},
-        "number": {c: _number_lists(v) for c, v in numbers.items()},
-        "sources": {"start": starts.tolist()} | {c: local[c] for c in ENTRY_TEXT},
-    }
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return pack_bytes(raw)
+def _drop_unshown(text: dict[str, np.ndarray], numbers: dict[str, np.ndarray]) -> None:
+    """Leave out what the popup would not show: an end date equal to the start, a place written as
+    its name, a fatality range of one figure (a fifth of a chunk's size)."""
+    text["event_date_end"][text["event_date_end"] == text["event_date"]] = None
+    text["place_mention"][text["place_mention"] == text["location"]] = None
+    low, high = numbers["fatalities_low"], numbers["fatalities_high"]
+    one = low == high
+    low[one] = np.nan
+    high[one] = np.nan
 
 
 def decode_chunk(packed: str) -> dict:
-    """One chunk of :func:`text_chunks` as the browser sees it."""
+    """One chunk of :func:`text_chunks`, unpacked: ``text``, ``number`` and ``sources`` column by column."""
     return json.loads(unpack_bytes(packed))
 
 
@@ -240,7 +242,7 @@ def large_payload(
         "chunkSize": CHUNK_SIZE,
         "chunks": text_chunks(events, evidence=evidence, sources=sources),
         "day0": int(columns["day0"].min()) if len(events) else 0,
-        "day1": int(columns["day1"].max()) if len(events) else 0,
+        "day1": int((columns["day0"] + columns["span"]).max()) if len(events) else 0,
         "actorTypes": [code for code in range(9) if bits >> code & 1],
     }
 

@@ -158,13 +158,37 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
   return api;
 }
 
-/* Typed-array views of the unpacked buffer: ``layout`` lists [name, type, byte offset, length]. */
+/* The typed arrays of the unpacked buffer: ``layout`` lists [name, type, byte offset, length]; wider values
+ * are stored as byte planes (see geomap.mapping.large.encode_columns).  ``day1`` = ``day0`` + ``span``. */
 function geomapColumns(buffer, layout) {
   "use strict";
   var types = {f4: Float32Array, i4: Int32Array, u2: Uint16Array, u1: Uint8Array};
-  var out = {};
-  layout.forEach(function (c) { out[c[0]] = new types[c[1]](buffer, c[2], c[3]); });
+  var out = {}, all = new Uint8Array(buffer);
+  layout.forEach(function (c) {
+    var Type = types[c[1]], width = Type.BYTES_PER_ELEMENT, n = c[3], values = new Type(n);
+    var bytes = new Uint8Array(values.buffer);
+    for (var b = 0; b < width; b++) {
+      var plane = all.subarray(c[2] + b * n, c[2] + (b + 1) * n);
+      for (var i = 0; i < n; i++) { bytes[i * width + b] = plane[i]; }
+    }
+    out[c[0]] = values;
+  });
+  out.day1 = new Int32Array(out.day0.length);
+  for (var k = 0; k < out.day0.length; k++) { out.day1[k] = out.day0[k] + out.span[k]; }
   return out;
+}
+
+/* A chunk as packed (strings column by column) in the small map's shape: strings, indices, sources.start. */
+function geomapIndexChunk(raw) {
+  "use strict";
+  var strings = [], text = {}, sources = {start: [0]};
+  var put = function (values) {
+    return values.map(function (v) { if (v === null) { return -1; } strings.push(v); return strings.length - 1; });
+  };
+  Object.keys(raw.text).forEach(function (c) { text[c] = put(raw.text[c]); });
+  raw.sources.count.forEach(function (k, j) { sources.start.push(sources.start[j] + k); });
+  Object.keys(raw.sources).forEach(function (c) { if (c !== "count") { sources[c] = put(raw.sources[c]); } });
+  return {strings: strings, text: text, number: raw.number, sources: sources};
 }
 
 /* The popup text, ``size`` events a chunk: ``get(i)`` → a promise of {data: the chunk, j: i's place in it}. */
@@ -174,7 +198,7 @@ function geomapChunks(packed, size) {
   return {
     get: function (i) {
       var c = Math.floor(i / size);
-      cache[c] = cache[c] || geomapUnpack(packed[c]);
+      cache[c] = cache[c] || geomapUnpack(packed[c]).then(geomapIndexChunk);
       return cache[c].then(function (chunk) { return {data: chunk, j: i - c * size}; });
     }
   };
