@@ -228,7 +228,7 @@ def _heap_mb(page) -> float:
 
 def _click_a_point(page, lat: float, lon: float) -> float:
     """Milliseconds, measured in the page, from a click on the point at (lat, lon) to its popup's sources."""
-    page.evaluate(f"([lat, lon]) => {_MAP}.setView([lat, lon], 13, {{animate: false}})", [lat, lon])
+    page.evaluate(f"([lat, lon]) => {{ {_MAP}.setView([lat, lon], 13, {{animate: false}}); }}", [lat, lon])
     page.wait_for_timeout(500)
     x, y = page.evaluate(
         f"([lat, lon]) => {{ const m = {_MAP}; const p = m.latLngToContainerPoint([lat, lon]);"

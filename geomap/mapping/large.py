@@ -113,10 +113,11 @@ def _span(events: pd.DataFrame) -> np.ndarray:
 
 def _escaped(values: pd.Series, *, escaped: bool = False) -> np.ndarray:
     """Each value escaped (``escaped``: it already is), None for missing or blank; each distinct one once."""
-    present = values.notna() & (values.astype(str).str.strip() != "")
-    codes, uniques = pd.factorize(values.astype("object").where(present, None), use_na_sentinel=True)
-    texts = pd.Series(uniques, dtype="object")
-    texts = (texts if escaped else escape_series(texts)).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype="object")
+    blank = (texts.astype(str).str.strip() == "").to_numpy()
+    texts = (texts if escaped else escape_series(texts)).to_numpy(dtype=object, copy=True)
+    texts[blank] = None
     return np.append(texts, None)[codes]  # code -1 picks the trailing None
 
 

@@ -5,9 +5,10 @@
 function geomapDrawLarge(map, groups, data, words, options, holder, base) {
   "use strict";
   var col = geomapColumns(data.buffer, data.layout), n = data.n, REGION = 2, NEAR = 1;
+  performance.mark("gm-unpacked");
   var renderer = L.canvas({padding: 0.3, pane: "gm-events"});
   var halos = L.canvas({padding: 0.3, pane: "gm-halos"});
-  var drawn = L.layerGroup().addTo(map), areas = L.layerGroup().addTo(map);
+  var drawn = L.layerGroup().addTo(map), clusters = L.layerGroup().addTo(map), areas = L.layerGroup().addTo(map);
   var text = geomapChunks(data.chunks, data.chunkSize);
   var hidden = groups.map(function (group) { return !map.hasLayer(group); });
   groups.forEach(function (group, g) {
@@ -20,9 +21,19 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
                only: null};
   Object.assign(state, holder.pending);
 
+  // per type, how many events a point or cluster stands for: a point shares its type's array (supercluster's
+  // default map keeps a point's own properties, so nothing is allocated per point while indexing); a
+  // cluster copies the array it starts from before adding to it (``o``: the properties that own it)
+  var one = groups.map(function (_, g) { return groups.map(function (_, k) { return k === g ? 1 : 0; }); });
+
   function feature(i) {
-    return features[i] || (features[i] = {type: "Feature", properties: {i: i, g: col.group[i]},
+    return features[i] || (features[i] = {type: "Feature", properties: {i: i, c: one[col.group[i]], o: null},
                                           geometry: {type: "Point", coordinates: [col.lon[i], col.lat[i]]}});
+  }
+
+  function reduce(a, b) {
+    if (a.o !== a) { a.c = a.c.slice(); a.o = a; }
+    for (var g = 0; g < a.c.length; g++) { a.c[g] += b.c[g]; }
   }
 
   function statusMask() {  // which claim statuses are shown, by their code in options.statuses
@@ -54,12 +65,12 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
         (byKey[key] = byKey[key] || []).push(i);
       } else { points.push(feature(i)); }
     }
-    var width = groups.length;
+    performance.mark("gm-selected");
     index = new Supercluster({
       radius: 50, maxZoom: options.clusterMaxZoom, minPoints: 3,
-      map: function (p) { var c = new Array(width).fill(0); c[p.g] = 1; return {c: c}; },
-      reduce: function (a, b) { for (var g = 0; g < width; g++) { a.c[g] += b.c[g]; } }
+      reduce: reduce
     }).load(points);
+    performance.mark("gm-indexed");
     geomapDrawAreas(areas, byKey, base, view);
     redraw();
     if (api.onchange) { api.onchange(shown.length); }
@@ -70,15 +81,22 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
     return (col.kind[i] === REGION ? "p" : "c" + col.country[i]) + "@" + col.lat[i] + "," + col.lon[i];
   }
 
+  var current = new Map();  // the points drawn now, by event: kept across moves, only the changes redrawn
+
   function redraw() {
-    var b = map.getBounds(), zoom = Math.round(map.getZoom());
+    var b = map.getBounds(), zoom = Math.round(map.getZoom()), next = new Map();
     var box = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()),
                Math.min(85, b.getNorth())];
-    drawn.clearLayers();
+    clusters.clearLayers();
     index.getClusters(box, zoom).forEach(function (f) {
-      var at = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
-      if (f.properties.cluster) { drawn.addLayer(cluster(f, at)); } else { point(f.properties.i, at); }
+      var at = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), i = f.properties.i;
+      if (f.properties.cluster) { clusters.addLayer(cluster(f, at)); return; }
+      next.set(i, current.get(i) || point(i, at));
     });
+    current.forEach(function (layers, i) { if (!next.has(i)) { layers.forEach(function (l) { drawn.removeLayer(l); }); } });
+    next.forEach(function (layers, i) { if (!current.has(i)) { layers.forEach(function (l) { drawn.addLayer(l); }); } });
+    current = next;
+    performance.mark("gm-drawn");
   }
 
   function cluster(f, at) {
@@ -89,13 +107,14 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
     return marker;
   }
 
+  /* The layers of one point (its halo first, for an event near the place named), not yet on the map. */
   function point(i, at) {
     var style = Object.assign({}, data.styles[col.style[i]], {radius: col.radius[i] / 10, pane: "gm-events",
                               className: "gm-event", renderer: renderer});
+    var layers = [];
     if (col.kind[i] === NEAR) {
-      drawn.addLayer(L.circleMarker(at, {radius: style.radius + 6, stroke: false, fillColor: style.fillColor,
-                                         fillOpacity: 0.22, interactive: false, pane: "gm-halos",
-                                         renderer: halos}));
+      layers.push(L.circleMarker(at, {radius: style.radius + 6, stroke: false, fillColor: style.fillColor,
+                                      fillOpacity: 0.22, interactive: false, pane: "gm-halos", renderer: halos}));
     }
     var marker = L.circleMarker(at, style);
     if (options.selectOnClick) { marker.options.bubblingMouseEvents = false; }
@@ -106,7 +125,8 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
     marker.on("mouseover", function () {
       text.get(i).then(function (c) { marker.bindTooltip(geomapTooltipHtml(c.data, words, c.j)).openTooltip(); });
     });
-    drawn.addLayer(marker);
+    layers.push(marker);
+    return layers;
   }
 
   function openPopup(i, at) {
