@@ -114,3 +114,18 @@ def test_time_filter_and_layer_toggles_change_the_count(opened, events) -> None:
     reported = int((events["claim_status"].fillna("reported") == "reported").sum())
     assert page.evaluate(f"() => {API}.count()") == reported
     assert guard.errors == []
+
+
+def test_an_area_lists_its_events_and_opens_one(opened, events) -> None:
+    page, guard, _ = opened
+    page.locator(".gm-badge-country").first.dispatch_event("click")
+    listing = page.locator(".leaflet-popup-content .gm-area-list")
+    listing.wait_for(timeout=5_000)
+    assert "known only to the country" in listing.inner_text()
+    assert listing.locator("img").count() == 0
+    listing.locator("a[data-gm-event]").first.click()
+    popup = page.locator(".leaflet-popup-content .gm-sourcing")
+    popup.wait_for(timeout=5_000)
+    assert HOSTILE[0] in page.locator(".leaflet-popup-content").inner_text()  # the hostile country-level event
+    assert guard.dialogs == []
+    assert guard.errors == []
