@@ -126,6 +126,8 @@ def test_an_area_lists_its_events_and_opens_one(opened, events) -> None:
     listing.locator("a[data-gm-event]").first.click()
     popup = page.locator(".leaflet-popup-content .gm-sourcing")
     popup.wait_for(timeout=5_000)
-    assert HOSTILE[0] in page.locator(".leaflet-popup-content").inner_text()  # the hostile country-level event
+    assert (
+        HOSTILE[0] in page.locator(".leaflet-popup-content").inner_text()
+    )  # the hostile country-level event
     assert guard.dialogs == []
     assert guard.errors == []
