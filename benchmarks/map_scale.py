@@ -1,5 +1,11 @@
 """Our map against a plain folium map of the same events, at 1k, 10k and 100k events.
 
+And the large-map path (:func:`measure_large`, issue 15) at 100k and 1M events
+against folium's best stock path for many points, ``plugins.FastMarkerCluster``:
+HTML size, build time, first paint of clusters, a popup after a click, a time
+filter change and the tab's JavaScript heap, in headless Chromium with the
+network closed.
+
 The plain map is built the usual way: a ``folium.Marker`` with a ``Popup`` of the
 same annotation per event inside ``plugins.MarkerCluster``.  For each we measure
 the build time (Python, to a rendered HTML string), the HTML size, the peak
@@ -10,14 +16,17 @@ screen in headless Chromium (network closed, assets served locally).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+import pandas as pd
 from folium import plugins
 
 from geomap.ingest.tables import sources_and_evidence
@@ -173,3 +182,205 @@ def render_rows(rows: list[Row]) -> str:
                 f"{plain.size_mb / ours.size_mb:.1f}× smaller and shows markers {show} sooner."
             )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LargeRow:
+    kind: str
+    n: int
+    build_s: float
+    size_mb: float
+    paint_s: list[float]  # navigation → first cluster in the page, per run ([] : not within the timeout)
+    popup_ms: list[float]  # click on a point → its popup's sourcing in the page
+    filter_s: list[float]  # time filter to the first half of the period → drawn
+    heap_mb: list[float]  # JSHeapTotalSize (CDP Performance.getMetrics) after all of the above
+    rss_mb: list[float]  # resident memory of the renderer processes, then
+
+
+# FastMarkerCluster's default callback draws Font Awesome markers, whose assets a closed network lacks
+PLAIN_MARKER = "function (row) { return L.marker(new L.LatLng(row[0], row[1])); }"
+
+
+def fast_marker_cluster(events) -> folium.Map:
+    """folium's own fastest way to show many points: FastMarkerCluster (no popups, no filter)."""
+    m = folium.Map(location=[17, -1], zoom_start=5)
+    coordinates = events[["latitude", "longitude"]].to_numpy().tolist()
+    plugins.FastMarkerCluster(coordinates, callback=PLAIN_MARKER).add_to(m)
+    return m
+
+
+_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+_POPUP_TIMER = (
+    "() => { const map = " + _MAP + "; window.__gmPopup = new Promise(resolve => { let t0 = null;"
+    " map.getContainer().addEventListener('click', () => { t0 = performance.now(); },"
+    " {capture: true, once: true});"
+    " const seen = new MutationObserver(() => { if (t0 !== null &&"
+    " document.querySelector('.leaflet-popup-content .gm-sourcing')) { seen.disconnect();"
+    " resolve(performance.now() - t0); } });"
+    " seen.observe(document.body, {childList: true, subtree: true}); }); }"
+)
+_FILTER = (
+    "async (day) => { const api = window.geomapMaps[0]; const t0 = performance.now();"
+    " api.filter({day1: day});"
+    " await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0))); return performance.now() - t0; }"
+)
+
+
+def renderer_rss_mb() -> float:
+    """Resident memory of the Chromium renderers this process started (Linux /proc): the tab, with its
+    typed arrays, which the JS heap figure leaves out."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    mine, total = {os.getpid()}, 0.0
+    for pid in sorted(parents):  # children start after their parents: one pass in pid order suffices
+        if parents[pid] in mine:
+            mine.add(pid)
+    for pid in mine - {os.getpid()}:
+        try:
+            if b"--type=renderer" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                status = Path(f"/proc/{pid}/status").read_text()
+                total += int(status.split("VmRSS:")[1].split()[0]) / 1024
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+def _heap_mb(page) -> float:
+    session = page.context.new_cdp_session(page)
+    session.send("Performance.enable")
+    metrics = {m["name"]: m["value"] for m in session.send("Performance.getMetrics")["metrics"]}
+    return metrics["JSHeapTotalSize"] / 2**20
+
+
+def _click_a_point(page, lat: float, lon: float) -> float:
+    """Milliseconds, measured in the page, from a click on the point at (lat, lon) to its popup's sources."""
+    page.evaluate(f"([lat, lon]) => {{ {_MAP}.setView([lat, lon], 13, {{animate: false}}); }}", [lat, lon])
+    page.wait_for_timeout(500)
+    x, y = page.evaluate(
+        f"([lat, lon]) => {{ const m = {_MAP}; const p = m.latLngToContainerPoint([lat, lon]);"
+        " const r = m.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }",
+        [lat, lon],
+    )
+    page.evaluate(_POPUP_TIMER)
+    page.mouse.click(x, y)
+    return page.evaluate("() => window.__gmPopup")
+
+
+def large_browser_run(path: Path, *, selector: str, point=None, half_day=None) -> dict:
+    """One page load: first paint, then (geomap only) a popup and a filter change, then the heap."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import guard_page
+
+    out: dict = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        guard = guard_page(page)
+        start = time.perf_counter()
+        try:
+            page.goto(path.as_uri(), wait_until="commit", timeout=SHOW_TIMEOUT_S * 1000)
+            page.wait_for_selector(selector, state="attached", timeout=SHOW_TIMEOUT_S * 1000)
+            out["paint"] = time.perf_counter() - start
+            if point is not None:
+                page.evaluate("() => window.geomapMaps[0].ready")
+                out["filter"] = page.evaluate(_FILTER, half_day) / 1000
+                page.evaluate("() => window.geomapMaps[0].filter({day1: 1e9})")
+                out["popup"] = _click_a_point(page, *point)
+            out["heap"] = _heap_mb(page)
+            out["rss"] = renderer_rss_mb()
+        except PlaywrightTimeout:
+            pass
+        if guard.errors and point is not None:  # ours must run cleanly
+            raise RuntimeError(f"{path.name}: script errors {guard.errors}")
+        browser.close()
+    return out
+
+
+def measure_large(n: int, *, repeat: int, work: Path, with_plain: bool = True) -> list[LargeRow]:
+    """The large-map path and FastMarkerCluster at ``n`` events; browser runs repeated ``repeat`` times."""
+    from benchmarks.run import synthetic_events
+    from geomap.mapping.build import large_map
+
+    events, _ = validate(synthetic_events(n), file="synthetic")
+    sources, evidence = sources_and_evidence(events)
+    build_s, path = _timed_build(
+        lambda: large_map(events, evidence=evidence, sources=sources), work / f"large_{n}.html", offline=True
+    )
+    point = (float(events["latitude"].iloc[0]), float(events["longitude"].iloc[0]))
+    days = (pd.to_datetime(events["event_date"]) - pd.Timestamp("1970-01-01")).dt.days
+    runs = [large_browser_run(path, selector=".gm-cluster", point=point, half_day=int(days.median()))
+            for _ in range(repeat)]  # fmt: skip
+    rows = [_large_row("geomap large", n, build_s, path, runs)]
+    if with_plain:
+        build_s, path = _timed_build(
+            lambda: fast_marker_cluster(events), work / f"fmc_{n}.html", offline=False
+        )
+        runs = [large_browser_run(path, selector=".marker-cluster") for _ in range(repeat)]
+        rows.append(_large_row("folium FastMarkerCluster", n, build_s, path, runs))
+    return rows
+
+
+def _large_row(kind: str, n: int, build_s: float, path: Path, runs: list[dict]) -> LargeRow:
+    def got(key: str, scale: float = 1.0) -> list[float]:
+        return [r[key] * scale for r in runs if key in r]
+
+    size = path.stat().st_size / 2**20
+    return LargeRow(
+        kind, n, build_s, size, got("paint"), got("popup"), got("filter"), got("heap"), got("rss")
+    )
+
+
+def render_large(rows: list[LargeRow]) -> str:
+    """A Markdown table of :func:`measure_large` rows: medians, with the range of the runs."""
+
+    def cell(values: list[float], digits: int, runs: int) -> str:
+        if not values:
+            return f"> {SHOW_TIMEOUT_S} s" if runs else "—"
+        if len(values) < runs:
+            return f"{statistics.median(values):.{digits}f} ({len(values)} of {runs} runs)"
+        return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+    lines = [
+        "| events | map | HTML (MB) | build (s) | first paint (s) | popup (ms) | time filter (s) "
+        "| JS heap (MB) | renderer RSS (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        runs, ours = max(len(r.paint_s), 1), r.kind.startswith("geomap")  # plain: no popups, no filter
+        popup = cell(r.popup_ms, 0, len(r.paint_s)) if ours else "—"
+        filtered = cell(r.filter_s, 2, len(r.paint_s)) if ours else "—"
+        lines.append(
+            f"| {r.n:,} | {r.kind} | {r.size_mb:.1f} | {r.build_s:.1f} | {cell(r.paint_s, 2, runs)} | "
+            f"{popup} | {filtered} | {cell(r.heap_mb, 0, len(r.paint_s))} | "
+            f"{cell(r.rss_mb, 0, len(r.paint_s))} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import argparse
+    import logging
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="the large-map path against FastMarkerCluster")
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-plain", action="store_true")
+    options = parser.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    with tempfile.TemporaryDirectory() as folder:
+        rows = []
+        for size in options.sizes:
+            rows += measure_large(
+                size, repeat=options.repeat, work=Path(folder), with_plain=not options.no_plain
+            )
+            logging.getLogger("map_scale").info("\n%s", render_large(rows))
+    sys.stdout.write(render_large(rows) + "\n")

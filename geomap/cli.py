@@ -246,6 +246,14 @@ def map_command(
     width: Annotated[int, typer.Option(help="Figure width in CSS pixels.")] = 1600,
     height: Annotated[int, typer.Option(help="Figure height in CSS pixels.")] = 1000,
     scale: Annotated[float, typer.Option(help="Figure pixel density (2 = retina).")] = 2.0,
+    large: Annotated[
+        bool | None,
+        typer.Option(
+            "--large/--small",
+            help="The large-map path (typed arrays, text unpacked on demand, supercluster) or the small one "
+            "[default: large above 50,000 events].",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Write the stored events as an interactive HTML map, and optionally as a PNG or PDF figure."""
@@ -260,8 +268,9 @@ def map_command(
 
     def new_map():
         return build_map(
-            contents.events, evidence=contents.evidence, sources=contents.sources, base=base, title=title
-        )
+            contents.events, evidence=contents.evidence, sources=contents.sources, base=base, title=title,
+            large=large,
+        )  # fmt: skip
 
     if out is not None or (png is None and pdf is None):
         path = export_html(new_map(), out or Path("map.html"), offline=offline)

@@ -66,6 +66,18 @@ def test_map_writes_html_with_the_sourcing(store, tmp_path, capsys) -> None:
     assert "leaflet" in html.lower()
 
 
+def test_map_takes_the_large_path_when_asked(store, tmp_path, capsys) -> None:
+    out_file = tmp_path / "large.html"
+    code, _, err = run(capsys, "map", "--large", "--offline", "--out", str(out_file), "--store", str(store))
+    assert code == 0, err
+    html = out_file.read_text(encoding="utf-8")
+    assert "Supercluster" in html
+    assert '"large":true' in html
+    small = tmp_path / "small.html"
+    assert run(capsys, "map", "--small", "--out", str(small), "--store", str(store))[0] == 0
+    assert '"large":true' not in small.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
 def test_export_formats_round_trip(store, tmp_path, capsys, fmt) -> None:
     out_file = tmp_path / f"events.{fmt}"

@@ -16,6 +16,7 @@ from geomap.gazetteer.boundaries import country_boundaries
 from geomap.gazetteer.index import Gazetteer
 from geomap.mapping.annotate import escape_series, escape_text
 from geomap.mapping.basemap import Extent, context_payload, region_of, regions_within
+from geomap.mapping.large import LARGE_ABOVE, add_large_events
 from geomap.mapping.layers import Attribution, EventMap, MapControl
 from geomap.mapping.payload import event_payload, page_words
 from geomap.mapping.style import TYPE_COLOURS, legend_html
@@ -52,6 +53,7 @@ def build_map(
     cluster: bool | None = None,
     select_on_click: bool = False,
     gazetteer: Gazetteer | None = None,
+    large: bool | None = None,
 ) -> folium.Map:
     """A layered folium map of ``events``; it also displays in a notebook.
 
@@ -84,6 +86,12 @@ def build_map(
     gazetteer
         Where the town labels of the offline base map come from (default: the
         embedded gazetteer).
+    large
+        Draw the events by the large-map path (:mod:`geomap.mapping.large`: typed
+        arrays, text unpacked on demand, supercluster on a canvas); by default
+        when there are more than ``LARGE_ABOVE`` events.  ``cluster`` does not
+        apply to it: it always clusters.  Its events are in date order
+        (``m.geomap_event_ids`` lists them in the order the map holds them).
     """
     unknown = set(layers) - set(LAYERS)
     if unknown:
@@ -94,6 +102,9 @@ def build_map(
     if placed["event_id"].duplicated().any():
         log.warning("events with the same event_id are drawn once (the last of them)")
         placed = placed.drop_duplicates("event_id", keep="last")
+    large = len(placed) > LARGE_ABOVE if large is None else large
+    if large:  # in date order: dates and days then pack several times smaller
+        placed = placed.iloc[np.argsort(placed["event_date"].astype(str).to_numpy(), kind="stable")]
     m = folium.Map(location=_centre(placed), zoom_start=5, tiles=None, max_zoom=MAX_ZOOM, control_scale=True)
     m.geomap_event_ids = placed["event_id"].astype(str).tolist()  # the events drawn, in payload order
     m.options["max_zoom"] = MAX_ZOOM  # without tiles, Leaflet has no zoom limit and plugins fail
@@ -126,6 +137,7 @@ def build_map(
             select=select_on_click,
             regions=regions,
             context=context,
+            large=large,
         )
     # collapsed, and in the legend's corner above it: open, it pushes the legend down instead of covering it
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
@@ -152,14 +164,30 @@ def _add_base(m: folium.Map, placed: pd.DataFrame, base: str) -> None:
 
 
 def _add_events(
-    m, placed, types, *, evidence, sources, cluster, time, select=False, regions=None, context=None
+    m,
+    placed,
+    types,
+    *,
+    evidence,
+    sources,
+    cluster,
+    time,
+    select=False,
+    regions=None,
+    context=None,
+    large=False,
 ) -> None:
     counts = placed["event_type"].value_counts()
     # Leaflet's layer control sets names as innerHTML; types are validated, but any table may come here
     groups = [folium.FeatureGroup(name=f"{escape_text(t)} ({counts[t]})", show=True).add_to(m) for t in types]
-    data = event_payload(
-        placed, groups=types, evidence=evidence, sources=sources, regions=_event_regions(placed, regions)
-    )
+    where = _event_regions(placed, regions)
+    if large:
+        add_large_events(
+            m, placed, types, groups, evidence=evidence, sources=sources, time=time, select=select,
+            regions=where, context=context, words=page_words(),
+        )  # fmt: skip
+        return
+    data = event_payload(placed, groups=types, evidence=evidence, sources=sources, regions=where)
     many = len(placed) > CLUSTER_ABOVE if cluster is None else cluster
     m.add_child(
         EventMap(
@@ -317,3 +345,12 @@ def _add_region_counts(m: folium.Map, placed: pd.DataFrame, regions: gpd.GeoData
         style_function=colour,
         tooltip=folium.GeoJsonTooltip(fields=["name", "events"], aliases=["Region", "Events"]),
     ).add_to(m)
+
+
+def large_map(events: gpd.GeoDataFrame, **options) -> folium.Map:
+    """:func:`build_map` by the large-map path whatever the number of events (the app's entry point).
+
+    ``options`` are those of :func:`build_map` (``evidence``, ``sources``, ``layers``, ``time``, ``base``,
+    ``title``, ``select_on_click``, ``gazetteer``).
+    """
+    return build_map(events, large=True, **options)
