@@ -106,7 +106,9 @@ def make_record(version: dict, events, *, sources, evidence, sidebar: dict, rend
     from geomap.mapping.build import build_map
     from geomap.mapping.export import embed_assets
 
-    m = build_map(events, evidence=evidence, sources=sources, time=False, select_on_click=True)
+    # the app's map keeps the small path: its selection and per-run filter scripts drive that page
+    # (the large path's popups are unpacked on demand, and the app was not measured on it yet)
+    m = build_map(events, evidence=evidence, sources=sources, time=False, select_on_click=True, large=False)
     component = render(embed_assets(m))  # Leaflet from the installed packages: the map works offline
     return {
         "version": version,
