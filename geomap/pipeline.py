@@ -32,7 +32,7 @@ from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
 from geomap.ingest.articles import Article, is_article_json, read_article_items
 from geomap.ingest.tables import TableImport, read_table
-from geomap.merges import MergeCounts, merge_into
+from geomap.merges import MergeCounts, Merger, merge_into
 from geomap.model import Extraction, GeoPrecision, Place
 from geomap.schema import (
     EVIDENCE_COLUMNS,
@@ -113,6 +113,7 @@ def import_files(
     merge: bool = True,
     actors: ActorDictionary | None = None,
     reader: Reader | None = None,
+    merger: Merger | None = None,
 ) -> ImportReport:
     """Import tables and articles into ``store``; see the module docstring for the error policy.
 
@@ -143,6 +144,9 @@ def import_files(
         How the files are read: :func:`read_each` (one after the other, here) when omitted;
         :mod:`geomap.engine` passes one that reads them on a Dask cluster.  Whatever reads them,
         the results come back in file order, so the rest of the import is the same.
+    merger
+        How the reports are merged (:data:`geomap.merges.Merger`): here when omitted; the Dask
+        engine passes one that merges them on the cluster, with the same result.
     """
     store.exists()  # a path that is not a geomap store is refused before any work
     files = expand_inputs(paths)
@@ -182,7 +186,9 @@ def import_files(
     summary = merging = None
     if not all_events.empty and merge:
         with store.lock():  # the merge starts from what is committed, and nobody writes in between
-            summary, merging = merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
+            summary, merging = merge_into(
+                store, all_events, _concat(evidence), _concat(sources), registry, merger=merger
+            )
     elif not all_events.empty:
         # a later merged import starts from these too: Store.read_reports counts events stored without reports
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
@@ -235,14 +241,36 @@ def harvest_places(
     Rows whose point is outside their country or far from the known place of their name are not
     learnt; why is appended to ``flagged`` (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
     """
+    return gazetteer.harvest(harvest_rows(events), flagged=flagged)
+
+
+_HARVESTED = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
+
+
+def harvest_rows(events: pd.DataFrame) -> list[dict]:
+    """The rows of ``events`` the gazetteer may learn from, with their country's ISO2 code, in one order.
+
+    The first row of a name teaches its point and later ones confirm it, so the rows are taken in
+    event_id order (then by point), whatever the order of the files and rows: an import teaches
+    the same places on either engine, however its inputs are split.
+    """
     located = events[events["location"].notna() & events["latitude"].notna()]
-    columns = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
+    located = located[[c for c in _HARVESTED if c in located.columns]]
     rows = []
-    for row in records(located[[c for c in columns if c in located.columns]]):
+    for row in records(located):
         country = find_country(row["iso3"] or row["country"] or "")
         if country is not None:
             rows.append({**row, "country_code": country.iso2})
-    return gazetteer.harvest(rows, flagged=flagged)
+    return sorted(rows, key=_harvest_order)
+
+
+def _harvest_order(row: dict) -> tuple:
+    return (
+        str(row.get("event_id") or ""),
+        float(row["latitude"]),
+        float(row["longitude"]),
+        str(row["location"]),
+    )
 
 
 #: what reading a file can raise besides our own errors: the OS, parsers (csv, JSON, YAML, GDAL), codecs

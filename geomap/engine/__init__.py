@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap.config import load_settings
+from geomap.engine.merging import DaskMerger
 from geomap.errors import ConfigError, GeomapError
 from geomap.extract.actors import ActorDictionary, default_actors
 from geomap.gazetteer.index import Gazetteer
@@ -64,7 +65,9 @@ def import_files(
     """
     if client is None:
         return import_here(paths, store=store, **options)
-    return import_here(paths, store=store, reader=DaskReader(client, partitions=partitions), **options)
+    reader = DaskReader(client, partitions=partitions)
+    merger = DaskMerger(client, partitions=partitions or PARTITIONS_PER_WORKER * reader.workers())
+    return import_here(paths, store=store, reader=reader, merger=merger, **options)
 
 
 def connect(scheduler: str | None = None, *, workers: int | None = None) -> Client:
@@ -132,7 +135,7 @@ class DaskReader:
         import dask.bag as db
 
         spec = worker_spec(resolver, actors)
-        count = min(len(files), self.partitions or PARTITIONS_PER_WORKER * self._workers())
+        count = min(len(files), self.partitions or PARTITIONS_PER_WORKER * self.workers())
         bag = db.from_sequence([(i, str(p)) for i, p in enumerate(files)], npartitions=count)
         parts = bag.map_partitions(read_partition, dask.delayed(spec)).to_delayed()
         futures = self.client.compute(parts)
@@ -140,7 +143,8 @@ class DaskReader:
             for index, table in sorted(future.result(), key=lambda item: item[0]):
                 yield files[index], table
 
-    def _workers(self) -> int:
+    def workers(self) -> int:
+        """How many workers the cluster has now (one at least)."""
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
 
