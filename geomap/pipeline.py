@@ -58,6 +58,8 @@ DATASETS = {"acled": "acled", "acled-hdx": "acled", "ucdp-ged": "ucdp"}
 Progress = Callable[[int, int, str], None]
 #: each file and what reading it gave (its table, or the error that stopped it), in file order
 FileResult = tuple[Path, TableImport | GeomapError]
+#: harvests and geocodes the rows read: (events, resolver=, harvest=) → (events, notes, harvested)
+Placer = Callable[..., tuple[gpd.GeoDataFrame, list[str], tuple[int, int]]]
 #: reads the files for :func:`import_files`: (files, resolver=, actors=) → file results in file order
 Reader = Callable[..., Iterable[FileResult]]
 
@@ -114,6 +116,7 @@ def import_files(
     actors: ActorDictionary | None = None,
     reader: Reader | None = None,
     merger: Merger | None = None,
+    placer: Placer | None = None,
 ) -> ImportReport:
     """Import tables and articles into ``store``; see the module docstring for the error policy.
 
@@ -147,6 +150,9 @@ def import_files(
     merger
         How the reports are merged (:data:`geomap.merges.Merger`): here when omitted; the Dask
         engine passes one that merges them on the cluster, with the same result.
+    placer
+        How the rows read are harvested and geocoded (:data:`Placer`): :func:`place_here` when
+        omitted; the Dask engine passes one that does both on the cluster, with the same result.
     """
     store.exists()  # a path that is not a geomap store is refused before any work
     files = expand_inputs(paths)
@@ -177,12 +183,8 @@ def import_files(
     unresolved: list[str] = []
     harvested = (0, 0)
     if not all_events.empty:
-        resolver = resolver or default_resolver()
-        flagged: list[str] = []
-        if harvest:
-            harvested = harvest_places(all_events, gazetteer=resolver.gazetteer, flagged=flagged)
-        all_events, unresolved = geocode_events(all_events, resolver=resolver)
-        unresolved = flagged + unresolved
+        place = placer or place_here
+        all_events, unresolved, harvested = place(all_events, resolver=resolver, harvest=harvest)
     summary = merging = None
     if not all_events.empty and merge:
         with store.lock():  # the merge starts from what is committed, and nobody writes in between
@@ -233,6 +235,20 @@ def _empty_evidence() -> pd.DataFrame:
     return empty_table(EVIDENCE_COLUMNS)
 
 
+def place_here(
+    events: gpd.GeoDataFrame, *, resolver: Resolver, harvest: bool = True
+) -> tuple[gpd.GeoDataFrame, list[str], tuple[int, int]]:
+    """The local placer (:data:`Placer`): harvest the gazetteer, then geocode the rows without a point.
+
+    Returns the geocoded rows, the notes to review (rows the harvest flagged, then rows placed
+    roughly or not at all) and what the harvest did (added, confirmed).
+    """
+    flagged: list[str] = []
+    harvested = harvest_places(events, gazetteer=resolver.gazetteer, flagged=flagged) if harvest else (0, 0)
+    events, unresolved = geocode_events(events, resolver=resolver)
+    return events, flagged + unresolved, harvested
+
+
 def harvest_places(
     events: pd.DataFrame, *, gazetteer: Gazetteer, flagged: list[str] | None = None
 ) -> tuple[int, int]:
@@ -244,7 +260,7 @@ def harvest_places(
     return gazetteer.harvest(harvest_rows(events), flagged=flagged)
 
 
-_HARVESTED = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
+HARVESTED = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
 
 
 def harvest_rows(events: pd.DataFrame) -> list[dict]:
@@ -255,16 +271,17 @@ def harvest_rows(events: pd.DataFrame) -> list[dict]:
     the same places on either engine, however its inputs are split.
     """
     located = events[events["location"].notna() & events["latitude"].notna()]
-    located = located[[c for c in _HARVESTED if c in located.columns]]
+    located = located[[c for c in HARVESTED if c in located.columns]]
     rows = []
     for row in records(located):
         country = find_country(row["iso3"] or row["country"] or "")
         if country is not None:
             rows.append({**row, "country_code": country.iso2})
-    return sorted(rows, key=_harvest_order)
+    return sorted(rows, key=harvest_order)
 
 
-def _harvest_order(row: dict) -> tuple:
+def harvest_order(row: dict) -> tuple:
+    """The order rows are harvested in: event_id, then point and name."""
     return (
         str(row.get("event_id") or ""),
         float(row["latitude"]),

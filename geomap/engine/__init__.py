@@ -16,17 +16,16 @@ raises a :class:`~geomap.errors.ConfigError` that says so.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap.config import load_settings
 from geomap.engine.merging import DaskMerger
+from geomap.engine.places import DaskPlacer
+from geomap.engine.workers import WorkerSpec, worker_resolver, worker_spec
 from geomap.errors import ConfigError, GeomapError
-from geomap.extract.actors import ActorDictionary, default_actors
-from geomap.gazetteer.index import Gazetteer
+from geomap.extract.actors import ActorDictionary
 from geomap.geocode import Resolver
 from geomap.ingest.tables import TableImport
 from geomap.pipeline import FileResult, ImportReport, read_or_error
@@ -36,6 +35,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from geomap.store import Store
+
+__all__ = ["ENGINES", "DaskReader", "WorkerSpec", "connect", "import_files", "require_dask", "worker_spec"]
 
 ENGINES = ("local", "dask")
 INSTALL = "pip install 'geomap[dask]'"
@@ -66,8 +67,9 @@ def import_files(
     if client is None:
         return import_here(paths, store=store, **options)
     reader = DaskReader(client, partitions=partitions)
-    merger = DaskMerger(client, partitions=partitions or PARTITIONS_PER_WORKER * reader.workers())
-    return import_here(paths, store=store, reader=reader, merger=merger, **options)
+    count = partitions or PARTITIONS_PER_WORKER * reader.workers()
+    placer, merger = DaskPlacer(client, partitions=count), DaskMerger(client, partitions=count)
+    return import_here(paths, store=store, reader=reader, placer=placer, merger=merger, **options)
 
 
 def connect(scheduler: str | None = None, *, workers: int | None = None) -> Client:
@@ -105,16 +107,6 @@ def require_dask():
     return distributed
 
 
-@dataclass(frozen=True)
-class WorkerSpec:
-    """What a worker needs to read files as the client would: the gazetteer, countries and actors."""
-
-    gazetteer: str  # the client's gazetteer file (on a filesystem the workers share)
-    version: tuple[int, int]  # its modification time and size: a worker reopens it when they change
-    countries: tuple[str, ...]
-    actors: ActorDictionary
-
-
 class DaskReader:
     """A :data:`geomap.pipeline.Reader` that reads the files on a Dask cluster (module docstring)."""
 
@@ -148,37 +140,9 @@ class DaskReader:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
 
-def worker_spec(resolver: Resolver, actors: ActorDictionary | None) -> WorkerSpec:
-    """The spec of ``resolver`` for the workers; refuses what they cannot do the same way."""
-    if resolver.online:
-        raise ConfigError(
-            "the Dask engine resolves places offline only for now: unset GEOMAP_ONLINE, "
-            "or import with the local engine"
-        )
-    path = Path(resolver.gazetteer.path).resolve()
-    return WorkerSpec(str(path), _version(path), resolver.countries, actors or default_actors())
-
-
-def _version(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
 def read_partition(
     items: Sequence[tuple[int, str]], spec: WorkerSpec
 ) -> list[tuple[int, TableImport | GeomapError]]:
     """On a worker: read each (index, path) of one partition with the shared per-file reader."""
     resolver = worker_resolver(spec)
     return [(i, read_or_error(Path(p), resolver=resolver, actors=spec.actors)) for i, p in items]
-
-
-_local = threading.local()
-
-
-def worker_resolver(spec: WorkerSpec) -> Resolver:
-    """This thread's resolver over the gazetteer of ``spec``, opened once per gazetteer version."""
-    key = (spec.gazetteer, spec.version, spec.countries)
-    if getattr(_local, "key", None) != key:
-        _local.resolver = Resolver(Gazetteer.read_only(Path(spec.gazetteer)), countries=spec.countries)
-        _local.key = key
-    return _local.resolver
