@@ -76,7 +76,7 @@ def block_tasks(kinds: pd.Series, days: np.ndarray, tasks: int) -> list[np.ndarr
     g0, g1 = codes * width + first - low, codes * width + last - low
     load = np.cumsum(np.bincount(g0, minlength=int(g1.max()) + 1))
     targets = np.arange(1, tasks) * (n / tasks)
-    starts = np.unique(np.concatenate([[0], np.searchsorted(load, targets, side="right")]))
+    starts = np.unique(np.concatenate([[0], np.searchsorted(load, targets) + 1]))  # a task ends on a block
     t0 = np.searchsorted(starts, g0, side="right") - 1
     t1 = np.searchsorted(starts, g1, side="right") - 1
     spread = t1 - t0 + 1  # how many tasks each row is in (one for almost every row)

@@ -1,0 +1,100 @@
+"""The stages on the cluster: merging, harvest and geocoding on the workers give the local result."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.synthetic_events import HEADER, write_events
+from geomap.gazetteer.index import Gazetteer
+from geomap.sourcing.blocks import DAYS_PER_BLOCK
+from tests.test_engine import run
+
+pytestmark = pytest.mark.slow
+
+
+def _sorted(events: pd.DataFrame) -> pd.DataFrame:
+    return events.sort_values("event_id").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("ways", [1, 3, 7])
+def test_synthetic_tables_split_and_shuffled_import_the_same(client, tmp_path, built_gazetteer, ways) -> None:
+    files = write_events(tmp_path / "in", 300, files=ways, seed=ways, bad=0.01)
+    local, expected, _ = run(files, tmp_path, "local", built_gazetteer)
+    shuffled = random.Random(ways).sample(files, len(files))
+    dask, events, _ = run(shuffled, tmp_path, "dask", built_gazetteer, client=client, partitions=ways)
+    assert local.merging.reports_merged > 0
+    assert local.merging.attached > 0
+    assert local.merging.linked > 0
+    assert str(dask.merging) == str(local.merging)
+    assert dask.harvested == local.harvested
+    assert local.harvested[0] > 0
+    assert sorted(dask.unresolved) == sorted(local.unresolved)
+    pd.testing.assert_frame_equal(_sorted(events), _sorted(expected))
+    # the rows that are wrong are reported, each with its file and its row as the file has it
+    assert sorted(map(str, dask.problems)) == sorted(map(str, local.problems))
+    assert len(dask.problems) >= 3
+    for problem in dask.problems:
+        line = Path(problem.file).read_text(encoding="utf-8").splitlines()[problem.row - 1]
+        assert "-13-" in line or ",96.5," in line
+
+
+def _report(eid: str, day: str, precision: int, lat: float, *, extraction="rules", dataset="") -> dict:
+    row = dict.fromkeys(HEADER, "")
+    row.update(
+        event_id=eid, event_date=day, time_precision=precision, event_type="Battles", actor1="JNIM",
+        country="Mali", iso3="MLI", admin1="Mopti", location="Synthville-border", latitude=f"{lat:.5f}",
+        longitude="-3.40000", geo_precision=1, source="RFI" if extraction == "rules" else "ACLED",
+        claim_status="reported", extraction=extraction, dataset=dataset,
+    )  # fmt: skip
+    return row
+
+
+def _write(path, rows: list[dict]):
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_reports_of_one_event_in_other_partitions_merge(client, tmp_path, built_gazetteer) -> None:
+    """A coded row the day before a block starts, a report on its first day, a week-long report across
+    the boundary (and midnight), each side of a cell's edge (15.0°N), each in its own file."""
+    first = 19_800 - 19_800 % DAYS_PER_BLOCK + DAYS_PER_BLOCK  # the first day of a block (days since 1970)
+    day = pd.Timestamp(first, unit="D")
+    before = (day - pd.Timedelta(days=1)).date().isoformat()
+    coded = _report("syn-coded", before, 1, 14.99995, extraction="table", dataset="acled")
+    on_the_day = _report("syn-day", day.date().isoformat(), 1, 15.00004)
+    week = _report("syn-week", (day - pd.Timedelta(days=2)).date().isoformat(), 2, 15.01)
+    files = [_write(tmp_path / f"{r['event_id']}.csv", [r]) for r in (on_the_day, coded, week)]
+    local, expected, _ = run(files, tmp_path, "local", built_gazetteer)
+    dask, events, _ = run(files[::-1], tmp_path, "dask", built_gazetteer, client=client, partitions=3)
+    assert len(expected) == 1  # one event: the coded row, with both reports attached
+    assert expected["event_id"].tolist() == ["syn-coded"]
+    assert set(expected["origin_id"].iloc[0].split("; ")) == {"syn-coded", "syn-day", "syn-week"}
+    pd.testing.assert_frame_equal(_sorted(events), _sorted(expected))
+    assert str(dask.merging) == str(local.merging)
+
+
+def test_the_harvest_runs_once(client, tmp_path, built_gazetteer, monkeypatch) -> None:
+    calls = []
+    harvest = Gazetteer.harvest
+
+    def counted(self, rows, **options):
+        rows = list(rows)
+        calls.append(len(rows))
+        return harvest(self, rows, **options)
+
+    monkeypatch.setattr(Gazetteer, "harvest", counted)
+    files = write_events(tmp_path / "in", 200, files=4, seed=5)
+    report, events, _ = run(files, tmp_path, "dask", built_gazetteer, client=client, partitions=4)
+    assert len(calls) == 1  # one reduce step, one write, however many partitions read the rows
+    assert calls[0] > 200
+    assert report.harvested[0] > 0
+    named = events[events["location"].str.startswith("Synthville", na=False)]
+    assert named["latitude"].notna().all()  # the rows without a point found the villages just learnt
