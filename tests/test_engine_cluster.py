@@ -98,3 +98,20 @@ def test_the_harvest_runs_once(client, tmp_path, built_gazetteer, monkeypatch) -
     assert report.harvested[0] > 0
     named = events[events["location"].str.startswith("Synthville", na=False)]
     assert named["latitude"].notna().all()  # the rows without a point found the villages just learnt
+
+
+def test_the_cli_imports_on_an_existing_cluster(client, tmp_path, monkeypatch, capsys) -> None:
+    from geomap.cli import main
+    from geomap.store import Store
+    from tests.test_engine import SAMPLE
+
+    address = client.scheduler.address
+    by_flag, by_env = str(tmp_path / "flag.gpkg"), str(tmp_path / "env.gpkg")
+    assert main(["import", str(SAMPLE), "--engine", "dask", "--scheduler", address, "--store", by_flag]) == 0
+    monkeypatch.setenv("GEOMAP_SCHEDULER", address)
+    assert main(["import", str(SAMPLE), "--engine", "dask", "--store", by_env]) == 0
+    assert main(["import", str(SAMPLE), "--engine", "dask", "--workers", "1", "--store", by_env]) == 2
+    assert "does not go with a scheduler" in capsys.readouterr().err
+    flag, env = Store(by_flag).read_events(), Store(by_env).read_events()
+    assert len(flag) == len(env) > 40
+    assert client.status == "running"  # the CLI closed its own client, not the cluster
