@@ -115,3 +115,28 @@ def test_the_cli_imports_on_an_existing_cluster(client, tmp_path, monkeypatch, c
     flag, env = Store(by_flag).read_events(), Store(by_env).read_events()
     assert len(flag) == len(env) > 40
     assert client.status == "running"  # the CLI closed its own client, not the cluster
+
+
+def _imports_with_a_split(files, folder, name: str, built, **options) -> tuple[pd.DataFrame, str]:
+    """Two imports into one store, a researcher's split between them: the events, and the split one."""
+    from geomap import engine
+    from geomap.geocode import Resolver
+    from geomap.merges import explain, split
+
+    _, events, store = run(files[:2], folder, name, built, **options)
+    merged = events[events["origin_id"].fillna("").str.count(";") >= 2].sort_values("event_id")
+    event_id = merged["event_id"].iloc[0]
+    split(store, event_id, [explain(store, event_id).members[-1].report_id], who="tester")
+    resolver = Resolver(Gazetteer.embedded(path=folder / f"{name}.sqlite"))  # the copy run() made
+    engine.import_files(files[2:], store=store, resolver=resolver, **options)
+    return store.read_events(), event_id
+
+
+def test_a_second_import_after_a_split_merges_the_same(client, tmp_path, built_gazetteer) -> None:
+    """The incremental merge (only the stored reports the new rows reach) and pairs kept apart."""
+    files = write_events(tmp_path / "in", 300, files=3, seed=11)
+    local, split_id = _imports_with_a_split(files, tmp_path, "local", built_gazetteer)
+    dask, _ = _imports_with_a_split(files, tmp_path, "dask", built_gazetteer, client=client, partitions=5)
+    kept = local.loc[local["event_id"] == split_id, "origin_id"].iloc[0]
+    assert kept.count(";") >= 1  # the split left the rest together, one report out
+    pd.testing.assert_frame_equal(_sorted(dask), _sorted(local))
