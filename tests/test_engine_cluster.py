@@ -22,7 +22,12 @@ def _sorted(events: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("ways", [1, 3, 7])
-def test_synthetic_tables_split_and_shuffled_import_the_same(client, tmp_path, built_gazetteer, ways) -> None:
+def test_synthetic_tables_split_and_shuffled_import_the_same(
+    client, tmp_path, built_gazetteer, ways, monkeypatch
+) -> None:
+    # tables over 15 kB are read in chunks of 50 rows (the one and the three files), smaller ones whole
+    monkeypatch.setattr("geomap.engine.tables.CHUNK_BYTES", 15_000)
+    monkeypatch.setattr("geomap.engine.tables.CHUNK_ROWS", 50)
     files = write_events(tmp_path / "in", 300, files=ways, seed=ways, bad=0.01)
     local, expected, _ = run(files, tmp_path, "local", built_gazetteer)
     shuffled = random.Random(ways).sample(files, len(files))
@@ -140,3 +145,53 @@ def test_a_second_import_after_a_split_merges_the_same(client, tmp_path, built_g
     kept = local.loc[local["event_id"] == split_id, "origin_id"].iloc[0]
     assert kept.count(";") >= 1  # the split left the rest together, one report out
     pd.testing.assert_frame_equal(_sorted(dask), _sorted(local))
+
+
+CHUNKY = [
+    ("a1", "2023-11-14", "Kidal", "18.44345", "1.40921", "first of a1"),
+    ("", "2023-11-15", "Gao", "16.27", "-0.04", "no id: computed"),
+    ("a2", "2023-13-01", "Gao", "16.27", "-0.04", "a bad date"),
+    ("a3", "2023-11-16", "Mopti", "-4.19", "14.49", "swapped: kept in the ids, then refused"),
+    ("a4", "2023-11-17", "Gao", "16.27", "-0.04", "a quoted cell\nover two lines"),
+    ("a1", "2023-11-18", "Kidal", "18.44345", "1.40921", "a1 again, in another chunk"),
+    ("", "2023-11-15", "Gao", "16.27", "-0.04", "no id: computed"),
+    ("a3", "2023-11-19", "Mopti", "14.49", "-4.19", "a3 again: its first row was swapped"),
+    ("a5", "2023-11-20", "Gao", "96.27", "-0.04", "a bad latitude"),
+]
+
+
+def test_a_table_read_in_chunks_is_read_as_a_whole(client, tmp_path) -> None:
+    from geomap.engine.tables import read_chunked
+    from geomap.gazetteer.boundaries import inside_country
+    from geomap.ingest.tables import read_table
+
+    path = tmp_path / "chunky.csv"
+    lines = ["event_id,event_date,event_type,actor1,country,location,latitude,longitude,source,notes"]
+    rows = [
+        *CHUNKY,
+        *((f"b{k}", "2023-10-01", "Gao", "16.27", f"{-0.04 - k / 1e4:.5f}", "") for k in range(30)),
+    ]
+    for eid, day, place, lat, lon, note in rows:
+        lines.append(f'{eid},{day},Battles,JNIM,Mali,{place},{lat},{lon},RFI,"{note}"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = read_table(path, inside_country=inside_country)
+    assert {p.field for p in whole.problems} >= {"event_date", "event_id", "latitude"}
+    for size in (1, 2, 3, 7, 100):
+        parts = read_chunked(client, path, rows=size)
+        assert [str(p) for p in parts.problems] == [str(p) for p in whole.problems]
+        pd.testing.assert_frame_equal(parts.events, whole.events)
+        pd.testing.assert_frame_equal(parts.sources, whole.sources)
+        pd.testing.assert_frame_equal(parts.evidence, whole.evidence)
+        assert (parts.format, parts.notes) == (whole.format, whole.notes)
+
+
+def test_a_table_that_cannot_be_read_in_chunks_is_named(client, tmp_path) -> None:
+    from geomap.engine.tables import read_chunked
+    from geomap.errors import InputError
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\x00\x01\x02\xff\xfe binary")
+    error = read_chunked(client, broken, rows=10)
+    assert isinstance(error, InputError)
+    assert "broken.csv" in str(error)
+    assert isinstance(read_chunked(client, tmp_path / "missing.csv"), InputError)

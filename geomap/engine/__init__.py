@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from geomap.config import load_settings
 from geomap.engine.merging import DaskMerger
 from geomap.engine.places import DaskPlacer
+from geomap.engine.tables import chunked, read_chunked
 from geomap.engine.workers import WorkerSpec, worker_resolver, worker_spec
 from geomap.errors import ConfigError, GeomapError
 from geomap.extract.actors import ActorDictionary
@@ -120,20 +121,31 @@ class DaskReader:
     def __call__(
         self, files: Sequence[Path], *, resolver: Resolver, actors: ActorDictionary | None = None
     ) -> Iterator[FileResult]:
-        """Each file and what reading it gave, in file order, as the partitions finish."""
+        """Each file and what reading it gave, in file order.
+
+        Big CSV tables (:func:`geomap.engine.tables.chunked`) are read in row chunks, the other
+        files whole, one file per item of a :mod:`dask.bag`.
+        """
         if not files:
             return
         import dask
         import dask.bag as db
 
-        spec = worker_spec(resolver, actors)
-        count = min(len(files), self.partitions or PARTITIONS_PER_WORKER * self.workers())
-        bag = db.from_sequence([(i, str(p)) for i, p in enumerate(files)], npartitions=count)
-        parts = bag.map_partitions(read_partition, dask.delayed(spec)).to_delayed()
-        futures = self.client.compute(parts)
-        for future in futures:  # from_sequence keeps the order: partition k holds the files after k-1's
-            for index, table in sorted(future.result(), key=lambda item: item[0]):
-                yield files[index], table
+        whole = [(i, str(p)) for i, p in enumerate(files) if not chunked(p)]
+        found: dict[int, TableImport | GeomapError] = {}
+        futures = []
+        if whole:
+            spec = worker_spec(resolver, actors)
+            count = min(len(whole), self.partitions or PARTITIONS_PER_WORKER * self.workers())
+            bag = db.from_sequence(whole, npartitions=count)
+            futures = self.client.compute(bag.map_partitions(read_partition, dask.delayed(spec)).to_delayed())
+        big = sorted(set(range(len(files))) - {i for i, _ in whole})
+        for index in big:  # while the bag's partitions run
+            found[index] = read_chunked(self.client, files[index])
+        for future in futures:
+            found.update(future.result())
+        for index in range(len(files)):
+            yield files[index], found.pop(index)
 
     def workers(self) -> int:
         """How many workers the cluster has now (one at least)."""
