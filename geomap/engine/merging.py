@@ -13,6 +13,7 @@ Because a bundle is closed under matching, the result is the local engine's, bit
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,14 +53,20 @@ class DaskMerger:
         frame = reports.drop(columns="geometry", errors="ignore").reset_index(drop=True)
         if frame.empty:
             return merge_here(frame, cited, known, apart, registry)
+        start = time.perf_counter()
         labels = components(len(frame), self.edges(frame))
         groups = bundles(labels, self.partitions)
-        log.info("merge: %d rows, %d components, %d bundles", len(frame), labels.max() + 1, len(groups))
+        found = time.perf_counter()
         work = [_bundle(frame, rows, cited, known) for rows in groups]
         futures = self.client.map(
             merge_bundle, self.client.scatter(work), apart=apart, registry=registry, pure=False
         )
-        return _together(self.client.gather(futures))
+        merged = _together(self.client.gather(futures))
+        log.info(
+            "merge: %d rows, %d components (%.1f s), %d bundles merged (%.1f s)",
+            len(frame), labels.max() + 1, found - start, len(groups), time.perf_counter() - found,
+        )  # fmt: skip
+        return merged
 
     def edges(self, frame: pd.DataFrame) -> np.ndarray:
         """The matching pairs of ``frame`` (positions), found block by block on the workers."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import time
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -51,10 +52,18 @@ class DaskPlacer:
         """The geocoded rows, the notes to review and (added, confirmed), as ``place_here`` gives them."""
         flagged: list[str] = []
         harvested = (0, 0)
+        start = time.perf_counter()
         if harvest:
             harvested = resolver.gazetteer.harvest(self.harvest_rows(events), flagged=flagged)
+        learnt = time.perf_counter()
         resolved = self.resolve(place_keys(events), resolver)
         events, unresolved = geocode_events(events, resolver=resolver, resolved=resolved)
+        log.info(
+            "harvest %.1f s, geocoding %d keys %.1f s",
+            learnt - start,
+            len(resolved),
+            time.perf_counter() - learnt,
+        )
         return events, flagged + unresolved, harvested
 
     def harvest_rows(self, events: gpd.GeoDataFrame) -> list[dict]:
@@ -73,7 +82,6 @@ class DaskPlacer:
         bounds = np.array_split(np.arange(len(keys)), min(self.partitions, len(keys)))
         parts = [keys[b[0] : b[-1] + 1] for b in bounds]
         found = self.client.gather(self.client.map(resolve_keys, parts, spec=spec, pure=False))
-        log.info("geocoding: %d distinct place keys resolved on the cluster", len(keys))
         return dict(zip(keys, (p for part in found for p in part), strict=True))
 
 
