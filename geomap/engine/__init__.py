@@ -1,13 +1,21 @@
 """The engine switch: import on this machine (the default) or on a Dask cluster.
 
-One pipeline, two ways to read the files (:func:`geomap.pipeline.import_files`).  With a
-Dask ``client``, the files are read on the cluster through :mod:`dask.bag`, one file per item:
-tables are parsed there (row problems keep their ``file:row``), articles are read, their events
-extracted and their places resolved there.  Each worker opens the gazetteer read-only, once per
-version of it; the client builds it before anything is submitted.  The results come back in file
-order, and the rest of the import — harvest, geocoding, grading, merging and the store write —
-runs in the client as it does locally: one writer, under the store's lock.  So the event table is
-the same, bit for bit, for any number of partitions.
+One pipeline (:func:`geomap.pipeline.import_files`), with three seams the Dask engine fills:
+
+* ``reader`` (:class:`DaskReader`): files are read on the cluster through :mod:`dask.bag`, one
+  file per item — articles read, their events extracted and their places resolved there — and big
+  CSV tables in row chunks (:mod:`geomap.engine.tables`); row problems keep their ``file:row``.
+  Each worker opens the gazetteer read-only, once per version of it (:mod:`geomap.engine.workers`).
+* ``placer`` (:mod:`geomap.engine.places`): the rows the gazetteer may learn from are picked on the
+  workers and merged by one reduce step, the client harvests them once, and the distinct place
+  keys of the rows without a point are resolved on the workers and joined back.
+* ``merger`` (:mod:`geomap.engine.merging`): blocks of event type and time → matching pairs per
+  block on the workers → connected components (scipy) → bundles of whole components, each merged
+  on a worker by the local merger.
+
+Grading and the store write stay in the client (one writer, under the store's lock).  Every stage
+gives what the local one gives, so the event table is the same, bit for bit, for any number of
+partitions and any order of the files.
 
 Needs the ``dask`` extra (``pip install 'geomap[dask]'``); without it, asking for the Dask engine
 raises a :class:`~geomap.errors.ConfigError` that says so.
