@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geomap.aggregates import COLUMNS, RESOLUTIONS, TOTALS, finish, keyed, tables
+from geomap import aggregates
+from geomap.aggregates import COLUMNS, RESOLUTIONS, TOTALS, finish, keyed
 from geomap.config import load_settings
 from geomap.engine.merging import DaskMerger
 from geomap.engine.places import DaskPlacer
@@ -203,7 +204,7 @@ def aggregate_on_cluster(
         rows = pd.DataFrame(events[COLUMNS]).reset_index(drop=True)
         frame = dd.from_pandas(rows, npartitions=max(1, min(count, len(rows))))
     keyed_rows = frame.map_partitions(keyed, resolutions, meta=keyed(frame._meta, resolutions))
-    names = tables(resolutions)
+    names = aggregates.tables(resolutions)  # not `tables`: that name is the engine.tables module
     summed = [keyed_rows.groupby(keys)[TOTALS].sum() for keys in names.values()]
     results = client.compute(summed, sync=True)
     return {name: finish(r, keys) for (name, keys), r in zip(names.items(), results, strict=True)}
