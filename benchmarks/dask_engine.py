@@ -21,6 +21,9 @@ from pathlib import Path
 import frontmatter
 
 from benchmarks import run_alone, write_section
+from benchmarks.dask_tables import FILES
+from benchmarks.dask_tables import measure as measure_tables
+from benchmarks.dask_tables import render as render_tables
 from geomap.engine import DaskReader, import_files, require_dask
 from geomap.errors import ConfigError
 from geomap.gazetteer.index import Gazetteer
@@ -114,8 +117,22 @@ def measure(n: int, *, repeat: int, work: Path) -> list[dict]:
     return rows
 
 
-def render(rows: list[dict], *, quick: bool) -> str:
-    """The markdown section of the results."""
+def expected_curve(rows: list[dict], workers=(4, 8, 16)) -> str:
+    """Articles/s of the reading stage for more workers, by Amdahl's law from the 1- and 2-worker medians."""
+    reading = {r["engine"]: r for r in rows if r["stage"] == "reading stage"}
+    one, two = reading["Dask, 1 worker"], reading["Dask, 2 workers"]
+    serial = min(max(2 * two["median"] / one["median"] - 1, 0.0), 1.0)  # t2 = t1 (s + (1 - s) / 2)
+    rates = [
+        f"{n} workers ≈ {one['n'] / (one['median'] * (serial + (1 - serial) / n)):.0f}/s" for n in workers
+    ]
+    return (
+        f"Expected for more workers (the reading stage, from the 1- and 2-worker medians: a serial share of "
+        f"{serial:.0%}, the rest shared): {', '.join(rates)}; the store write stays in the one client."
+    )
+
+
+def render(rows: list[dict], *, quick: bool, tables: list[tuple[int, list[dict]]] = ()) -> str:
+    """The markdown section of the results: articles, and synthetic coded tables of each size."""
     lines = [
         BEGIN,
         f"### Import engines ({'quick run' if quick else 'full run'}, {time.strftime('%Y-%m-%d')}, "
@@ -131,6 +148,14 @@ def render(rows: list[dict], *, quick: bool) -> str:
             f"{max(row['times']):.2f} s | {row['times'][0]:.2f} s | {row['n'] / row['median']:.1f} | "
             f"{row['speedup']:.2f}× |"
         )
+    lines += ["", expected_curve(rows)]
+    for events, found in tables:
+        lines += [
+            "",
+            f"Synthetic coded tables ({events:,} events, {FILES} CSV files, benchmarks/synthetic_events.py):",
+            "",
+        ]
+        lines += render_tables(found)
     lines.append(END)
     return "\n".join(lines)
 
@@ -138,7 +163,9 @@ def render(rows: list[dict], *, quick: bool) -> str:
 def run(*, quick: bool, work: Path) -> str:
     """Measure, write the section and return it (``make bench`` calls this)."""
     n, repeat = (200, 3) if quick else (1_000, 3)
-    section = render(measure(n, repeat=repeat, work=work), quick=quick)
+    sizes = [(2_500, 3)] if quick else [(49_000, 3), (490_000, 1)]  # about 5k; 100k and 1M rows
+    tables = [(events, measure_tables(events, repeat=times, work=work)) for events, times in sizes]
+    section = render(measure(n, repeat=repeat, work=work), quick=quick, tables=tables)
     write_section(section, BEGIN, END)
     return section
 

@@ -11,6 +11,7 @@ read before merging, so it holds on every later import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -22,10 +23,34 @@ from geomap.facts import MERGED_COLUMNS, MergeCounts, tally_merges
 from geomap.model import Extraction
 from geomap.schema import EVIDENCE_COLUMNS, WGS84, empty_table, is_blank, points, records, stack_events
 from geomap.scope import touched
-from geomap.sourcing.corroborate import merge_reports
-from geomap.sourcing.merging import CODED, is_coded, member_id, member_ids, plan_merge, same_event, why
+from geomap.sourcing.corroborate import (
+    merged_rows,
+    merged_table,
+    moved_evidence,
+    refuse_repeated_ids,
+)
+from geomap.sourcing.merging import (
+    CODED,
+    MergePlan,
+    is_coded,
+    member_id,
+    member_ids,
+    plan_merge,
+    same_event,
+    why,
+)
 from geomap.sourcing.registry import SourceRegistry
 from geomap.store import EVENTS, EVIDENCE, REPORTS, SOURCES, Store, WriteSummary, where_in
+
+#: merges reports: (reports, their evidence, their sources, pairs kept apart, registry) → the plan and
+#: the merged rows in event_id order; :func:`merge_here` on this machine, the Dask engine's on a cluster
+Merger = Callable[..., tuple[MergePlan, list[dict]]]
+
+
+def merge_here(reports, cited, known, apart, registry: SourceRegistry) -> tuple[MergePlan, list[dict]]:
+    """The local merger: the plan of every report, then each of its events (:data:`Merger`)."""
+    plan = plan_merge(reports, apart=apart)
+    return plan, merged_rows(reports, moved_evidence(cited, plan), registry, plan=plan, sources=known)
 
 
 def merge_counts(events: pd.DataFrame) -> MergeCounts:
@@ -35,7 +60,14 @@ def merge_counts(events: pd.DataFrame) -> MergeCounts:
 
 
 def merge_into(
-    store: Store, events, evidence, sources, registry: SourceRegistry, *, full: bool = False
+    store: Store,
+    events,
+    evidence,
+    sources,
+    registry: SourceRegistry,
+    *,
+    full: bool = False,
+    merger: Merger | None = None,
 ) -> tuple[WriteSummary, MergeCounts]:
     """Add new reports (``events`` with their evidence and sources) to the stored ones and merge again.
 
@@ -43,9 +75,11 @@ def merge_into(
     (:mod:`geomap.scope`), and only the events, reports and evidence that change are written; the
     result is the one a merge of every report gives.  ``full``: merge every stored report
     again (the reference, and the way for a store whose events were written without reports).
+    ``merger``: how the reports are merged (:data:`Merger`); :func:`merge_here` when omitted.
     """
+    merger = merger or merge_here
     if full or evidence is None or not store.keeps_reports():
-        return _merge_all(store, events, evidence, sources, registry)
+        return _merge_all(store, events, evidence, sources, registry, merger)
     new_ids = set(events["event_id"].astype(str))
     new_evidence = evidence.assign(report_id=evidence["event_id"])
     stale, replaced = _stale(store, events, new_evidence, sources, new_ids)
@@ -59,7 +93,7 @@ def merge_into(
     old_evidence = store.select(EVIDENCE, _in_reports(unrenewed)) if unrenewed else _stack_plain([])
     cited = _cited(reports, [old_evidence, new_evidence])
     known = _stack_plain([store.select(SOURCES, where_in("source_id", cited["source_id"])), sources])
-    placed, moved = _merged(reports, cited, known, store.corrections(), registry)
+    placed, moved = _merged(reports, cited, known, store.corrections(), registry, merger)
     everyone = {*kept, *new_ids, *stale, *replaced["event_id"].astype(str)}
     summary = store.update(
         placed,
@@ -95,7 +129,7 @@ def store_merge_counts(store: Store) -> MergeCounts:
     return tally_merges(rows.astype(object).itertuples(index=False, name=None))
 
 
-def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry):
+def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry, merger: Merger):
     """Merge every stored report again with the new ones and store the result (the reference)."""
     stored = store.read(corrected=False)
     old_reports = store.read_reports(events=stored.events)
@@ -111,7 +145,7 @@ def _merge_all(store: Store, events, evidence, sources, registry: SourceRegistry
     reports = stack_events([old_reports, events]).drop_duplicates("event_id", keep="last")
     cited = _cited(reports, [old_evidence, new_evidence])
     known = _stack_plain([stored.sources, sources])
-    placed, moved = _merged(reports, cited, known, stored.corrections, registry)
+    placed, moved = _merged(reports, cited, known, stored.corrections, registry, merger)
     summary = store.replace(placed, evidence=moved, sources=sources, reports=reports, stored=stored)
     return summary, merge_counts(placed)
 
@@ -123,10 +157,11 @@ def _cited(reports, evidence: list) -> pd.DataFrame:
     return cited[cited["event_id"].isin(set(reports["event_id"]))]
 
 
-def _merged(reports, cited, known, corrections, registry: SourceRegistry):
+def _merged(reports, cited, known, corrections, registry: SourceRegistry, merger: Merger):
     """The merged events (placed on their points) and their evidence re-pointed to them."""
-    plan = plan_merge(reports, apart=apart_pairs(corrections))
-    merged, moved = merge_reports(reports, cited, registry, sources=known, plan=plan)
+    refuse_repeated_ids(reports)
+    plan, rows = merger(reports, cited, known, apart_pairs(corrections), registry)
+    merged, moved = merged_table(rows, reports.columns), moved_evidence(cited, plan)
     placed = gpd.GeoDataFrame(merged, geometry=points(merged["latitude"], merged["longitude"]), crs=WGS84)
     return placed, moved
 

@@ -33,7 +33,7 @@ from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
 from geomap.ingest.articles import Article, is_article_json, read_article_items
 from geomap.ingest.tables import TableImport, read_table
-from geomap.merges import MergeCounts, merge_into
+from geomap.merges import MergeCounts, Merger, merge_into
 from geomap.model import Extraction, GeoPrecision, Place
 from geomap.schema import (
     EVIDENCE_COLUMNS,
@@ -59,6 +59,8 @@ DATASETS = {"acled": "acled", "acled-hdx": "acled", "ucdp-ged": "ucdp"}
 Progress = Callable[[int, int, str], None]
 #: each file and what reading it gave (its table, or the error that stopped it), in file order
 FileResult = tuple[Path, TableImport | GeomapError]
+#: harvests and geocodes the rows read: (events, resolver=, harvest=) → (events, notes, harvested)
+Placer = Callable[..., tuple[gpd.GeoDataFrame, list[str], tuple[int, int]]]
 #: reads the files for :func:`import_files`: (files, resolver=, actors=) → file results in file order
 Reader = Callable[..., Iterable[FileResult]]
 
@@ -114,6 +116,8 @@ def import_files(
     merge: bool = True,
     actors: ActorDictionary | None = None,
     reader: Reader | None = None,
+    merger: Merger | None = None,
+    placer: Placer | None = None,
 ) -> ImportReport:
     """Import tables and articles into ``store``; see the module docstring for the error policy.
 
@@ -144,6 +148,12 @@ def import_files(
         How the files are read: :func:`read_each` (one after the other, here) when omitted;
         :mod:`geomap.engine` passes one that reads them on a Dask cluster.  Whatever reads them,
         the results come back in file order, so the rest of the import is the same.
+    merger
+        How the reports are merged (:data:`geomap.merges.Merger`): here when omitted; the Dask
+        engine passes one that merges them on the cluster, with the same result.
+    placer
+        How the rows read are harvested and geocoded (:data:`Placer`): :func:`place_here` when
+        omitted; the Dask engine passes one that does both on the cluster, with the same result.
     """
     store.exists()  # a path that is not a geomap store is refused before any work
     files = expand_inputs(paths)
@@ -174,16 +184,14 @@ def import_files(
     unresolved: list[str] = []
     harvested = (0, 0)
     if not all_events.empty:
-        resolver = resolver or default_resolver()
-        flagged: list[str] = []
-        if harvest:
-            harvested = harvest_places(all_events, gazetteer=resolver.gazetteer, flagged=flagged)
-        all_events, unresolved = geocode_events(all_events, resolver=resolver)
-        unresolved = flagged + unresolved
+        place = placer or place_here
+        all_events, unresolved, harvested = place(all_events, resolver=resolver, harvest=harvest)
     summary = merging = None
     if not all_events.empty and merge:
         with store.lock():  # the merge starts from what is committed, and nobody writes in between
-            summary, merging = merge_into(store, all_events, _concat(evidence), _concat(sources), registry)
+            summary, merging = merge_into(
+                store, all_events, _concat(evidence), _concat(sources), registry, merger=merger
+            )
     elif not all_events.empty:
         # a later merged import starts from these too: Store.read_reports counts events stored without reports
         summary = store.write(all_events, sources=_concat(sources), evidence=_concat(evidence))
@@ -228,6 +236,20 @@ def _empty_evidence() -> pd.DataFrame:
     return empty_table(EVIDENCE_COLUMNS)
 
 
+def place_here(
+    events: gpd.GeoDataFrame, *, resolver: Resolver, harvest: bool = True
+) -> tuple[gpd.GeoDataFrame, list[str], tuple[int, int]]:
+    """The local placer (:data:`Placer`): harvest the gazetteer, then geocode the rows without a point.
+
+    Returns the geocoded rows, the notes to review (rows the harvest flagged, then rows placed
+    roughly or not at all) and what the harvest did (added, confirmed).
+    """
+    flagged: list[str] = []
+    harvested = harvest_places(events, gazetteer=resolver.gazetteer, flagged=flagged) if harvest else (0, 0)
+    events, unresolved = geocode_events(events, resolver=resolver)
+    return events, flagged + unresolved, harvested
+
+
 def harvest_places(
     events: pd.DataFrame, *, gazetteer: Gazetteer, flagged: list[str] | None = None
 ) -> tuple[int, int]:
@@ -236,14 +258,37 @@ def harvest_places(
     Rows whose point is outside their country or far from the known place of their name are not
     learnt; why is appended to ``flagged`` (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
     """
+    return gazetteer.harvest(harvest_rows(events), flagged=flagged)
+
+
+HARVESTED = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
+
+
+def harvest_rows(events: pd.DataFrame) -> list[dict]:
+    """The rows of ``events`` the gazetteer may learn from, with their country's ISO2 code, in one order.
+
+    The first row of a name teaches its point and later ones confirm it, so the rows are taken in
+    event_id order (then by point), whatever the order of the files and rows: an import teaches
+    the same places on either engine, however its inputs are split.
+    """
     located = events[events["location"].notna() & events["latitude"].notna()]
-    columns = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
+    located = located[[c for c in HARVESTED if c in located.columns]]
     rows = []
-    for row in records(located[[c for c in columns if c in located.columns]]):
+    for row in records(located):
         country = find_country(row["iso3"] or row["country"] or "")
         if country is not None:
             rows.append({**row, "country_code": country.iso2})
-    return gazetteer.harvest(rows, flagged=flagged)
+    return sorted(rows, key=harvest_order)
+
+
+def harvest_order(row: dict) -> tuple:
+    """The order rows are harvested in: event_id, then point and name."""
+    return (
+        str(row.get("event_id") or ""),
+        float(row["latitude"]),
+        float(row["longitude"]),
+        str(row["location"]),
+    )
 
 
 #: what reading a file can raise besides our own errors: the OS, parsers (csv, JSON, YAML, GDAL), codecs

@@ -143,24 +143,92 @@ def validate(
         have an empty geometry and are left for the geocoder), and one problem
         per rejected row (the first problem found in that row).
     """
+    checked = check_rows(raw, file=file, rows=rows, decimal_comma=decimal_comma, today=today)
+    if unique_ids:
+        checked = checked.without(repeated_rows(checked.ids()), file=file)
+    return finish_rows(checked, file=file, inside_country=inside_country)
+
+
+@dataclass(frozen=True)
+class CheckedRows:
+    """Rows that passed the per-row checks (:func:`check_rows`): the steps of :func:`validate`, apart.
+
+    The Dask engine checks a big table's row chunks on its workers, finds the repeated ids of the
+    whole table from the chunks' :meth:`ids` (:func:`repeated_rows`, in row order), then finishes
+    each chunk (:func:`finish_rows`): the same rows and problems as one :func:`validate` call.
+    """
+
+    good: list[dict]
+    rows: list[int]
+    given: list[bool]  # whether the row gave its own event_id
+    problems: list[RowProblem]
+
+    def ids(self) -> list[tuple[int, str, str | None, bool]]:
+        """(row, event_id, origin_id, given) of each good row, for :func:`repeated_rows`."""
+        rows = zip(self.rows, self.good, self.given, strict=True)
+        return [(r, g["event_id"], g["origin_id"], k) for r, g, k in rows]
+
+    def without(self, refused: dict[int, FieldProblem], *, file: str) -> CheckedRows:
+        """These rows but the ``refused`` ones (row → problem), which become problems."""
+        if not refused:
+            return self
+        here = set(self.rows) & set(refused)
+        keep = [i for i, r in enumerate(self.rows) if r not in here]
+        problems = [
+            *self.problems,
+            *(RowProblem(file, r, refused[r].field, refused[r].problem) for r in here),
+        ]
+        return CheckedRows(
+            [self.good[i] for i in keep],
+            [self.rows[i] for i in keep],
+            [self.given[i] for i in keep],
+            problems,
+        )
+
+
+def check_rows(
+    raw: pd.DataFrame,
+    *,
+    file: str,
+    rows: Iterable[int] | None = None,
+    decimal_comma: bool = False,
+    today: dt.date | None = None,
+) -> CheckedRows:
+    """The per-row checks of :func:`validate` (each row alone: types, ranges, dates, places)."""
     row_numbers = list(rows) if rows is not None else list(range(2, len(raw) + 2))
     options = _Options(decimal_comma, today or dt.date.today())
-    good: list[dict] = []
-    kept_rows: list[int] = []
-    problems: list[RowProblem] = []
-    seen = RepeatedIds() if unique_ids else None
+    good, kept_rows, given, problems = [], [], [], []
     for row_number, record in zip(row_numbers, records(raw), strict=True):
         try:
             out = _validate_record(record, options)
-            if seen is not None:
-                seen.check(out, row_number, given_id=not is_blank(record.get("event_id")))
         except FieldProblem as err:
             problems.append(RowProblem(file, row_number, err.field, err.problem))
         else:
             good.append(out)
             kept_rows.append(row_number)
+            given.append(not is_blank(record.get("event_id")))
+    return CheckedRows(good, kept_rows, given, problems)
+
+
+def repeated_rows(ids: Iterable[tuple[int, str, str | None, bool]]) -> dict[int, FieldProblem]:
+    """The rows whose ids repeat an earlier row's (see :class:`~geomap.plausibility.RepeatedIds`)."""
+    seen = RepeatedIds()
+    refused = {}
+    for row, event_id, origin_id, given in ids:
+        try:
+            seen.check({"event_id": event_id, "origin_id": origin_id}, row, given_id=given)
+        except FieldProblem as err:
+            refused[row] = err
+    return refused
+
+
+def finish_rows(
+    checked: CheckedRows, *, file: str, inside_country: InsideCountry | None = None
+) -> tuple[gpd.GeoDataFrame, list[RowProblem]]:
+    """The last step of :func:`validate`: refuse swapped points, then the table and the problems by row."""
+    good, problems = checked.good, list(checked.problems)
     if inside_country is not None and good:
-        good, swapped = drop_swapped(good, kept_rows, file=file, inside=inside_country)
+        good, swapped = drop_swapped(good, checked.rows, file=file, inside=inside_country)
         problems.extend(swapped)
     problems.sort(key=lambda p: p.row)
     return _to_frame(good), problems

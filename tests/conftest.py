@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -123,7 +124,6 @@ def hostile_store(tmp_path, hostile_csv) -> Store:
 @pytest.fixture
 def fresh_gazetteer(tmp_path, geomap_home):
     """A private copy of the session's gazetteer index: harvests and imports in one test stay there."""
-    import shutil
 
     from geomap.gazetteer.index import Gazetteer, default_path
 
@@ -152,3 +152,35 @@ def resolver() -> Resolver:
 def backend(request) -> str:
     """The store's suffix: each test that takes it runs on the GeoPackage store and on the parquet one."""
     return request.param
+
+
+# --- the Dask engine's tests (tests/test_engine*.py): one cluster per module -------------------------
+
+
+def cluster_client():
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True)
+    return Client(cluster), cluster
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A LocalCluster of two one-thread worker processes, for the tests of one module."""
+    pytest.importorskip("distributed")
+    client, cluster = cluster_client()
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def built_gazetteer(tmp_path_factory):
+    """The gazetteer as built, without what other tests taught the session's copy."""
+    Gazetteer.embedded()
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite"
+    shutil.copy(Gazetteer.embedded().path, path)
+    clean = Gazetteer.embedded(path=path)
+    for origin in ("harvest", "geonames-dump"):
+        clean.remove_origin(origin)
+    return path

@@ -13,7 +13,6 @@ from geomap.corrections import correct
 from geomap.errors import ConfigError
 from geomap.store import Store
 from tests.conftest import ROOT
-from tests.test_engine import client  # noqa: F401 (the LocalCluster fixture)
 
 SAMPLE = ROOT / "data" / "sample"
 
@@ -123,7 +122,7 @@ def _same(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -> None
 
 @pytest.mark.slow
 @pytest.mark.parametrize("parts", [1, 3, 7])
-def test_the_cluster_gives_the_local_tables(client, parts) -> None:  # noqa: F811 (the fixture)
+def test_the_cluster_gives_the_local_tables(client, parts) -> None:
     from geomap.engine import aggregate_on_cluster
 
     events = synthetic(3000, seed=parts).sample(frac=1, random_state=parts)  # shuffled
@@ -131,7 +130,7 @@ def test_the_cluster_gives_the_local_tables(client, parts) -> None:  # noqa: F81
 
 
 @pytest.mark.slow
-def test_the_cluster_reads_a_parquet_store_files_itself(client, tmp_path) -> None:  # noqa: F811
+def test_the_cluster_reads_a_parquet_store_files_itself(client, tmp_path) -> None:
     from geomap.engine import aggregate_on_cluster
 
     path = tmp_path / "s.parquet"

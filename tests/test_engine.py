@@ -35,34 +35,6 @@ ROWS = [
 ]  # fmt: skip
 
 
-def cluster_client():
-    from distributed import Client, LocalCluster
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True)
-    return Client(cluster), cluster
-
-
-@pytest.fixture(scope="module")
-def client():
-    pytest.importorskip("distributed")
-    client, cluster = cluster_client()
-    yield client
-    client.close()
-    cluster.close()
-
-
-@pytest.fixture(scope="module")
-def built_gazetteer(tmp_path_factory):
-    """The gazetteer as built, without what other tests taught the session's copy."""
-    Gazetteer.embedded()
-    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite"
-    shutil.copy(Gazetteer.embedded().path, path)
-    clean = Gazetteer.embedded(path=path)
-    for origin in ("harvest", "geonames-dump"):
-        clean.remove_origin(origin)
-    return path
-
-
 def run(paths, folder, name: str, built, **options) -> tuple[ImportReport, pd.DataFrame, Store]:
     """Import into a new store with a fresh copy of the gazetteer; the report and the event table."""
     copy = folder / f"{name}.sqlite"

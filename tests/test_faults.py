@@ -417,10 +417,10 @@ def test_a_correction_made_during_an_import_is_kept(tmp_path, backend) -> None:
     flag = tmp_path / "merging"
     # the import pauses for 3 s inside its read → merge → write, after reading the store
     patch = (
-        "import geomap.merges as m\nreal = m.merge_reports\n"
+        "import geomap.merges as m\nreal = m.merge_here\n"
         "def slow(*a, **k):\n"
         f"    Path({str(flag)!r}).write_text('here'); time.sleep(3); return real(*a, **k)\n"
-        "m.merge_reports = slow\n"
+        "m.merge_here = slow\n"
     )
     importing = _child(
         tmp_path,

@@ -10,40 +10,61 @@ import pandas as pd
 from geomap.gazetteer.boundaries import find_country
 from geomap.geocode.context import region_context
 from geomap.model import Place
-from geomap.schema import WGS84, point
+from geomap.schema import WGS84, point, records
 
 if TYPE_CHECKING:
     from geomap.geocode.resolve import Resolver
 
 
-def geocode_events(events: gpd.GeoDataFrame, *, resolver: Resolver) -> tuple[gpd.GeoDataFrame, list[str]]:
+#: what a row is geocoded by: (its place name or mention, its country, its region); one lookup each
+PlaceKey = tuple[str, str, str]
+
+
+def geocode_events(
+    events: gpd.GeoDataFrame, *, resolver: Resolver, resolved: dict[PlaceKey, Place | None] | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Give coordinates to rows that have a place name but none; fill iso3 everywhere it is missing.
 
     Each row's country and region (``admin1``) are its context.  Returns the
     table and one note per row that fell back to a region or country, or stayed
-    without coordinates — the list to review.
+    without coordinates — the list to review.  ``resolved``: the places of
+    :func:`place_keys` found already (the Dask engine resolves them on its workers);
+    the others are resolved here.
     """
     events = events.copy()
     notes: list[str] = []
-    cache: dict[tuple[str, str, str], Place | None] = {}
+    cache: dict[PlaceKey, Place | None] = dict(resolved or {})
     for index in events.index[events["latitude"].isna()]:
         row = events.loc[index]
-        mention = row["location"] or row["place_mention"] or ""
-        key = (mention, row["country"] or "", row["admin1"] or "")
+        key = _key(row)
         if key not in cache:
-            ctx = region_context(row["admin1"], row["country"], gazetteer=resolver.gazetteer)
-            cache[key] = resolver.resolve(
-                mention or row["country"] or "", country=row["country"], context=ctx
-            )
+            cache[key] = resolve_key(key, resolver)
         place = cache[key]
         if place is None:
-            notes.append(f"{row['event_id']}: {mention or 'no place'} not found and no country given")
+            notes.append(f"{row['event_id']}: {key[0] or 'no place'} not found and no country given")
             continue
         if place.needs_review:
             notes.append(f"{row['event_id']}: {place.reason}")
         _apply(events, index, place)
     _fill_iso3(events)
     return gpd.GeoDataFrame(events, geometry="geometry", crs=WGS84), notes
+
+
+def _key(row) -> PlaceKey:
+    return row["location"] or row["place_mention"] or "", row["country"] or "", row["admin1"] or ""
+
+
+def place_keys(events: pd.DataFrame) -> list[PlaceKey]:
+    """The distinct keys of the rows :func:`geocode_events` geocodes, in the order of their first row."""
+    missing = events.loc[events["latitude"].isna(), ["location", "place_mention", "country", "admin1"]]
+    return list(dict.fromkeys(_key(row) for row in records(missing)))
+
+
+def resolve_key(key: PlaceKey, resolver: Resolver) -> Place | None:
+    """The place of one key: its name (or its country when it names none) within its country and region."""
+    mention, country, admin1 = key
+    ctx = region_context(admin1 or None, country or None, gazetteer=resolver.gazetteer)
+    return resolver.resolve(mention or country or "", country=country or None, context=ctx)
 
 
 def _apply(events: pd.DataFrame, index: object, place: Place) -> None:

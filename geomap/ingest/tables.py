@@ -59,6 +59,8 @@ from geomap.schema import (
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     SOURCE_COLUMNS,
+    CheckedRows,
+    check_rows,
     empty_table,
     is_blank,
     make_source_id,
@@ -166,7 +168,47 @@ def read_table(
         )
         frames.append(events)
         problems.extend(sorted([*part.problems, *found], key=lambda p: p.row))
-    events = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True))
+    return table_import(path, fmt, frames, problems, notes)
+
+
+def csv_chunks(path: Path, *, rows: int) -> tuple[str, list[TablePart], list[str]]:
+    """A CSV table as its format, row chunks of ``rows`` records, and notes: for the Dask engine.
+
+    Each chunk keeps its records' row numbers; the rows the CSV reader refused go with the first.
+    :func:`check_chunk` each, then :func:`geomap.schema.repeated_rows` over all of them and
+    :func:`geomap.schema.finish_rows` each give :func:`read_table`'s rows and problems.
+    """
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    notes: list[str] = []
+    fmt, part = _read_csv_part(path, None, notes)
+    starts = range(0, max(len(part.records), 1), rows)
+    chunks = [
+        TablePart(part.label, part.records[i : i + rows], part.rows[i : i + rows],
+                  part.problems if i == 0 else [], part.decimal_comma)
+        for i in starts
+    ]  # fmt: skip
+    return fmt, chunks, notes
+
+
+def check_chunk(fmt: str, part: TablePart) -> CheckedRows:
+    """The per-row checks of one chunk's records in format ``fmt`` (see :func:`csv_chunks`)."""
+    mapped = pd.DataFrame(
+        [_MAPPERS.get(fmt, _native_record)(r) for r in part.records], columns=list(EVENT_COLUMNS)
+    )
+    return check_rows(mapped, file=part.label, rows=part.rows, decimal_comma=part.decimal_comma)
+
+
+def table_import(
+    path: str | os.PathLike,
+    fmt: str,
+    frames: list[gpd.GeoDataFrame],
+    problems: list[RowProblem],
+    notes: list[str],
+) -> TableImport:
+    """A table read from the validated frames of its parts or chunks: its sources and evidence too."""
+    filled = [f for f in frames if not f.empty] or frames[:1]
+    events = filled[0] if len(filled) == 1 else gpd.GeoDataFrame(pd.concat(filled, ignore_index=True))
     sources, evidence = sources_and_evidence(events)
     log.info("%s: %s, %d events kept, %d rows rejected", path, fmt, len(events), len(problems))
     return TableImport(str(path), fmt, events, sources, evidence, problems, notes)

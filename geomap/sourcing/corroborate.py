@@ -161,16 +161,44 @@ def merge_reports(
     ``apart``: pairs of event_ids never merged (a researcher's split); ``plan``:
     the :func:`~geomap.sourcing.merging.plan_merge` of ``events`` when the caller has it.
     """
+    refuse_repeated_ids(events)
+    plan = plan or plan_merge(events, apart=apart)
+    moved = moved_evidence(evidence, plan)
+    merged = merged_rows(events, moved, registry, plan=plan, sources=sources)
+    return merged_table(merged, events.columns), moved
+
+
+def refuse_repeated_ids(events: pd.DataFrame) -> None:
+    """An InputError naming the event_ids that ``events`` repeats."""
     repeated = events["event_id"][events["event_id"].duplicated()]
     if not repeated.empty:  # each report is one row: a repeated id would make the merge depend on order
         raise InputError(f"merge: event_id: {', '.join(sorted(set(repeated)))} repeated")
-    plan = plan or plan_merge(events, apart=apart)
+
+
+def moved_evidence(evidence: pd.DataFrame, plan: MergePlan) -> pd.DataFrame:
+    """The evidence rows re-pointed to the merged events of ``plan`` (each row once)."""
+    moved = evidence.assign(event_id=evidence["event_id"].map(plan.target).fillna(evidence["event_id"]))
+    return moved.drop_duplicates().reset_index(drop=True)
+
+
+def merged_rows(
+    events: pd.DataFrame,
+    moved: pd.DataFrame,
+    registry: SourceRegistry,
+    *,
+    plan: MergePlan,
+    sources: pd.DataFrame | None = None,
+) -> list[dict]:
+    """The merged events of ``plan`` as rows, in event_id order (``moved``: :func:`moved_evidence`).
+
+    The rows of a set of events closed under matching (a union of the plan's groups and links)
+    are the same whether it is merged alone or with other rows: the Dask engine merges such
+    sets apart and puts the rows together again (:func:`merged_table`).
+    """
     rows = records(events.drop(columns="geometry", errors="ignore"))
     groups: dict[str, list[dict]] = {}
     for row in sorted(rows, key=lambda r: r["event_id"]):
         groups.setdefault(plan.target[row["event_id"]], []).append(row)
-    moved = evidence.assign(event_id=evidence["event_id"].map(plan.target).fillna(evidence["event_id"]))
-    moved = moved.drop_duplicates().reset_index(drop=True)
     voices = _voices(moved, sources)
     outlets = {r["event_id"]: outlets_of(r.get("source")) for r in rows}
     merged = []
@@ -181,8 +209,12 @@ def merge_reports(
             everyone = list(dict.fromkeys([*outlets[event_id], *(o for i in linked for o in outlets[i])]))
             event.update(linked_ids="; ".join(linked), n_sources=independent_outlets(everyone, registry))
         merged.append(event)
-    table = pd.DataFrame(merged, columns=[c for c in events.columns if c != "geometry"])
-    return table, moved
+    return merged
+
+
+def merged_table(merged: list[dict], columns: Iterable[str]) -> pd.DataFrame:
+    """The table of merged rows, with the columns of the reports (but their geometry)."""
+    return pd.DataFrame(merged, columns=[c for c in columns if c != "geometry"])
 
 
 def _voices(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, list[tuple]]:

@@ -175,7 +175,8 @@ def _allowed(left: str, right: str) -> bool:
     return left == REPORT or right == REPORT or left != right
 
 
-def _days(row: dict) -> tuple[int, int]:
+def span_days(row: dict) -> tuple[int, int]:
+    """The first and last day (days since 1970) of :func:`span`."""
     start, end = span(row)
     return int(start.timestamp() // 86400), int(end.timestamp() // 86400)
 
@@ -187,7 +188,7 @@ def candidate_pairs(rows: list[dict], labels: list[str]) -> Iterator[tuple[int, 
     """
     cells: dict[tuple, dict[str, list[int]]] = {}
     broad: list[int] = []
-    spans = [_days(row) for row in rows]
+    spans = [span_days(row) for row in rows]
     for i, row in enumerate(rows):
         d0, d1 = spans[i]
         if int(row.get("geo_precision") or 1) <= 2 and d1 - d0 <= _SHORT and located(row):

@@ -1,13 +1,21 @@
 """The engine switch: import on this machine (the default) or on a Dask cluster.
 
-One pipeline, two ways to read the files (:func:`geomap.pipeline.import_files`).  With a
-Dask ``client``, the files are read on the cluster through :mod:`dask.bag`, one file per item:
-tables are parsed there (row problems keep their ``file:row``), articles are read, their events
-extracted and their places resolved there.  Each worker opens the gazetteer read-only, once per
-version of it; the client builds it before anything is submitted.  The results come back in file
-order, and the rest of the import — harvest, geocoding, grading, merging and the store write —
-runs in the client as it does locally: one writer, under the store's lock.  So the event table is
-the same, bit for bit, for any number of partitions.
+One pipeline (:func:`geomap.pipeline.import_files`), with three seams the Dask engine fills:
+
+* ``reader`` (:class:`DaskReader`): files are read on the cluster through :mod:`dask.bag`, one
+  file per item — articles read, their events extracted and their places resolved there — and big
+  CSV tables in row chunks (:mod:`geomap.engine.tables`); row problems keep their ``file:row``.
+  Each worker opens the gazetteer read-only, once per version of it (:mod:`geomap.engine.workers`).
+* ``placer`` (:mod:`geomap.engine.places`): the rows the gazetteer may learn from are picked on the
+  workers and merged by one reduce step, the client harvests them once, and the distinct place
+  keys of the rows without a point are resolved on the workers and joined back.
+* ``merger`` (:mod:`geomap.engine.merging`): blocks of event type and time → matching pairs per
+  block on the workers → connected components (scipy) → bundles of whole components, each merged
+  on a worker by the local merger.
+
+Grading and the store write stay in the client (one writer, under the store's lock).  Every stage
+gives what the local one gives, so the event table is the same, bit for bit, for any number of
+partitions and any order of the files.
 
 Needs the ``dask`` extra (``pip install 'geomap[dask]'``); without it, asking for the Dask engine
 raises a :class:`~geomap.errors.ConfigError` that says so.
@@ -16,19 +24,21 @@ raises a :class:`~geomap.errors.ConfigError` that says so.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geomap.aggregates import COLUMNS, RESOLUTIONS, TOTALS, finish, keyed, tables
+from geomap import aggregates
+from geomap.aggregates import COLUMNS, RESOLUTIONS, TOTALS, finish, keyed
 from geomap.config import load_settings
+from geomap.engine.merging import DaskMerger
+from geomap.engine.places import DaskPlacer
+from geomap.engine.tables import chunked, read_chunked
+from geomap.engine.workers import WorkerSpec, worker_resolver, worker_spec
 from geomap.errors import ConfigError, GeomapError
-from geomap.extract.actors import ActorDictionary, default_actors
-from geomap.gazetteer.index import Gazetteer
+from geomap.extract.actors import ActorDictionary
 from geomap.geocode import Resolver
 from geomap.ingest.tables import TableImport
 from geomap.pipeline import FileResult, ImportReport, read_or_error
@@ -38,6 +48,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from geomap.store import Store
+
+__all__ = ["ENGINES", "DaskReader", "WorkerSpec", "connect", "import_files", "require_dask", "worker_spec"]
 
 ENGINES = ("local", "dask")
 INSTALL = "pip install 'geomap[dask]'"
@@ -67,7 +79,10 @@ def import_files(
     """
     if client is None:
         return import_here(paths, store=store, **options)
-    return import_here(paths, store=store, reader=DaskReader(client, partitions=partitions), **options)
+    reader = DaskReader(client, partitions=partitions)
+    count = partitions or PARTITIONS_PER_WORKER * reader.workers()
+    placer, merger = DaskPlacer(client, partitions=count), DaskMerger(client, partitions=count)
+    return import_here(paths, store=store, reader=reader, placer=placer, merger=merger, **options)
 
 
 def connect(scheduler: str | None = None, *, workers: int | None = None) -> Client:
@@ -105,16 +120,6 @@ def require_dask():
     return distributed
 
 
-@dataclass(frozen=True)
-class WorkerSpec:
-    """What a worker needs to read files as the client would: the gazetteer, countries and actors."""
-
-    gazetteer: str  # the client's gazetteer file (on a filesystem the workers share)
-    version: tuple[int, int]  # its modification time and size: a worker reopens it when they change
-    countries: tuple[str, ...]
-    actors: ActorDictionary
-
-
 class DaskReader:
     """A :data:`geomap.pipeline.Reader` that reads the files on a Dask cluster (module docstring)."""
 
@@ -128,39 +133,35 @@ class DaskReader:
     def __call__(
         self, files: Sequence[Path], *, resolver: Resolver, actors: ActorDictionary | None = None
     ) -> Iterator[FileResult]:
-        """Each file and what reading it gave, in file order, as the partitions finish."""
+        """Each file and what reading it gave, in file order.
+
+        Big CSV tables (:func:`geomap.engine.tables.chunked`) are read in row chunks, the other
+        files whole, one file per item of a :mod:`dask.bag`.
+        """
         if not files:
             return
         import dask
         import dask.bag as db
 
-        spec = worker_spec(resolver, actors)
-        count = min(len(files), self.partitions or PARTITIONS_PER_WORKER * self._workers())
-        bag = db.from_sequence([(i, str(p)) for i, p in enumerate(files)], npartitions=count)
-        parts = bag.map_partitions(read_partition, dask.delayed(spec)).to_delayed()
-        futures = self.client.compute(parts)
-        for future in futures:  # from_sequence keeps the order: partition k holds the files after k-1's
-            for index, table in sorted(future.result(), key=lambda item: item[0]):
-                yield files[index], table
+        whole = [(i, str(p)) for i, p in enumerate(files) if not chunked(p)]
+        found: dict[int, TableImport | GeomapError] = {}
+        futures = []
+        if whole:
+            spec = worker_spec(resolver, actors)
+            count = min(len(whole), self.partitions or PARTITIONS_PER_WORKER * self.workers())
+            bag = db.from_sequence(whole, npartitions=count)
+            futures = self.client.compute(bag.map_partitions(read_partition, dask.delayed(spec)).to_delayed())
+        big = sorted(set(range(len(files))) - {i for i, _ in whole})
+        for index in big:  # while the bag's partitions run
+            found[index] = read_chunked(self.client, files[index])
+        for future in futures:
+            found.update(future.result())
+        for index in range(len(files)):
+            yield files[index], found.pop(index)
 
-    def _workers(self) -> int:
+    def workers(self) -> int:
+        """How many workers the cluster has now (one at least)."""
         return max(1, len(self.client.scheduler_info().get("workers", {})))
-
-
-def worker_spec(resolver: Resolver, actors: ActorDictionary | None) -> WorkerSpec:
-    """The spec of ``resolver`` for the workers; refuses what they cannot do the same way."""
-    if resolver.online:
-        raise ConfigError(
-            "the Dask engine resolves places offline only for now: unset GEOMAP_ONLINE, "
-            "or import with the local engine"
-        )
-    path = Path(resolver.gazetteer.path).resolve()
-    return WorkerSpec(str(path), _version(path), resolver.countries, actors or default_actors())
-
-
-def _version(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
 
 
 def read_partition(
@@ -169,18 +170,6 @@ def read_partition(
     """On a worker: read each (index, path) of one partition with the shared per-file reader."""
     resolver = worker_resolver(spec)
     return [(i, read_or_error(Path(p), resolver=resolver, actors=spec.actors)) for i, p in items]
-
-
-_local = threading.local()
-
-
-def worker_resolver(spec: WorkerSpec) -> Resolver:
-    """This thread's resolver over the gazetteer of ``spec``, opened once per gazetteer version."""
-    key = (spec.gazetteer, spec.version, spec.countries)
-    if getattr(_local, "key", None) != key:
-        _local.resolver = Resolver(Gazetteer.read_only(Path(spec.gazetteer)), countries=spec.countries)
-        _local.key = key
-    return _local.resolver
 
 
 def aggregate_on_cluster(
@@ -215,7 +204,7 @@ def aggregate_on_cluster(
         rows = pd.DataFrame(events[COLUMNS]).reset_index(drop=True)
         frame = dd.from_pandas(rows, npartitions=max(1, min(count, len(rows))))
     keyed_rows = frame.map_partitions(keyed, resolutions, meta=keyed(frame._meta, resolutions))
-    names = tables(resolutions)
+    names = aggregates.tables(resolutions)  # not `tables`: that name is the engine.tables module
     summed = [keyed_rows.groupby(keys)[TOTALS].sum() for keys in names.values()]
     results = client.compute(summed, sync=True)
     return {name: finish(r, keys) for (name, keys), r in zip(names.items(), results, strict=True)}

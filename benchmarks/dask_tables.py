@@ -1,0 +1,118 @@
+"""Coded tables at scale: the local engine against the Dask engine, wall time, rows/s and peak memory.
+
+The corpus is :mod:`benchmarks.synthetic_events` (made-up villages in three boxes inside Mali,
+Burkina Faso and Niger; coded rows of two datasets and article reports; 0.2 % rows that are
+wrong), written to 8 CSV files.  Each run imports every file into a new store from a fresh copy
+of the gazetteer (read, harvest, geocode, grade, merge, write), in a process of its own so that
+its peak memory is its own: the client's, and for Dask each worker's (``ru_maxrss`` read on the
+workers through ``Client.run``).  A Dask run starts its LocalCluster (2 one-thread workers)
+and warms it with a small import before the clock starts, as a long-lived cluster would be.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.synthetic_events import write_events
+
+FILES = 8
+ROWS_PER_EVENT = 2.04  # what write_events writes on average (coded rows and reports)
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(spec: dict) -> dict:
+    """One run, in this process: import ``spec["files"]`` with ``spec["workers"]`` Dask workers (0: local)."""
+    work = Path(spec["work"])
+    client = None
+    if spec["workers"]:
+        from distributed import Client
+
+        client = Client(n_workers=spec["workers"], threads_per_worker=1, dashboard_address=None)
+        client.wait_for_workers(spec["workers"])
+        _import(write_events(work / "warm", 200, files=2, seed=99), work, "warm", client)
+    start = time.perf_counter()
+    report = _import([Path(p) for p in spec["files"]], work, "run", client)
+    elapsed = time.perf_counter() - start
+    workers = sorted(client.run(_peak_mib).values()) if client is not None else []
+    if client is not None:
+        client.close()
+    rows = report.events_read + len(report.problems)
+    return {"seconds": elapsed, "rows": rows, "events_read": report.events_read, "client_mib": _peak_mib(),
+            "worker_mib": workers, "events": report.merging.events}  # fmt: skip
+
+
+def _import(files, work: Path, tag: str, client):
+    from geomap.engine import import_files
+    from geomap.gazetteer.index import Gazetteer
+    from geomap.geocode import Resolver
+    from geomap.store import Store
+
+    copy = work / f"{tag}.sqlite"
+    shutil.copy(Gazetteer.embedded().path, copy)
+    resolver = Resolver(Gazetteer.embedded(path=copy))
+    report = import_files(files, store=Store(work / f"{tag}.gpkg"), resolver=resolver, client=client)
+    if report.file_errors or not report.events_read:
+        raise RuntimeError(f"the synthetic tables did not import: {report.file_errors[:3]}")
+    return report
+
+
+def _spawn(files: list[Path], work: Path, workers: int) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    spec = json.dumps({"files": [str(f) for f in files], "work": str(work), "workers": workers})
+    command = [sys.executable, "-m", "benchmarks.dask_tables", spec]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"a benchmark run failed: {done.stderr[-2000:]}")
+    shutil.rmtree(work, ignore_errors=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(events: int, *, repeat: int, work: Path) -> list[dict]:
+    """Median wall time, rows/s and peak memory of importing ``events`` synthetic events' rows."""
+    from geomap.gazetteer.index import Gazetteer
+
+    Gazetteer.embedded()  # built once here; each run copies it
+    files = write_events(work / f"tables-{events}", events, files=FILES, seed=1)
+    rows = []
+    for name, workers in (("local engine", 0), ("Dask, 2 workers", 2)):
+        runs = [_spawn(files, work / f"{name[:5]}-{r}", workers) for r in range(repeat)]
+        rows.append({"engine": name, "runs": runs, "median": statistics.median(r["seconds"] for r in runs)})
+    base = rows[0]["median"]
+    for row in rows:
+        row["speedup"] = base / row["median"]
+    shutil.rmtree(work / f"tables-{events}", ignore_errors=True)
+    return rows
+
+
+def render(rows: list[dict]) -> list[str]:
+    """Markdown table lines for the results of :func:`measure` (one block per size)."""
+    lines = [
+        "| engine | rows | runs | median | min–max | rows/s | vs local | peak client | peak per worker |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        times = [r["seconds"] for r in row["runs"]]
+        count = row["runs"][0]["rows"]
+        workers = [m for r in row["runs"] for m in r["worker_mib"]]
+        client = max(r["client_mib"] for r in row["runs"])
+        lines.append(
+            f"| {row['engine']} | {count:,} | {len(times)} | {row['median']:.1f} s | "
+            f"{min(times):.1f}–{max(times):.1f} s | {count / row['median']:,.0f} | {row['speedup']:.2f}× | "
+            f"{client:,.0f} MiB | "
+            f"{f'{max(workers):,.0f} MiB' if workers else '—'} |"
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    print(json.dumps(child(json.loads(sys.argv[1]))))
