@@ -55,3 +55,25 @@ def test_short_abbreviations_need_their_dot(resolver) -> None:
     assert resolver.resolve("Ala", country="BF").country == "BF"  # a village, not Alabama
     alabama = resolver.resolve("Ala.", context="MOBILE, Ala. — A storm hit the coast.")
     assert alabama.name == "Alabama"
+
+
+def test_a_state_named_bare_establishes_its_country(resolver) -> None:
+    text = "Soldiers back from Iraq were welcomed in Texas; a parade in Killeen drew thousands."
+    ctx = resolver.context(text)
+    assert ctx.countries == ("IQ", "US")  # Texas is a region of the United States only
+    killeen = resolver.resolve("Killeen", context=ctx)
+    assert (killeen.country, killeen.geo_precision) == ("US", GeoPrecision.PLACE)
+    assert resolver.context("Delta Air Lines flew to Lagos, Nigeria.").countries == ("NG",)  # towns too
+    # "Georgia" beside Ohio is the state: no evidence of the country Georgia
+    assert resolver.context("Voters in Georgia and Ohio went to the polls.").countries == ("US",)
+    assert "GE" in resolver.context("Tbilisi: Georgia and Armenia signed a treaty.").countries
+
+
+def test_a_text_naming_no_country_prefers_where_its_places_lie(resolver) -> None:
+    text = "A Pineville man was arrested in Alexandria after a chase through Ball and Tioga."
+    ctx = resolver.context(text)
+    assert (ctx.countries, ctx.likely) == ((), "US")
+    alexandria = resolver.resolve("Alexandria", context=ctx)
+    assert distance_km(alexandria.lat, alexandria.lon, 31.31, -92.45) < 20  # Alexandria, Louisiana
+    alone = resolver.resolve("Alexandria", context="Police said the woman from Alexandria was arrested.")
+    assert (alone.country, alone.needs_review) == ("EG", True)  # nothing points anywhere: a guess
