@@ -77,3 +77,17 @@ def test_a_text_naming_no_country_prefers_where_its_places_lie(resolver) -> None
     assert distance_km(alexandria.lat, alexandria.lon, 31.31, -92.45) < 20  # Alexandria, Louisiana
     alone = resolver.resolve("Alexandria", context="Police said the woman from Alexandria was arrested.")
     assert (alone.country, alone.needs_review) == ("EG", True)  # nothing points anywhere: a guess
+
+
+def test_a_common_word_that_names_a_region_is_no_evidence(resolver) -> None:
+    """ "City" is a region of England; a text that also writes "the city" is not about England."""
+    text = "City officials met in Santa Ana, California; the city closed two schools."
+    assert "GB" not in resolver.context(text).countries
+
+
+def test_a_region_beside_other_regions_of_its_country_is_the_region(resolver) -> None:
+    text = "Farmers in Indiana and Illinois lost their crops to the flood."
+    indiana = resolver.resolve("Indiana", context=text)
+    assert (indiana.geo_precision, indiana.country) == (GeoPrecision.ADMIN1, "US")  # not Indiana, Pa.
+    henry = resolver.resolve("Henry County", context="Flooding in Tennessee: Henry County closed its roads.")
+    assert henry.lat == pytest.approx(36.33, abs=0.05)  # the Henry County of the state the text names

@@ -71,15 +71,14 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
         for region in _one_country(regions(span), ctx):
             if (key, region) not in mentioned and not _seat_namesake(region, span, gazetteer):
                 mentioned.append((key, region))
-    countries = _with_region_countries(ctx, mentioned, regions, gazetteer)
+    countries = _with_region_countries(ctx, mentioned, regions, gazetteer, text)
     pairs = {"tied": tuple(tied), "mentioned": tuple(mentioned), "tied_countries": tuple(tied_countries)}
     ctx = replace(ctx, countries=countries, **pairs)
-    if countries or ctx.configured or ctx.caller:
-        return ctx
-    likely = likely_country(text, gazetteer=gazetteer)
-    if not likely:
-        return ctx
-    return replace(ctx, likely=likely, anchors=anchors_in(text, gazetteer, (likely,)))
+    if not (countries or ctx.configured or ctx.caller):
+        likely = likely_country(text, gazetteer=gazetteer)
+        if likely:
+            ctx = replace(ctx, likely=likely, anchors=anchors_in(text, gazetteer, (likely,)))
+    return ctx
 
 
 def likely_country(text: str, *, gazetteer: Gazetteer) -> str:
@@ -104,19 +103,25 @@ def likely_country(text: str, *, gazetteer: Gazetteer) -> str:
     return ranked[0][0]
 
 
-def _with_region_countries(ctx: DocumentContext, mentioned: list, regions, gazetteer: Gazetteer) -> tuple:
+def _with_region_countries(
+    ctx: DocumentContext, mentioned: list, regions, gazetteer: Gazetteer, text: str
+) -> tuple:
     """The text's countries with those its regions named bare establish ("Texas": the United States).
 
     Only a name that is a region of one country in the whole world and no town's name outside that
-    country ("Delta" is a Nigerian state and American towns) is such evidence.  A country's name that is
-    also a region of the country of the text's other regions ("Georgia" beside "Ohio") is that region,
-    and no evidence of the country.  The caller's country stays the bound.
+    country ("Delta" is a Nigerian state and American towns), and no word the text also writes in
+    lower case ("City" is a region of England, "the city" a common noun), is such evidence.  A
+    country's name that is also a region of the country of the text's other regions ("Georgia" beside
+    "Ohio") is that region, and no evidence of the country.  The caller's country stays the bound.
     """
     if ctx.caller:
         return ctx.countries
     countries = list(ctx.countries)
+    words = set(re.findall(r"\b[a-z][a-z'’\-]*\b", text))
     for key, region in mentioned:
         code = region.country
+        if key in words:
+            continue
         if len({r.country for r in regions(key)}) != 1:
             continue
         named = find_country(key)

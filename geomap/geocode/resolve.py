@@ -71,7 +71,7 @@ _OTHER_FEATURE = -1.0
 SEAT_SCORE = {"PPLC": 1.0, "PPLA": 1.0, "PPLA2": 0.6, "PPLA3": 0.4, "PPLA4": 0.3}
 #: a first-level region named bare ("Ohio") is the region, before a hamlet of its name (not before its seat)
 REGION_SCORE = 2.0
-MENTIONED_REGION_SCORE = 1.0  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
+MENTIONED_REGION_SCORE = 1.5  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
 MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
 LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
 _ABBREVIATION = re.compile(r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?")  # "Calif.", "W. Va."
@@ -416,6 +416,9 @@ class Resolver:
         if not entry.is_region and any(self._in_region(entry, r) for r in others):
             score += MENTIONED_REGION_SCORE
             why.append("in a region the text names")
+        elif entry.is_region and any(r.country == entry.country and r.is_region for r in others):
+            score += MENTIONED_REGION_SCORE  # "Indiana" beside "Illinois" is the state, not a town
+            why.append("beside other regions of its country the text names")
         elif any(r.country == entry.country for r in others):
             score += MENTIONED_COUNTRY_SCORE
             why.append("in the country of a region the text names")
