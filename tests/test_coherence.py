@@ -91,3 +91,12 @@ def test_a_region_beside_other_regions_of_its_country_is_the_region(resolver) ->
     assert (indiana.geo_precision, indiana.country) == (GeoPrecision.ADMIN1, "US")  # not Indiana, Pa.
     henry = resolver.resolve("Henry County", context="Flooding in Tennessee: Henry County closed its roads.")
     assert henry.lat == pytest.approx(36.33, abs=0.05)  # the Henry County of the state the text names
+
+
+def test_parts_of_a_region_and_city_region_pairs_establish_its_country(resolver) -> None:
+    east = resolver.context("Rain flooded roads across East Texas, officials in Iraq heard.")
+    assert "US" in east.countries  # "East Texas" is part of Texas
+    paired = resolver.context("The consul of Italy spoke in Springfield, Mass., on Monday.")
+    assert paired.countries == ("IT", "US")
+    springfield = resolver.resolve("Springfield", context=paired)
+    assert springfield.lat == pytest.approx(42.1, abs=0.05)  # Springfield, Massachusetts

@@ -30,6 +30,10 @@ _NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
 _ABBREVIATION = r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?"
 _PAIR = re.compile(rf"(?<![\w'’\-])({_NAME}),\s+({_ABBREVIATION}|{_NAME})(?![\w'’\-])")
 _BARE = re.compile(rf"(?<![\w'’\-.])(?:{_ABBREVIATION}|{_NAME})")
+_DIRECTIONS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upstate",
+    "downstate", "northeast", "northwest", "southeast", "southwest",
+}  # fmt: skip
 LIKELY_VOTES = 2  # names that must point to one country before it is the text's likely one
 _LEADING = {"in", "the", "at", "near", "from", "of", "to", "on", "and", "for", "by"}
 
@@ -68,10 +72,14 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
         if len(span) <= 3 and "." not in span:
             continue
         key = normalize_name(span)
+        head, _, rest = span.partition(" ")
+        if rest and head.lower() in _DIRECTIONS and not regions(span):
+            span, key = rest, normalize_name(rest)  # "East Texas", "Western Massachusetts": in the region
         for region in _one_country(regions(span), ctx):
             if (key, region) not in mentioned and not _seat_namesake(region, span, gazetteer):
                 mentioned.append((key, region))
-    countries = _with_region_countries(ctx, mentioned, regions, gazetteer, text)
+    named = [*mentioned, *((normalize_name(r.name), r) for _, r in tied if (_, r) not in ctx.tied)]
+    countries = _with_region_countries(ctx, named, regions, gazetteer, text)
     pairs = {"tied": tuple(tied), "mentioned": tuple(mentioned), "tied_countries": tuple(tied_countries)}
     ctx = replace(ctx, countries=countries, **pairs)
     if not (countries or ctx.configured or ctx.caller):
@@ -106,7 +114,7 @@ def likely_country(text: str, *, gazetteer: Gazetteer) -> str:
 def _with_region_countries(
     ctx: DocumentContext, mentioned: list, regions, gazetteer: Gazetteer, text: str
 ) -> tuple:
-    """The text's countries with those its regions named bare establish ("Texas": the United States).
+    """The text's countries with those its regions establish ("Texas", "Paris, Tenn.": the United States).
 
     Only a name that is a region of one country in the whole world and no town's name outside that
     country ("Delta" is a Nigerian state and American towns), and no word the text also writes in
