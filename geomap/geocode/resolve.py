@@ -4,8 +4,7 @@ How a mention is resolved (each step says why in ``Place.reason``):
 
 1. "X region" / "région de X" → the first-level region (precision 3);
    a country name → the country (precision 4), unless it names a river
-   ("the Niger River", "le fleuve Niger" is never the country); a people's name
-   ("Russian", "Cypriots") → its country.
+   ("the Niger River", "le fleuve Niger" is never the country).
 2. Exact names (accents, case, apostrophes and hyphens ignored) in the
    gazetteer.  Candidates outside the country the caller gives, or outside the
    countries the document names, or (when it names none) outside the countries
@@ -20,8 +19,14 @@ How a mention is resolved (each step says why in ``Place.reason``):
    Namesakes over 25 km apart that the text cannot tell apart are not guessed
    between: the mention falls back to the area they share, for review (with
    no country known at all, the likeliest is pinned, marked for review).
-3. No exact name: a spelling variant (Tombouctou/Tumbuktu, Aguelhoc) or a
-   fuzzy match (rapidfuzz) within those countries.  It becomes a point only
+   A major city (100,000 people, ten times every namesake) is what its bare
+   name means; outside the text's countries it is pinned, for review, only
+   when no caller's or researcher's country bounds the text and the name is
+   no national capital, tied to no country, nor a spelling of a place of the
+   text's countries ("Paris" in a text about Mali stays Mali).
+3. No exact name: a people's name ("Russian", "Cypriots") → its country;
+   else a spelling variant (Tombouctou/Tumbuktu, Aguelhoc) or a fuzzy match
+   (rapidfuzz) within those countries.  It becomes a point only
    when the text corroborates it (the text also names the place exactly; it
    lies within 50 km of another place the text names; or, for a
    transliteration, in the region the text names), or when a long name (8
@@ -157,8 +162,8 @@ class Resolver:
         return (
             self._as_region(mention, allowed)
             or self._as_country(mention, within, ctx)
-            or self._as_demonym(mention, within)
             or self._exact(mention, allowed, within, ctx)
+            or self._as_demonym(mention, within)  # after exact names: a place's lookup never reads them
             or self._approximate(mention, allowed, within, ctx)
             or self._major_outside(mention, within, ctx)
             or self._ask_online(mention, within, ctx)
