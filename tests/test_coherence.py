@@ -55,3 +55,48 @@ def test_short_abbreviations_need_their_dot(resolver) -> None:
     assert resolver.resolve("Ala", country="BF").country == "BF"  # a village, not Alabama
     alabama = resolver.resolve("Ala.", context="MOBILE, Ala. — A storm hit the coast.")
     assert alabama.name == "Alabama"
+
+
+def test_a_state_named_bare_establishes_its_country(resolver) -> None:
+    text = "Soldiers back from Iraq were welcomed in Texas; a parade in Killeen drew thousands."
+    ctx = resolver.context(text)
+    assert ctx.countries == ("IQ", "US")  # Texas is a region of the United States only
+    killeen = resolver.resolve("Killeen", context=ctx)
+    assert (killeen.country, killeen.geo_precision) == ("US", GeoPrecision.PLACE)
+    assert resolver.context("Delta Air Lines flew to Lagos, Nigeria.").countries == ("NG",)  # towns too
+    # "Georgia" beside Ohio is the state: no evidence of the country Georgia
+    assert resolver.context("Voters in Georgia and Ohio went to the polls.").countries == ("US",)
+    assert "GE" in resolver.context("Tbilisi: Georgia and Armenia signed a treaty.").countries
+
+
+def test_a_text_naming_no_country_prefers_where_its_places_lie(resolver) -> None:
+    text = "A Pineville man was arrested in Alexandria after a chase through Ball and Tioga."
+    ctx = resolver.context(text)
+    assert (ctx.countries, ctx.likely) == ((), "US")
+    alexandria = resolver.resolve("Alexandria", context=ctx)
+    assert distance_km(alexandria.lat, alexandria.lon, 31.31, -92.45) < 20  # Alexandria, Louisiana
+    alone = resolver.resolve("Alexandria", context="Police said the woman from Alexandria was arrested.")
+    assert (alone.country, alone.needs_review) == ("EG", True)  # nothing points anywhere: a guess
+
+
+def test_a_common_word_that_names_a_region_is_no_evidence(resolver) -> None:
+    """ "City" is a region of England; a text that also writes "the city" is not about England."""
+    text = "City officials met in Santa Ana, California; the city closed two schools."
+    assert "GB" not in resolver.context(text).countries
+
+
+def test_a_region_beside_other_regions_of_its_country_is_the_region(resolver) -> None:
+    text = "Farmers in Indiana and Illinois lost their crops to the flood."
+    indiana = resolver.resolve("Indiana", context=text)
+    assert (indiana.geo_precision, indiana.country) == (GeoPrecision.ADMIN1, "US")  # not Indiana, Pa.
+    henry = resolver.resolve("Henry County", context="Flooding in Tennessee: Henry County closed its roads.")
+    assert henry.lat == pytest.approx(36.33, abs=0.05)  # the Henry County of the state the text names
+
+
+def test_parts_of_a_region_and_city_region_pairs_establish_its_country(resolver) -> None:
+    east = resolver.context("Rain flooded roads across East Texas, officials in Iraq heard.")
+    assert "US" in east.countries  # "East Texas" is part of Texas
+    paired = resolver.context("The consul of Italy spoke in Springfield, Mass., on Monday.")
+    assert paired.countries == ("IT", "US")
+    springfield = resolver.resolve("Springfield", context=paired)
+    assert springfield.lat == pytest.approx(42.1, abs=0.05)  # Springfield, Massachusetts

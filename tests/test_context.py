@@ -91,3 +91,14 @@ def test_places_listed_before_a_region_phrase_share_it(fresh_gazetteer, text) ->
     for name in ("Boni", "Hombori", "Douentza"):
         assert _names(ctx.regions_for(name)) == ["Mopti"]
     assert ctx.regions_for("Gao") == ()
+
+
+def test_a_country_inside_another_name_is_not_named(fresh_gazetteer) -> None:
+    """A country inside a longer name: "New Jersey", "Guernsey County", a person called "Chad Smith"."""
+    text = "Storms hit New Jersey; Chad Smith of Guernsey County lost his roof."
+    assert read_context(text, gazetteer=fresh_gazetteer).countries == ()
+    assert read_context("Au Mali, l'armée a repoussé l'attaque.", gazetteer=fresh_gazetteer).countries == (
+        "ML",
+    )
+    northern = read_context("Police in Northern Ireland said so.", gazetteer=fresh_gazetteer)
+    assert "IE" not in northern.countries

@@ -332,3 +332,40 @@ def test_the_callers_country_bounds_every_mention_of_the_text(resolver) -> None:
     # a town of the caller's country is still pinned
     niamey = resolver.resolve("Niamey", context=resolver.context("Gunmen attacked Niamey.", country="Niger"))
     assert (niamey.country, niamey.geo_precision) == ("NE", GeoPrecision.PLACE)
+
+
+def test_a_us_county_is_an_area_chosen_by_its_state(resolver) -> None:
+    place = resolver.resolve(
+        "Henry County", context="Deputies in Henry County, Tennessee, searched the lake."
+    )
+    assert (place.country, place.geo_precision) == ("US", GeoPrecision.NEAR)  # an area, not a point
+    assert place.lat == pytest.approx(36.33, abs=0.05)  # Henry County, Tennessee, of ten
+    parish = resolver.resolve("Rapides Parish", context="Flooding in Rapides Parish closed schools.")
+    assert parish.lat == pytest.approx(31.2, abs=0.2)
+
+
+def test_a_major_city_beats_its_small_namesakes(resolver) -> None:
+    """Atlanta, Georgia (510,000 people) against four towns under 6,000: the text need not say which."""
+    atlanta = resolver.resolve(
+        "Atlanta", context="Flights across the United States were delayed; Atlanta was hit worst."
+    )
+    assert (atlanta.country, atlanta.geo_precision) == ("US", GeoPrecision.PLACE)
+    assert atlanta.lat == pytest.approx(33.75, abs=0.05)
+
+
+def test_a_major_city_outside_the_texts_countries_and_where_the_line_is(fresh_gazetteer) -> None:
+    resolver = Resolver(fresh_gazetteer)
+    atlanta = resolver.resolve("Atlanta", context="Soldiers back from Iraq flew into Atlanta on Monday.")
+    assert (atlanta.country, atlanta.needs_review) == ("US", True)
+    assert "outside the text's countries" in atlanta.reason
+    # a national capital stands for its government: "Paris" in a text about Mali stays Mali
+    assert resolver.resolve("Paris", context="An attack in Mali; talks in Paris.").country == "ML"
+    # a name close to a place of the text's country is that place misspelt (Doulé), not Dhule, India
+    assert resolver.resolve("Dule", context="Gunmen attacked Dule in Mali on Friday.").country == "ML"
+    assert resolver.resolve("Dule", context="Gunmen attacked Dule, Mali, on Friday.").country == "ML"
+    # a minor name outside the text's countries still falls back to them
+    pewaukee = resolver.resolve("Pewaukee", context="Soldiers back from Iraq paraded in Pewaukee.")
+    assert pewaukee.country == "IQ"
+    # the researcher's countries stay a bound
+    sahel = Resolver(fresh_gazetteer, countries=["ML"])
+    assert sahel.resolve("Atlanta", context="Soldiers back from Iraq flew into Atlanta.").country != "US"

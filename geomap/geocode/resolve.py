@@ -19,8 +19,14 @@ How a mention is resolved (each step says why in ``Place.reason``):
    Namesakes over 25 km apart that the text cannot tell apart are not guessed
    between: the mention falls back to the area they share, for review (with
    no country known at all, the likeliest is pinned, marked for review).
-3. No exact name: a spelling variant (Tombouctou/Tumbuktu, Aguelhoc) or a
-   fuzzy match (rapidfuzz) within those countries.  It becomes a point only
+   A major city (100,000 people, ten times every namesake) is what its bare
+   name means; outside the text's countries it is pinned, for review, only
+   when no caller's or researcher's country bounds the text and the name is
+   no national capital, tied to no country, nor a spelling of a place of the
+   text's countries ("Paris" in a text about Mali stays Mali).
+3. No exact name: a people's name ("Russian", "Cypriots") → its country;
+   else a spelling variant (Tombouctou/Tumbuktu, Aguelhoc) or a fuzzy match
+   (rapidfuzz) within those countries.  It becomes a point only
    when the text corroborates it (the text also names the place exactly; it
    lies within 50 km of another place the text names; or, for a
    transliteration, in the region the text names), or when a long name (8
@@ -46,7 +52,8 @@ from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 from geomap.geocode.coherence import with_coherence
-from geomap.geocode.context import DocumentContext, read_context, region_named
+from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
+from geomap.geocode.demonyms import demonym_country
 from geomap.geocode.places import country_code, country_place, entry_place, label
 from geomap.geocode.variants import NameVariants
 from geomap.model import Place
@@ -59,7 +66,9 @@ AMBIGUOUS_MARGIN = 0.5  # a best score this close to a namesake's is a guess, no
 NEAR_SCORE_KM = 150  # another place the text names this close counts for a candidate, more the closer
 NEAR_ANCHOR_KM = 50  # a fuzzy match this close to another place the text names is corroborated
 OTHERS_REGION_SCORE = 0.3  # a region tied to another place ("Léré, in the Timbuktu region") weighs little
-FAMOUS = (8, 10_000)  # a fuzzy match of a name this long onto a town this big stands on its own
+FAMOUS = (8, 10_000)
+#: a town this big, this many times bigger than every namesake, is what the bare name means (Atlanta, Georgia)
+MAJOR = (100_000, 10)  # a fuzzy match of a name this long onto a town this big stands on its own
 #: a populated place before a camp, a district, a locality, and those before streams, wadis and hills
 FEATURE_SCORE = {"P": 1.0, "S": 0.3, "A": 0.2, "L": -0.5}
 _OTHER_FEATURE = -1.0
@@ -67,8 +76,9 @@ _OTHER_FEATURE = -1.0
 SEAT_SCORE = {"PPLC": 1.0, "PPLA": 1.0, "PPLA2": 0.6, "PPLA3": 0.4, "PPLA4": 0.3}
 #: a first-level region named bare ("Ohio") is the region, before a hamlet of its name (not before its seat)
 REGION_SCORE = 2.0
-MENTIONED_REGION_SCORE = 1.0  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
+MENTIONED_REGION_SCORE = 1.5  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
 MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
+LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
 _ABBREVIATION = re.compile(r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?")  # "Calif.", "W. Va."
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 BARE_SEATS, BARE_SEAT_SCORE = ("PPLA", "PPLA2"), 1.0  # a seat named bare is the seat, not a hamlet
@@ -153,7 +163,9 @@ class Resolver:
             self._as_region(mention, allowed)
             or self._as_country(mention, within, ctx)
             or self._exact(mention, allowed, within, ctx)
+            or self._as_demonym(mention, within)  # after exact names: a place's lookup never reads them
             or self._approximate(mention, allowed, within, ctx)
+            or self._major_outside(mention, within, ctx)
             or self._ask_online(mention, within, ctx)
             or self._fallback(mention, within, ctx)
         )
@@ -182,6 +194,17 @@ class Resolver:
             return entry_place(region, mention=mention, confidence=0.8, reason=why)
         return country_place(named, mention=mention)
 
+    @staticmethod
+    def _as_demonym(mention: str, within: Country | None) -> Place | None:
+        """A people's name ("Russian", "Cypriots") stands for its country, within the caller's country."""
+        if len(mention.strip()) <= 3 or not mention[:1].isupper():
+            return None
+        named = demonym_country(mention)
+        if named is None or (within is not None and within.iso2 != named.iso2):
+            return None
+        why = f"{mention!r} names the people of {named.name}"
+        return replace(country_place(named, mention=mention, reason=why), confidence=0.8, needs_review=False)
+
     def _region_meant(self, mention: str, named: Country, ctx: DocumentContext) -> GazetteerEntry | None:
         """The region of another country a country's name stands for, if the text's regions are there."""
         key = normalize_name(mention)
@@ -209,7 +232,7 @@ class Resolver:
         how = "exact name match"
         if choice is None:
             return None
-        if choice.rivals and choice.margin < AMBIGUOUS_MARGIN:
+        if choice.rivals and choice.margin < AMBIGUOUS_MARGIN and not _dwarfs(choice):
             why = f"{len(choice.rivals) + 1} places called {mention!r} the text does not tell apart"
             if allowed:
                 return self._area(mention, choice, within, ctx, why=why)
@@ -217,6 +240,30 @@ class Resolver:
             guess = self._pin(mention, choice, how=f"{how} (a guess: {why})", count=len(found))
             return replace(guess, needs_review=True)
         return self._pin(mention, choice, how=how, count=len(found))
+
+    def _major_outside(self, mention: str, within: Country | None, ctx: DocumentContext) -> Place | None:
+        """A major city outside the countries the text names ("Atlanta" in a text naming only Iraq).
+
+        Asked only when the name is neither a place nor a spelling of one in the text's countries
+        ("Dule" in a text about Mali is Doulé misspelt, not Dhule), and only when no caller's or
+        researcher's country bounds the text, the text ties the name to no country ("Dule, Mali"), the
+        name is no national capital (a capital often stands for its government: "Paris" in a text
+        about Mali stays Mali), and the city dwarfs every namesake.
+        """
+        key = normalize_name(mention)
+        if within is not None or ctx.configured or self.countries or not ctx.countries:
+            return None
+        if key in capitals() or any(k == key for k, _ in ctx.tied_countries):
+            return None
+        found = self.gazetteer.lookup(mention)
+        towns = sorted((e for e in found if not e.is_region), key=lambda e: -e.population)
+        if not towns or not _major(towns[0], towns[1:]):
+            return None
+        people = f"{towns[0].population:,}"
+        why = f"exact name match for {mention!r}: a city of {people} outside the text's countries"
+        rejected = tuple((label(e), "a smaller namesake") for e in towns[1:])
+        place = entry_place(towns[0], mention=mention, confidence=0.6, reason=why, candidates=rejected)
+        return replace(place, needs_review=True)
 
     def _approximate(
         self, mention: str, allowed: tuple[str, ...], within: Country | None, ctx: DocumentContext
@@ -367,10 +414,16 @@ class Resolver:
             inside = entry.country in countries
             score += 2.0 if inside else -1.0
             why.append(f"{'in' if inside else 'outside'} the country the text names after it")
+        if ctx.likely and entry.country == ctx.likely:
+            score += LIKELY_COUNTRY_SCORE
+            why.append("in the country the text's other place names point to")
         others = [r for k, r in ctx.mentioned if k != key and r != entry]
         if not entry.is_region and any(self._in_region(entry, r) for r in others):
             score += MENTIONED_REGION_SCORE
             why.append("in a region the text names")
+        elif entry.is_region and any(r.country == entry.country and r.is_region for r in others):
+            score += MENTIONED_REGION_SCORE  # "Indiana" beside "Illinois" is the state, not a town
+            why.append("beside other regions of its country the text names")
         elif any(r.country == entry.country for r in others):
             score += MENTIONED_COUNTRY_SCORE
             why.append("in the country of a region the text names")
@@ -442,6 +495,21 @@ class Resolver:
         else:
             why = f"{mention!r} is not in the gazetteer"
         return country_place(country, mention=mention, reason=f"{why}; only the country is known")
+
+
+def _major(town: GazetteerEntry, others: Sequence[GazetteerEntry]) -> bool:
+    """A populated place of ``MAJOR[0]`` people or more, ``MAJOR[1]`` times bigger than any namesake."""
+    big, ratio = MAJOR
+    return (
+        town.feature == "P"
+        and town.population >= big
+        and all(town.population >= ratio * o.population for o in others if _km(o, town) > NAMESAKE_KM)
+    )
+
+
+def _dwarfs(choice: _Choice) -> bool:
+    """Whether the best candidate is a major city beside namesakes the text cannot tell from it."""
+    return _major(choice.best.entry, [s.entry for s in choice.rivals])
 
 
 def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
