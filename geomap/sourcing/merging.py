@@ -35,6 +35,7 @@ order), so the result does not depend on the order of the rows.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ def member_id(row: dict) -> str:
 # --- the rules -------------------------------------------------------------------------------------
 
 
+# cached: merging tests a row's window once per candidate pair, and parsing dates was most of a
+# 1M-row merge (py-spy); the arguments are a row's plain values, the result immutable Timestamps
+@functools.lru_cache(maxsize=1 << 16)
 def _window(start: str, end: object, precision: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     first = pd.Timestamp(start)
     last = first if is_blank(end) else pd.Timestamp(end)
