@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 
 import geopandas as gpd
 import pandas as pd
@@ -18,7 +17,7 @@ from geomap.store import REPORTS, Store
 from geomap.store.parquet import ParquetStore
 from geomap.store.partitions import MANIFEST
 from tests.conftest import ROOT
-from tests.test_faults import _child, _ids, _pause_at, _table, _wait_for
+from tests.test_faults import _ids, _killed_import, _pause_at, _table
 from tests.test_incremental import _layers
 
 SAMPLE = ROOT / "data" / "sample"
@@ -126,18 +125,7 @@ def test_a_failed_write_leaves_the_store_as_it_was(tmp_path, monkeypatch) -> Non
 
 def _killed(tmp_path, store, target: str, *, after: bool) -> None:
     flag = tmp_path / "here"
-    child = _child(
-        tmp_path,
-        _pause_at(target, flag, after=after),
-        "import",
-        str(_table(tmp_path / "new.csv", 30, first_day=200, tag="n")),
-        "--store",
-        str(store),
-    )
-    _wait_for(flag, child)
-    child.send_signal(signal.SIGKILL)
-    child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    _killed_import(tmp_path, store, _pause_at(target, flag, after=after), flag)
 
 
 def test_kill_during_the_write_leaves_the_old_state_and_the_next_writer_cleans_up(tmp_path) -> None:
