@@ -51,6 +51,7 @@ from geomap.store.package import (
     is_parquet,
     mark,
     temporary_name,
+    usual_permissions,
     while_busy,
     write_lock,
 )
@@ -437,10 +438,3 @@ def _finish(tx: Transaction) -> None:
         tx.add_columns(layer, pd.DataFrame({ROW_HASH: pd.Series(dtype="Int64")}))
         tx.db.execute(f'CREATE INDEX IF NOT EXISTS "geomap_{layer}_key" ON "{layer}" ("{keys[0]}")')
     mark(tx.db)
-
-
-def usual_permissions(path: Path) -> None:
-    """Give a file made by ``tempfile`` (mode 0600) the mode any new file gets, before it replaces one."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)

@@ -35,7 +35,7 @@ import shapely
 
 from geomap.errors import StoreError
 from geomap.schema import EVENT_COLUMNS, WGS84
-from geomap.store.package import MANIFEST
+from geomap.store.package import MANIFEST, usual_permissions
 from geomap.store.rows import ROW_HASH, _python_values
 from geomap.store.tables import _KEYS, _PLAIN, EVENTS, REPORTS
 
@@ -105,18 +105,12 @@ def write_manifest(root: Path, manifest: dict) -> None:
             json.dump(manifest, handle, indent=1, sort_keys=True)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(name, 0o666 & ~_umask())
+        usual_permissions(Path(name))
         os.replace(name, root / MANIFEST)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
     _fsync_folder(root)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _fsync_folder(folder: Path) -> None:
