@@ -16,14 +16,13 @@ tables.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from geomap.atomic import replace_atomically
 from geomap.errors import ConfigError, StoreError
 from geomap.store import CORRECTIONS, EVENTS, Store
 
@@ -158,14 +157,7 @@ def write_tables(tables_: dict[str, pd.DataFrame], folder: Path, *, prefix: str 
     written = []
     for name, table in tables_.items():
         target = folder / f"{prefix}-{name}.csv"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                table.to_csv(handle, index=False)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_atomically(target, lambda tmp, table=table: table.to_csv(tmp, index=False, encoding="utf-8"))
         written.append(target)
     log.info("wrote %d aggregate table(s) to %s", len(written), folder)
     return written

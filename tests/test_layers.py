@@ -19,6 +19,7 @@ PACKAGE = ROOT / "geomap"
 RANKS = {
     # the foundation is ordered too: errors ← model ← schema ← config
     "errors": 0.0,
+    "atomic": 0.05,  # writing a file whole or not at all (imports nothing of geomap)
     "model": 0.1,
     "columns": 0.12,  # the table's column names and ids, importable without pandas (schema re-exports them)
     "cells": 0.15,  # reading one cell as a number or a date

@@ -13,13 +13,13 @@ ISO codes as ``-99`` (France, Norway, Kosovo…); the ``*_EH`` fields and
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from geomap.atomic import replace_atomically
 from geomap.columns import WGS84, point
 from geomap.config import DATA_DIR
 from geomap.gazetteer.index import normalize_name
@@ -123,9 +123,7 @@ def country_table() -> list[list]:
 def write_country_table(target: Path = COUNTRIES_FILE) -> None:
     """Write :func:`country_table` to ``target``, one country a line (atomically)."""
     lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in country_table())
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
-    os.replace(tmp, target)
+    replace_atomically(target, lambda tmp: tmp.write_text(f"[\n{lines}\n]\n", encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -266,9 +264,12 @@ def import_boundaries(
         else regions
     )
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp.gpkg")
-    merged.to_file(tmp, layer=ADMIN1_LAYER, driver="GPKG")
-    os.replace(tmp, target)
+
+    def write(tmp: Path) -> None:
+        tmp.unlink()  # GDAL creates the package itself
+        merged.to_file(tmp, layer=ADMIN1_LAYER, driver="GPKG")
+
+    replace_atomically(target, write)
     admin1_boundaries.cache_clear()
     _admin1_file.cache_clear()
     return len(regions)

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from geomap.atomic import replace_atomically
 from geomap.errors import GeocoderUnavailableError, InputError
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, indexable, normalize_name
 
@@ -154,18 +155,21 @@ def compact_dumps(paths: list[Path], out: Path) -> int:
     Kept: :data:`COMPACT_COLUMNS`; alternate names that :func:`~geomap.gazetteer.index.indexable`
     accepts, one per normalized spelling.  The file is written whole or not at all.
     """
-    tmp = out.with_name(out.name + ".tmp")
     written = 0
-    with gzip.open(tmp, "wt", encoding="utf-8", newline="", compresslevel=9) as handle:
-        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
-        writer.writerow(COMPACT_COLUMNS)
-        for path in paths:
-            for entry, aliases in read_dump(path):
-                if entry.feature_code in _LEFT_OUT:
-                    continue
-                writer.writerow(_compact_row(entry, aliases))
-                written += 1
-    os.replace(tmp, out)
+
+    def write(tmp: Path) -> None:
+        nonlocal written
+        with gzip.open(tmp, "wt", encoding="utf-8", newline="", compresslevel=9) as handle:
+            writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
+            writer.writerow(COMPACT_COLUMNS)
+            for path in paths:
+                for entry, aliases in read_dump(path):
+                    if entry.feature_code in _LEFT_OUT:
+                        continue
+                    writer.writerow(_compact_row(entry, aliases))
+                    written += 1
+
+    replace_atomically(out, write)
     return written
 
 

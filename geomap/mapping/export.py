@@ -10,7 +10,6 @@ import base64
 import functools
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,9 +19,10 @@ import pandas as pd
 from branca.element import Element
 from folium.elements import JSCSSMixin
 
+from geomap.atomic import replace_atomically
 from geomap.errors import ExportError
 from geomap.schema import EVENT_COLUMNS, WGS84
-from geomap.store import Store, usual_permissions
+from geomap.store import Store
 
 EXPORT_FORMATS = ("csv", "geojson", "gpkg")
 _EMBED_CSS = "html,body{margin:0;padding:0;width:100%;height:100%}"
@@ -49,19 +49,10 @@ def local_asset(url: str) -> Path:
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        write(tmp)
-        usual_permissions(tmp)
-        os.replace(tmp, path)
+        return replace_atomically(path, write)
     except (OSError, ValueError) as err:
-        tmp.unlink(missing_ok=True)
         raise ExportError(f"{path}: export failed: {err}") from err
-    return path
 
 
 def export_html(m: folium.Map, path: str | os.PathLike, *, offline: bool = False) -> Path:

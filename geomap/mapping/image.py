@@ -16,9 +16,9 @@ from pathlib import Path
 
 import folium
 
+from geomap.atomic import replace_atomically
 from geomap.errors import ExportError
 from geomap.mapping.export import export_html
-from geomap.store import usual_permissions
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +95,13 @@ def _capture(
     page.wait_for_function("() => window.geomapMaps && window.geomapMaps.length > 0", timeout=60_000)
     page.evaluate("() => window.geomapMaps[0].ready")
     page.wait_for_timeout(300)  # let Leaflet finish drawing after the last layer was added
-    tmp = path.with_name(f".{path.name}.tmp")
-    if fmt == "png":
-        page.screenshot(path=str(tmp), type="png")
-    else:
-        page.pdf(path=str(tmp), width=f"{width}px", height=f"{height}px", print_background=True)
-    usual_permissions(tmp)
-    os.replace(tmp, path)
+
+    def capture(tmp: Path) -> None:
+        if fmt == "png":
+            page.screenshot(path=str(tmp), type="png")
+        else:
+            page.pdf(path=str(tmp), width=f"{width}px", height=f"{height}px", print_background=True)
+
+    replace_atomically(path, capture)
     context.close()
     log.info("wrote %s (%d×%d, scale %s)", path, width, height, scale)

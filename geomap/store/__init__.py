@@ -26,7 +26,6 @@ import contextlib
 import logging
 import os
 import sqlite3
-import tempfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geomap.atomic import replace_atomically
 from geomap.errors import StoreError
 from geomap.schema import (
     CORRECTION_COLUMNS,
@@ -51,7 +51,6 @@ from geomap.store.package import (
     is_parquet,
     mark,
     temporary_name,
-    usual_permissions,
     while_busy,
     write_lock,
 )
@@ -396,17 +395,9 @@ class Store:
         import of 100k rows takes seconds; row by row through SQLite it would take ~5x longer).
         """
         tables = tables or {}
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            prefix, suffix = temporary_name(self.path)
-            fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=directory)
-        except OSError as err:
-            raise StoreError(f"{self.path}: cannot create the store: {err.strerror or err}") from err
-        os.close(fd)
-        tmp = Path(name)
-        tmp.unlink()  # GDAL wants to create the file itself
-        try:
+
+        def build(tmp: Path) -> None:
+            tmp.unlink()  # GDAL wants to create the file itself
             for layer in _KEYS:
                 table = tables.get(layer)
                 table = _empty_layer(layer) if table is None or table.empty else table
@@ -414,11 +405,13 @@ class Store:
                 _write_layer(table.assign(**{ROW_HASH: hashes}), tmp, layer)
             with Transaction(tmp) as tx:
                 _finish(tx)
-            usual_permissions(tmp)
-            os.replace(tmp, self.path)
+
+        try:
+            replace_atomically(self.path, build, suffix=temporary_name(self.path)[1])
         except (OSError, sqlite3.Error) as err:
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"{self.path}: cannot create the store: {err}") from err
+            raise StoreError(
+                f"{self.path}: cannot create the store: {getattr(err, 'strerror', None) or err}"
+            ) from err
 
 
 def _empty_layer(layer: str) -> pd.DataFrame:

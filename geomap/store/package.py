@@ -206,10 +206,3 @@ def while_busy(read, *args, tries: int = 4, **kwargs):
                 raise
             log.info("%s: a writer is committing; reading again", args[0])
     return read(*args, **kwargs)
-
-
-def usual_permissions(path: Path) -> None:
-    """Give a file made by ``tempfile`` (mode 0600) the mode any new file gets, before it replaces one."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,9 +31,10 @@ import pyarrow.parquet as pq
 import pyproj
 import shapely
 
+from geomap.atomic import flush_to_disk, replace_atomically
 from geomap.errors import StoreError
 from geomap.schema import EVENT_COLUMNS, WGS84
-from geomap.store.package import MANIFEST, usual_permissions
+from geomap.store.package import MANIFEST
 from geomap.store.rows import ROW_HASH, _python_values
 from geomap.store.tables import _KEYS, _PLAIN, EVENTS, REPORTS
 
@@ -99,26 +98,11 @@ def layer_files(root: Path, manifest: dict | None, layer: str) -> list[str]:
 
 def write_manifest(root: Path, manifest: dict) -> None:
     """Switch the store to ``manifest`` at once: a temporary file, flushed, then renamed over the old."""
-    fd, name = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=root)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        usual_permissions(Path(name))
-        os.replace(name, root / MANIFEST)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    _fsync_folder(root)
 
+    def dump(tmp: Path) -> None:
+        tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    replace_atomically(root / MANIFEST, dump, durable=True)
 
 
 def remove_leftovers(root: Path) -> list[Path]:
@@ -127,7 +111,7 @@ def remove_leftovers(root: Path) -> list[Path]:
     if manifest is None and not root.is_dir():
         return []
     named = {str(root / f) for f in (set().union(*_named(manifest).values()) if manifest else set())}
-    found = [p for p in root.glob(f".{MANIFEST}.*.tmp") if p.is_file()]
+    found = [p for p in root.glob(f".{MANIFEST}.*.tmp*") if p.is_file()]
     for layer in _KEYS:
         found += [p for p in (root / layer).glob("*/**/*.parquet") if str(p) not in named]
     for leftover in found:
@@ -246,11 +230,7 @@ def write_file(table: pa.Table, path: Path) -> None:
     """Write one partition file and flush it to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression="zstd", row_group_size=64 * 1024)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    flush_to_disk(path)
 
 
 def read_keys(root: Path, manifest: dict, layer: str, keys: list[str]) -> pd.DataFrame:
