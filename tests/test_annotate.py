@@ -90,6 +90,22 @@ def test_corrections_are_shown_with_who_and_when() -> None:
     assert "Corrected" not in _text(event_annotation(SEED_ALLEGATION))
 
 
+def test_the_records_behind_an_event_are_named() -> None:
+    coded = _text(event_annotation({**SEED_ALLEGATION, "dataset": "acled", "origin_id": "NIG12345"}))
+    assert "Records: ACLED row NIG12345" in coded
+    members = "; ".join(f"ev-{n:02d}" for n in range(7))
+    merged = _text(
+        event_annotation(
+            {**SEED_ALLEGATION, "dataset": "native", "origin_id": members, "linked_ids": "ucdp:981"}
+        )
+    )
+    assert "merged from 7 records: ev-00; ev-01; ev-02; ev-03; ev-04 and 2 more" in merged
+    assert "also coded as ucdp:981" in merged
+    assert "Records:" not in _text(
+        event_annotation(SEED_ALLEGATION)
+    )  # an article's own event: nothing to add
+
+
 def test_fatality_ranges_and_precision_words() -> None:
     event = {**SEED_ALLEGATION, "fatalities": 12, "fatalities_low": 12, "fatalities_high": 40,
              "geo_precision": 3, "time_precision": 3, "event_date_end": "2023-11-30"}  # fmt: skip
@@ -101,11 +117,23 @@ def test_fatality_ranges_and_precision_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "field", ["quote", "notes", "source", "actor1", "actor2", "location", "sub_event_type", "reviewed"]
+    "field",
+    [
+        "quote",
+        "notes",
+        "source",
+        "actor1",
+        "actor2",
+        "location",
+        "sub_event_type",
+        "reviewed",
+        "origin_id",
+        "linked_ids",
+    ],
 )
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_strings_are_inert_in_every_field(field: str, hostile: str) -> None:
-    html = event_annotation({**SEED_ALLEGATION, field: f"x {hostile} y"})
+    html = event_annotation({**SEED_ALLEGATION, "dataset": "acled", field: f"x {hostile} y"})
     assert "<img" not in html
     assert "<script" not in html.lower()
     assert "${" not in html

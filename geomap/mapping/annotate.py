@@ -309,6 +309,50 @@ def _present(column: pd.Series) -> pd.Series:
     return column.astype("object").where(present, None)
 
 
+#: how a coded dataset is named under an event
+DATASET_WORDS = {"acled": "ACLED", "ucdp": "UCDP GED", "native": "coded table"}
+_SHOWN_IDS = 5
+
+
+def provenance_text(dataset: object, origin_id: object, linked_ids: object) -> str | None:
+    """The records an event was built from, in words (raw text; escape it where it is shown).
+
+    A coded row names its dataset and id ("ACLED row NGA1234"); a merged event lists its
+    members' ids (the first few, then how many more); coded events of other datasets that
+    describe the same event follow ("also coded as …").  None when there is nothing to say.
+    """
+    ids = (
+        []
+        if _missing(origin_id) or not origin_id
+        else [i.strip() for i in str(origin_id).split(";") if i.strip()]
+    )
+    linked = (
+        []
+        if _missing(linked_ids) or not linked_ids
+        else [i.strip() for i in str(linked_ids).split(";") if i.strip()]
+    )
+    parts = []
+    if len(ids) > 1:
+        more = f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else ""
+        parts.append(f"merged from {len(ids)} records: {'; '.join(ids[:_SHOWN_IDS])}{more}")
+    elif ids and not _missing(dataset) and dataset:
+        parts.append(f"{DATASET_WORDS.get(str(dataset), str(dataset))} row {ids[0]}")
+    if linked:
+        parts.append(f"also coded as {'; '.join(linked)}")
+    return " · ".join(parts) or None
+
+
+def provenance_series(events: pd.DataFrame) -> pd.Series:
+    """:func:`provenance_text` of every event (missing columns count as empty)."""
+    columns = [events[c] if c in events else pd.Series(None, index=events.index) for c in _PROVENANCE]
+    return pd.Series(
+        [provenance_text(*row) for row in zip(*columns, strict=True)], index=events.index, dtype=object
+    )
+
+
+_PROVENANCE = ("dataset", "origin_id", "linked_ids")
+
+
 def _sourcing(event: Mapping, entries: Sequence[Mapping], *, n_evidence: int) -> str:
     n = _int(_field(event, "n_sources")) or max(n_evidence, 1)
     grade = escape_text(_field(event, "reliability") or "F") + escape_text(_field(event, "credibility") or 6)
@@ -321,6 +365,9 @@ def _sourcing(event: Mapping, entries: Sequence[Mapping], *, n_evidence: int) ->
     reviewed = _field(event, "reviewed")
     if reviewed:
         head += f'<div class="gm-reviewed"><small>Corrected: {escape_text(reviewed)}</small></div>'
+    records_ = provenance_text(*(event.get(c) for c in _PROVENANCE))
+    if records_:
+        head += f'<div class="gm-provenance"><small>Records: {escape_text(records_)}</small></div>'
 
     items = "".join(source_item(**entry) for entry in entries)
     return head + '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">' + items + "</ol></div>"

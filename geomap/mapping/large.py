@@ -22,7 +22,15 @@ import pandas as pd
 
 from geomap.mapping.annotate import escape_series, safe_urls, source_entries
 from geomap.mapping.layers import EventMap, _runtime, pack_payload, script_json
-from geomap.mapping.payload import NUMBER_COLUMNS, TEXT_COLUMNS, _actor_bits, _days, _kinds, _styles
+from geomap.mapping.payload import (
+    NUMBER_COLUMNS,
+    TEXT_COLUMNS,
+    _actor_bits,
+    _days,
+    _kinds,
+    _styles,
+    text_column,
+)
 from geomap.mapping.style import TYPE_COLOURS
 
 LARGE_ABOVE = 50_000  # events; more are drawn by the large-map path
@@ -137,7 +145,7 @@ def text_chunks(events: pd.DataFrame, *, evidence=None, sources=None, size: int 
     Columns of strings, not indices into a table: gzip finds the repeats itself,
     and the browser turns a chunk into the small map's shape (``geomapIndexChunk``).
     """
-    text = {c: _escaped(events[c]) for c in TEXT_COLUMNS}
+    text = {c: _escaped(text_column(events, c)) for c in TEXT_COLUMNS}
     numbers = {c: pd.to_numeric(events[c], errors="coerce").to_numpy(dtype=float) for c in NUMBER_COLUMNS}
     _drop_unshown(text, numbers)
     entries = source_entries(events, evidence, sources)

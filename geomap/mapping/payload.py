@@ -21,6 +21,7 @@ from geomap.mapping.annotate import (
     TIME_PRECISION_WORDS,
     escape_series,
     escape_text,
+    provenance_series,
     safe_urls,
     source_entries,
 )
@@ -29,7 +30,7 @@ from geomap.mapping.style import PLACE_KINDS, POINT, event_style
 TEXT_COLUMNS = [
     "event_type", "sub_event_type", "notes", "location", "admin1", "country", "place_mention",
     "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "event_date", "event_date_end",
-    "claim_status", "reliability", "reviewed",
+    "claim_status", "reliability", "reviewed", "provenance",
 ]  # fmt: skip
 NUMBER_COLUMNS = [
     "time_precision", "geo_precision", "fatalities", "fatalities_low", "fatalities_high",
@@ -156,12 +157,17 @@ def event_payload(
         "day0": _days(events["event_date"]),
         "day1": _days(events["event_date_end"].fillna(events["event_date"])),
         "actors": _actor_bits(events),
-        "text": {c: table.column(events[c]) for c in TEXT_COLUMNS},
+        "text": {c: table.column(text_column(events, c)) for c in TEXT_COLUMNS},
         "number": {c: _numbers(events[c]) for c in NUMBER_COLUMNS},
         "sources": _entries(table, events, evidence, sources),
         "styles": styles,
         "strings": table.strings,
     }
+
+
+def text_column(events: pd.DataFrame, name: str) -> pd.Series:
+    """One of :data:`TEXT_COLUMNS` of ``events`` (raw text): a column, or "provenance", made from three."""
+    return provenance_series(events) if name == "provenance" else events[name]
 
 
 def page_words() -> dict:

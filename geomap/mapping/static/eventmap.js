@@ -332,6 +332,8 @@ function geomapPopupHtml(data, words, i) {
     + " <small>(source reliability A–F, information credibility 1–6)</small></div>";
   var reviewed = t("reviewed", i);
   if (reviewed) { h += '<div class="gm-reviewed"><small>Corrected: ' + reviewed + "</small></div>"; }
+  var records = t("provenance", i);
+  if (records) { h += '<div class="gm-provenance"><small>Records: ' + records + "</small></div>"; }
   h += '<ol class="gm-sources" style="margin:4px 0 0 16px;padding:0">';
   for (var k = E.start[i]; k < E.start[i + 1]; k++) { h += geomapSourceItem(data, k); }
   return h + "</ol></div></div>";
