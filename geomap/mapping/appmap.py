@@ -76,7 +76,7 @@ def write_cached(store_path: str | os.PathLike, record: dict) -> bool:
         log.warning("%s: the app's map is not kept (%s); each server start makes it again", target, err)
         return False
     try:
-        from geomap.store import usual_permissions  # loaded already: the record was made from the store
+        from geomap.atomic import usual_permissions
 
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(record, out, ensure_ascii=False, separators=(",", ":"))
