@@ -75,11 +75,10 @@ def hostile_regions(folder: Path) -> Path:
 @pytest.fixture
 def hostile_region_boundaries(tmp_path, monkeypatch) -> Path:
     """build_map draws its region choropleth from hostile region names (see :func:`hostile_regions`)."""
-    from geomap.gazetteer import boundaries
-    from geomap.mapping import basemap
+    from geomap.gazetteer import boundaries, regions
 
     target = hostile_regions(tmp_path)
-    monkeypatch.setattr(basemap, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
+    monkeypatch.setattr(regions, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
     return target
 
 

@@ -134,15 +134,14 @@ def test_unknown_layers_are_refused(sample_store) -> None:
 def test_region_choropleth_from_shipped_or_imported_boundaries(sample_store, monkeypatch, tmp_path) -> None:
     from pathlib import Path
 
-    from geomap.gazetteer import boundaries
-    from geomap.mapping import basemap
+    from geomap.gazetteer import boundaries, regions
 
     events = sample_store.read_events()
     assert "Events per region" in build_map(events).get_root().render()  # Natural Earth's, shipped
     target = tmp_path / "b.gpkg"
     source = Path(__file__).parent / "data" / "admin1_test_regions.geojson"
     boundaries.import_boundaries(source, name_field="shapeName", country_field="shapeGroup", target=target)
-    monkeypatch.setattr(basemap, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
+    monkeypatch.setattr(regions, "admin1_boundaries", lambda: boundaries.admin1_boundaries(target))
     m = build_map(events)
     (layer,) = [
         c for c in m._children.values() if getattr(c, "layer_name", "").startswith("Events per region")

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.regions import admin1_at, countries_at
 from geomap.geocode.context import region_context
 from geomap.model import Place
 from geomap.schema import WGS84, point, records
@@ -24,6 +25,9 @@ def geocode_events(
     events: gpd.GeoDataFrame, *, resolver: Resolver, resolved: dict[PlaceKey, Place | None] | None = None
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Give coordinates to rows that have a place name but none; fill iso3 everywhere it is missing.
+
+    Rows that came with coordinates but without a country or first-level region get them from
+    the polygons holding their point (:func:`fill_regions`).
 
     Each row's country and region (``admin1``) are its context.  Returns the
     table and one note per row that fell back to a region or country, or stayed
@@ -47,6 +51,7 @@ def geocode_events(
             notes.append(f"{row['event_id']}: {place.reason}")
         _apply(events, index, place)
     _fill_iso3(events)
+    fill_regions(events)
     return gpd.GeoDataFrame(events, geometry="geometry", crs=WGS84), notes
 
 
@@ -93,3 +98,38 @@ def _fill_iso3(events: pd.DataFrame) -> None:
     codes = {name: getattr(find_country(name), "iso3", None) for name in names.unique()}  # once per name
     found = names.map(codes).dropna()
     events.loc[found.index, "iso3"] = found
+
+
+def fill_regions(events: pd.DataFrame) -> int:
+    """Give located rows without a country (or region) the country and region whose polygons hold them.
+
+    A table of coordinates alone (a researcher's GPS points, a GeoJSON of events) would otherwise be
+    left out of every count by country or region and of the country filter.  Values the row already
+    has are kept, even where the polygon disagrees (that is for the plausibility checks to flag).
+    Changes ``events`` in place; returns the number of rows given a country or a region.
+    """
+    located = events["latitude"].notna() & events["longitude"].notna()
+    changed = pd.Series(False, index=events.index)
+    no_country = located & events["iso3"].isna() & events["country"].isna()
+    if no_country.any():
+        rows = events.index[no_country]
+        lat, lon = events.loc[rows, "latitude"].to_numpy(float), events.loc[rows, "longitude"].to_numpy(float)
+        codes = countries_at(lat, lon)
+        for index, code in zip(rows, codes, strict=True):
+            found = find_country(code) if code else None
+            if found is not None:
+                events.at[index, "iso3"], events.at[index, "country"] = found.iso3, found.name
+                changed[index] = True
+    no_region = located & events["iso3"].notna() & events["admin1"].isna()
+    if no_region.any():
+        rows = events.index[no_region]
+        names = admin1_at(
+            events.loc[rows, "latitude"].to_numpy(dtype=float),
+            events.loc[rows, "longitude"].to_numpy(dtype=float),
+            events.loc[rows, "iso3"].to_numpy(dtype=object),
+        )
+        for index, name in zip(rows, names, strict=True):
+            if name:
+                events.at[index, "admin1"] = name
+                changed[index] = True
+    return int(changed.sum())

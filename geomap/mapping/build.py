@@ -14,8 +14,9 @@ import xyzservices
 from geomap.errors import InputError
 from geomap.gazetteer.boundaries import country_boundaries
 from geomap.gazetteer.index import Gazetteer
+from geomap.gazetteer.regions import region_of
 from geomap.mapping.annotate import escape_series, escape_text
-from geomap.mapping.basemap import Extent, context_payload, region_of, regions_within
+from geomap.mapping.basemap import Extent, context_payload, regions_within
 from geomap.mapping.large import LARGE_ABOVE, add_large_events
 from geomap.mapping.layers import Attribution, EventMap, MapControl
 from geomap.mapping.payload import event_payload, page_words
