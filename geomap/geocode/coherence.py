@@ -23,6 +23,7 @@ from dataclasses import replace
 from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
 from geomap.geocode.context import DocumentContext, anchors_in, spans
+from geomap.geocode.proximity import named_places
 
 _WORD = r"[A-ZÀ-Ý][\w'’\-]*"
 _NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
@@ -81,7 +82,7 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
     named = [*mentioned, *((normalize_name(r.name), r) for _, r in tied if (_, r) not in ctx.tied)]
     countries = _with_region_countries(ctx, named, regions, gazetteer, text)
     pairs = {"tied": tuple(tied), "mentioned": tuple(mentioned), "tied_countries": tuple(tied_countries)}
-    ctx = replace(ctx, countries=countries, **pairs)
+    ctx = replace(ctx, countries=countries, named=named_places(text, gazetteer=gazetteer), **pairs)
     if not (countries or ctx.configured or ctx.caller):
         likely = likely_country(text, gazetteer=gazetteer)
         if likely:

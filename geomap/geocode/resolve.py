@@ -79,6 +79,8 @@ REGION_SCORE = 2.0
 MENTIONED_REGION_SCORE = 1.5  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
 MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
 LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
+#: each other name of the text with a namesake near a candidate (geocode/proximity.py), up to a cap
+SUPPORT_SCORE, SUPPORT_CAP = 0.5, 4
 _ABBREVIATION = re.compile(r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?")  # "Calif.", "W. Va."
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 BARE_SEATS, BARE_SEAT_SCORE = ("PPLA", "PPLA2"), 1.0  # a seat named bare is the seat, not a hamlet
@@ -391,6 +393,7 @@ class Resolver:
             score += OTHERS_REGION_SCORE
             why.append("in a region the text gives another place")
         score += self._coherence(entry, ctx, key, why)
+        score += _support(entry, ctx, key, why)
         near = [_km(entry, a) for a in anchors]
         if near and min(near) < NEAR_SCORE_KM:
             score += 1.5 * (1.0 - min(near) / NEAR_SCORE_KM)
@@ -510,6 +513,14 @@ def _major(town: GazetteerEntry, others: Sequence[GazetteerEntry]) -> bool:
 def _dwarfs(choice: _Choice) -> bool:
     """Whether the best candidate is a major city beside namesakes the text cannot tell from it."""
     return _major(choice.best.entry, [s.entry for s in choice.rivals])
+
+
+def _support(entry: GazetteerEntry, ctx: DocumentContext, key: str, why: list[str]) -> float:
+    """Score from the text's other names that have a namesake near ``entry``."""
+    count = ctx.named.support(entry, key) if ctx.named is not None else 0
+    if count:
+        why.append(f"{count} of the text's other names {'lie' if count > 1 else 'lies'} near it")
+    return SUPPORT_SCORE * min(count, SUPPORT_CAP)
 
 
 def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
