@@ -8,6 +8,7 @@ import geomap.geocode.resolve as resolve_module
 from geomap.gazetteer.index import GazetteerEntry, distance_km
 from geomap.geocode import Resolver
 from geomap.geocode.proximity import named_places
+from geomap.model import GeoPrecision
 
 NEBRASKA = (
     "The Columbus school board met Monday. Parents from Norfolk drove in, and Platte County and "
@@ -43,3 +44,28 @@ def test_support_counts_each_name_once_and_never_the_name_itself(fresh_gazetteer
     assert named.support(columbus, "columbus") == 1  # Platte County; "Columbus Telegram" holds the name
     assert named.support(GazetteerEntry(None, "Elsewhere", 0.0, 0.0, "US"), "elsewhere") == 0
     assert named_places("", gazetteer=fresh_gazetteer).support(columbus, "columbus") == 0
+
+
+def test_a_country_name_is_the_town_the_other_names_surround(resolver) -> None:
+    text = "A Jordan man was hurt when his car left the road between Shakopee and Belle Plaine on Tuesday."
+    town = resolver.resolve("Jordan", context=text)
+    assert (town.country, town.geo_precision) == ("US", GeoPrecision.PLACE)
+    assert distance_km(town.lat, town.lon, 44.67, -93.63) < 20  # Jordan, Minnesota
+    obituary = "Services will be held in Lebanon. She was born in Myerstown and lived in Annville."
+    assert resolver.context(obituary).countries == ()  # "Lebanon" is no evidence of the country
+    assert resolver.resolve("Lebanon", context=obituary).country == "US"
+
+
+def test_a_country_name_stays_the_country_among_its_own_places(resolver) -> None:
+    kingdom = resolver.resolve("Jordan", context="King Abdullah of Jordan met officials in Amman and Zarqa.")
+    assert (kingdom.country, kingdom.geo_precision) == ("JO", GeoPrecision.COUNTRY)
+    text = "Migrants from Mexico crossed near El Paso and Laredo, officials in Texas said."
+    assert resolver.resolve("Mexico", context=text).country == "MX"
+    mali = resolver.resolve("Mali", context="Des hommes armés ont attaqué Boni et Hombori au Mali.")
+    assert (mali.country, mali.geo_precision) == ("ML", GeoPrecision.COUNTRY)
+
+
+def test_dotted_state_abbreviations_are_states_not_countries(resolver) -> None:
+    state = resolver.resolve("S.C.", context="COLUMBIA, S.C. — Lawmakers met on Tuesday.")
+    assert (state.name, state.country, state.geo_precision) == ("South Carolina", "US", GeoPrecision.ADMIN1)
+    assert resolver.resolve("U.S.", context="U.S. officials met.").geo_precision == GeoPrecision.COUNTRY

@@ -42,6 +42,10 @@ class NamedPlaces:
     def __init__(self, by_country: dict[str, list[tuple[frozenset[str], tuple[tuple[float, float], ...]]]]):
         self._by_country = by_country
 
+    def names_in(self, country: str, *, besides: str = "") -> int:
+        """How many of the text's names (other than ``besides``) have a namesake in ``country``."""
+        return sum(besides not in keys for keys, _ in self._by_country.get(country, ()))
+
     def support(self, entry: GazetteerEntry, key: str) -> int:
         """How many of the text's names other than ``key`` have a namesake within SUPPORT_KM of ``entry``."""
         count = 0

@@ -51,7 +51,7 @@ from geomap.config import load_settings
 from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
-from geomap.geocode.coherence import with_coherence
+from geomap.geocode.coherence import town_meant, with_coherence
 from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
 from geomap.geocode.places import country_code, country_place, entry_place, label
@@ -190,6 +190,10 @@ class Resolver:
         named = find_country(mention.replace(".", "") if dotted else mention)
         if named is None or (within is not None and within.iso2 != named.iso2):
             return None
+        if within is None and ctx.named is not None and town_meant(named, ctx.named, self.gazetteer):
+            return None  # the text's other names lie around a town of that name ("Jordan", Minnesota)
+        if dotted and any(e.is_region for e in self.gazetteer.lookup(mention)):
+            return None  # "S.C.", "N.C." are the agencies' abbreviations of states, not Seychelles
         region = self._region_meant(mention, named, ctx)
         if region is not None:  # "Georgia" in a text whose other regions are American: the US state
             why = f"{mention!r} names a region of the country the text's other regions are in"
