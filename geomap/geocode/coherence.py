@@ -98,17 +98,22 @@ def town_meant(country: Country | None, named: NamedPlaces, gazetteer: Gazetteer
     """Whether the country's name stands for a town of another country in this text.
 
     "Jordan" in a text whose other names lie around Jordan, Minnesota (Shakopee, Belle Plaine) is that
-    town, not the kingdom; "Mexico" beside names near no town called Mexico stays the country.  A
-    town counts when at least ``TOWN_SUPPORT`` other names of the text lie near it, and more than the
-    text has names of places in the country ("Mali" in a text full of Malian villages stays Mali,
-    whatever lies around the Guinean town of Mali).
+    town, not the kingdom; "Mexico" beside names near no town called Mexico stays the country.
     """
-    if country is None:
-        return False
-    key = normalize_name(country.name)
-    towns = [e for e in gazetteer.lookup(key) if not e.is_region and e.country != country.iso2]
+    return country is not None and name_means_town(country.name, country.iso2, named, gazetteer)
+
+
+def name_means_town(name: str, code: str, named: NamedPlaces, gazetteer: Gazetteer) -> bool:
+    """Whether an area's name (of country ``code``, "" for none) stands for a town elsewhere in this text.
+
+    A town counts when at least ``TOWN_SUPPORT`` other names of the text lie near it, and more than the
+    text has names of places in the area's country ("Mali" in a text full of Malian villages stays
+    Mali, whatever lies around the Guinean town of Mali).
+    """
+    key = normalize_name(name)
+    towns = [e for e in gazetteer.lookup(key) if not e.is_region and e.country != code]
     support = max((named.support(t, key) for t in towns), default=0)
-    return support >= TOWN_SUPPORT and support > named.names_in(country.iso2, besides=key)
+    return support >= TOWN_SUPPORT and support > (named.names_in(code, besides=key) if code else 0)
 
 
 def likely_country(text: str, *, gazetteer: Gazetteer) -> str:

@@ -51,7 +51,8 @@ from geomap.config import load_settings
 from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
-from geomap.geocode.coherence import town_meant, with_coherence
+from geomap.geocode.areas import area_named, area_place
+from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
 from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
 from geomap.geocode.places import country_code, country_place, entry_place, label
@@ -164,6 +165,7 @@ class Resolver:
         return (
             self._as_region(mention, allowed)
             or self._as_country(mention, within, ctx)
+            or self._as_area(mention, within, ctx)
             or self._exact(mention, allowed, within, ctx)
             or self._as_demonym(mention, within)  # after exact names: a place's lookup never reads them
             or self._approximate(mention, allowed, within, ctx)
@@ -199,6 +201,15 @@ class Resolver:
             why = f"{mention!r} names a region of the country the text's other regions are in"
             return entry_place(region, mention=mention, confidence=0.8, reason=why)
         return country_place(named, mention=mention)
+
+    def _as_area(self, mention: str, within: Country | None, ctx: DocumentContext) -> Place | None:
+        """A continent or a UK nation ("Europe", "Scotland"), unless a town the text's names surround."""
+        area = area_named(mention)
+        if area is None or (within is not None and within.iso2 != area.country):
+            return None
+        if ctx.named is not None and name_means_town(area.name, area.country, ctx.named, self.gazetteer):
+            return None  # "England" beside Jonesboro and Searcy is England, Arkansas
+        return area_place(area, mention=mention)
 
     @staticmethod
     def _as_demonym(mention: str, within: Country | None) -> Place | None:
