@@ -20,9 +20,10 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.boundaries import Country, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
 from geomap.geocode.context import DocumentContext, anchors_in, spans
+from geomap.geocode.proximity import NamedPlaces, named_places
 
 _WORD = r"[A-ZÀ-Ý][\w'’\-]*"
 _NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
@@ -34,6 +35,7 @@ _DIRECTIONS = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upstate",
     "downstate", "northeast", "northwest", "southeast", "southwest",
 }  # fmt: skip
+TOWN_SUPPORT = 1  # other names of the text near a town that bears a country's name: the town is meant
 LIKELY_VOTES = 2  # names that must point to one country before it is the text's likely one
 _LEADING = {"in", "the", "at", "near", "from", "of", "to", "on", "and", "for", "by"}
 
@@ -81,12 +83,37 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
     named = [*mentioned, *((normalize_name(r.name), r) for _, r in tied if (_, r) not in ctx.tied)]
     countries = _with_region_countries(ctx, named, regions, gazetteer, text)
     pairs = {"tied": tuple(tied), "mentioned": tuple(mentioned), "tied_countries": tuple(tied_countries)}
-    ctx = replace(ctx, countries=countries, **pairs)
+    named = named_places(text, gazetteer=gazetteer)
+    if not ctx.caller:  # "Jordan" beside Shakopee is no evidence of the kingdom
+        countries = tuple(c for c in countries if not town_meant(find_country(c), named, gazetteer))
+    ctx = replace(ctx, countries=countries, named=named, **pairs)
     if not (countries or ctx.configured or ctx.caller):
         likely = likely_country(text, gazetteer=gazetteer)
         if likely:
             ctx = replace(ctx, likely=likely, anchors=anchors_in(text, gazetteer, (likely,)))
     return ctx
+
+
+def town_meant(country: Country | None, named: NamedPlaces, gazetteer: Gazetteer) -> bool:
+    """Whether the country's name stands for a town of another country in this text.
+
+    "Jordan" in a text whose other names lie around Jordan, Minnesota (Shakopee, Belle Plaine) is that
+    town, not the kingdom; "Mexico" beside names near no town called Mexico stays the country.
+    """
+    return country is not None and name_means_town(country.name, country.iso2, named, gazetteer)
+
+
+def name_means_town(name: str, code: str, named: NamedPlaces, gazetteer: Gazetteer) -> bool:
+    """Whether an area's name (of country ``code``, "" for none) stands for a town elsewhere in this text.
+
+    A town counts when at least ``TOWN_SUPPORT`` other names of the text lie near it, and more than the
+    text has names of places in the area's country ("Mali" in a text full of Malian villages stays
+    Mali, whatever lies around the Guinean town of Mali).
+    """
+    key = normalize_name(name)
+    towns = [e for e in gazetteer.lookup(key) if not e.is_region and e.country != code]
+    support = max((named.support(t, key) for t in towns), default=0)
+    return support >= TOWN_SUPPORT and support > (named.names_in(code, besides=key) if code else 0)
 
 
 def likely_country(text: str, *, gazetteer: Gazetteer) -> str:

@@ -74,6 +74,8 @@ class DocumentContext:
     #: set by coherence for a text that names no country: the country its other place names point to
     #: (a preference among namesakes, never a bound)
     likely: str = ""
+    #: set by coherence: every name of the text with its namesakes (:mod:`geomap.geocode.proximity`)
+    named: object = None
 
     @property
     def main_country(self) -> str | None:

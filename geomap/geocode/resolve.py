@@ -51,7 +51,8 @@ from geomap.config import load_settings
 from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
-from geomap.geocode.coherence import with_coherence
+from geomap.geocode.areas import area_named, area_place
+from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
 from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
 from geomap.geocode.places import country_code, country_place, entry_place, label
@@ -79,6 +80,8 @@ REGION_SCORE = 2.0
 MENTIONED_REGION_SCORE = 1.5  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
 MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
 LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
+#: each other name of the text with a namesake near a candidate (geocode/proximity.py), up to a cap
+SUPPORT_SCORE, SUPPORT_CAP = 0.5, 4
 _ABBREVIATION = re.compile(r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?")  # "Calif.", "W. Va."
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 BARE_SEATS, BARE_SEAT_SCORE = ("PPLA", "PPLA2"), 1.0  # a seat named bare is the seat, not a hamlet
@@ -162,6 +165,7 @@ class Resolver:
         return (
             self._as_region(mention, allowed)
             or self._as_country(mention, within, ctx)
+            or self._as_area(mention, within, ctx)
             or self._exact(mention, allowed, within, ctx)
             or self._as_demonym(mention, within)  # after exact names: a place's lookup never reads them
             or self._approximate(mention, allowed, within, ctx)
@@ -188,11 +192,24 @@ class Resolver:
         named = find_country(mention.replace(".", "") if dotted else mention)
         if named is None or (within is not None and within.iso2 != named.iso2):
             return None
+        if within is None and ctx.named is not None and town_meant(named, ctx.named, self.gazetteer):
+            return None  # the text's other names lie around a town of that name ("Jordan", Minnesota)
+        if dotted and any(e.is_region for e in self.gazetteer.lookup(mention)):
+            return None  # "S.C.", "N.C." are the agencies' abbreviations of states, not Seychelles
         region = self._region_meant(mention, named, ctx)
         if region is not None:  # "Georgia" in a text whose other regions are American: the US state
             why = f"{mention!r} names a region of the country the text's other regions are in"
             return entry_place(region, mention=mention, confidence=0.8, reason=why)
         return country_place(named, mention=mention)
+
+    def _as_area(self, mention: str, within: Country | None, ctx: DocumentContext) -> Place | None:
+        """A continent or a UK nation ("Europe", "Scotland"), unless a town the text's names surround."""
+        area = area_named(mention)
+        if area is None or (within is not None and within.iso2 != area.country):
+            return None
+        if ctx.named is not None and name_means_town(area.name, area.country, ctx.named, self.gazetteer):
+            return None  # "England" beside Jonesboro and Searcy is England, Arkansas
+        return area_place(area, mention=mention)
 
     @staticmethod
     def _as_demonym(mention: str, within: Country | None) -> Place | None:
@@ -391,6 +408,7 @@ class Resolver:
             score += OTHERS_REGION_SCORE
             why.append("in a region the text gives another place")
         score += self._coherence(entry, ctx, key, why)
+        score += _support(entry, ctx, key, why)
         near = [_km(entry, a) for a in anchors]
         if near and min(near) < NEAR_SCORE_KM:
             score += 1.5 * (1.0 - min(near) / NEAR_SCORE_KM)
@@ -510,6 +528,14 @@ def _major(town: GazetteerEntry, others: Sequence[GazetteerEntry]) -> bool:
 def _dwarfs(choice: _Choice) -> bool:
     """Whether the best candidate is a major city beside namesakes the text cannot tell from it."""
     return _major(choice.best.entry, [s.entry for s in choice.rivals])
+
+
+def _support(entry: GazetteerEntry, ctx: DocumentContext, key: str, why: list[str]) -> float:
+    """Score from the text's other names that have a namesake near ``entry``."""
+    count = ctx.named.support(entry, key) if ctx.named is not None else 0
+    if count:
+        why.append(f"{count} of the text's other names {'lie' if count > 1 else 'lies'} near it")
+    return SUPPORT_SCORE * min(count, SUPPORT_CAP)
 
 
 def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
