@@ -22,7 +22,6 @@ import pandas as pd
 from geomap.merges import merge_here
 from geomap.sourcing.blocks import (
     DAY_COLUMNS,
-    RULE_COLUMNS,
     block_tasks,
     bundles,
     components,
@@ -30,7 +29,7 @@ from geomap.sourcing.blocks import (
     row_days,
     unique_edges,
 )
-from geomap.sourcing.merging import MergePlan
+from geomap.sourcing.merging import RULE_COLUMNS, MergePlan
 from geomap.sourcing.registry import SourceRegistry
 
 if TYPE_CHECKING:
