@@ -215,16 +215,25 @@ class MergePlan:
     links: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def plan_merge(events: pd.DataFrame, *, apart: Iterable[tuple[str, str]] = ()) -> MergePlan:
-    """The merge plan of a table of rows (reports and coded rows); ``apart``: pairs never merged."""
+def plan_merge(
+    events: pd.DataFrame,
+    *,
+    apart: Iterable[tuple[str, str]] = (),
+    matches: Iterable[tuple[str, str]] | None = None,
+) -> MergePlan:
+    """The merge plan of a table of rows (reports and coded rows); ``apart``: pairs never merged.
+
+    ``matches``: the pairs of event_ids that :func:`same_event` accepts among the rows, when the
+    caller has found them already (the Dask engine, on its workers); searched and tested when omitted.
+    """
     ruled = events[[c for c in RULE_COLUMNS if c in events.columns]]  # the rules read no other column
     rows = sorted(records(ruled), key=lambda r: r["event_id"])
     labels = [dataset_of(r) for r in rows]
     forbidden = _forbidden(apart)
     report_pairs, attach, links = [], {}, {}
-    for i, j in candidate_pairs(rows, labels):  # any order: only the report pairs' order counts
+    for i, j in _matching(rows, labels, matches):  # any order: only the report pairs' order counts
         a, b = rows[i], rows[j]
-        if _is_apart(a, b, forbidden) or not same_event(a, b):
+        if _is_apart(a, b, forbidden):
             continue
         if labels[i] == REPORT and labels[j] == REPORT:
             report_pairs.append((i, j))
@@ -242,6 +251,14 @@ def plan_merge(events: pd.DataFrame, *, apart: Iterable[tuple[str, str]] = ()) -
         for i in members:
             target[rows[i]["event_id"]] = rows[anchor]["event_id"] if anchor is not None else root
     return MergePlan(target, {k: tuple(sorted(v)) for k, v in links.items()})
+
+
+def _matching(rows: list[dict], labels: list[str], matches) -> Iterator[tuple[int, int]]:
+    """The matching pairs (i < j) of ``rows``: ``matches`` (event_ids) if given, else searched and tested."""
+    if matches is None:
+        return ((i, j) for i, j in candidate_pairs(rows, labels) if same_event(rows[i], rows[j]))
+    position = {row["event_id"]: k for k, row in enumerate(rows)}
+    return ((min(p), max(p)) for p in ((position[a], position[b]) for a, b in matches))
 
 
 def _forbidden(apart: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
