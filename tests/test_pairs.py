@@ -100,3 +100,21 @@ def test_columns_reached_grow_towards_the_poles():
     assert _columns_reached(140) == 1  # 14° N: a match is at most one column away
     assert _columns_reached(600) == 2  # 60° N
     assert _columns_reached(899) >= 3600  # at the pole: every column
+
+
+def test_a_plan_from_given_matches_is_the_plan_searched(tmp_path):
+    """The Dask engine hands plan_merge the pairs its workers matched: the plan must not change."""
+    import pandas as pd
+
+    from benchmarks.synthetic_events import write_events
+    from geomap.sourcing.blocks import matching_pairs
+    from geomap.sourcing.merging import plan_merge
+
+    (path,) = write_events(tmp_path, 300, seed=3, bad=0)
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""]).sort_values("event_id")
+    frame = frame.reset_index(drop=True)
+    ids = frame["event_id"].tolist()
+    matches = [(ids[i], ids[j]) for i, j in matching_pairs(frame).tolist()]
+    apart = [matches[0]] if matches else []
+    assert len(matches) > 100  # a corpus with merges to get right
+    assert plan_merge(frame, apart=apart, matches=matches) == plan_merge(frame, apart=apart)
