@@ -12,9 +12,12 @@ own section of docs/benchmarks.md.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -117,6 +120,30 @@ def measure(n: int, *, repeat: int, work: Path) -> list[dict]:
     return rows
 
 
+def reading_rates(n: int, *, work: Path, workers=(1, 2)) -> list[dict]:
+    """The reading stage alone (one run each) of ``n`` synthetic articles with 1 and 2 Dask workers,
+    with the load average at the start and end of each run: the points :func:`expected_curve` reads."""
+    from distributed import Client
+
+    paths = synthetic_articles(work / "dask-articles", n)
+    rows = []
+    for count in workers:
+        with Client(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+            c.wait_for_workers(count)
+            _read(paths[: min(n, 20)], work, f"warm{count}", client=c)  # workers' imports, off the clock
+            load = [_load_average()]
+            seconds = _read(paths, work, f"read{count}", client=c)
+            load.append(_load_average())
+        name = f"Dask, {count} worker{'s' if count > 1 else ''}"
+        rows.append({"engine": name, "stage": "reading stage", "n": n, "times": [seconds],
+                     "median": seconds, "speedup": 1.0, "load": load})  # fmt: skip
+    return rows
+
+
+def _load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0]) if Path("/proc/loadavg").exists() else 0.0
+
+
 def expected_curve(rows: list[dict], workers=(4, 8, 16)) -> str:
     """Articles/s of the reading stage for more workers, by Amdahl's law from the 1- and 2-worker medians."""
     reading = {r["engine"]: r for r in rows if r["stage"] == "reading stage"}
@@ -171,4 +198,10 @@ def run(*, quick: bool, work: Path) -> str:
 
 
 if __name__ == "__main__":
-    run_alone(run, __doc__, quick_help="200 articles instead of 1,000")
+    if len(sys.argv) == 3 and sys.argv[1] == "--reading":  # the reading stage alone, 1 and 2 workers
+        with tempfile.TemporaryDirectory() as tmp:
+            found = reading_rates(int(sys.argv[2]), work=Path(tmp))
+        print(json.dumps(found))
+        print(expected_curve(found))
+    else:
+        run_alone(run, __doc__, quick_help="200 articles instead of 1,000")

@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,15 +41,25 @@ def child(spec: dict) -> dict:
         client = Client(n_workers=spec["workers"], threads_per_worker=1, dashboard_address=None)
         client.wait_for_workers(spec["workers"])
         _import(write_events(work / "warm", 200, files=2, seed=99), work, "warm", client)
+    load_before = _load_average()
     start = time.perf_counter()
     report = _import([Path(p) for p in spec["files"]], work, "run", client)
     elapsed = time.perf_counter() - start
+    load = [load_before, _load_average()]
     workers = sorted(client.run(_peak_mib).values()) if client is not None else []
     if client is not None:
         client.close()
     rows = report.events_read + len(report.problems)
     return {"seconds": elapsed, "rows": rows, "events_read": report.events_read, "client_mib": _peak_mib(),
-            "worker_mib": workers, "events": report.merging.events}  # fmt: skip
+            "worker_mib": workers, "events": report.merging.events, "load": load}  # fmt: skip
+
+
+def _load_average() -> float:
+    """The machine's 1-minute load average (``/proc/loadavg``; 0 where there is none)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _import(files, work: Path, tag: str, client):
@@ -94,11 +105,18 @@ def measure(events: int, *, repeat: int, work: Path) -> list[dict]:
     return rows
 
 
+def _loads(runs: list[dict]) -> str:
+    """The load averages at the start and end of the runs (before and after each)."""
+    values = [v for r in runs for v in r.get("load", [])]
+    return f"{min(values):.1f}–{max(values):.1f}" if values else "—"
+
+
 def render(rows: list[dict]) -> list[str]:
     """Markdown table lines for the results of :func:`measure` (one block per size)."""
     lines = [
-        "| engine | rows | runs | median | min–max | rows/s | vs local | peak client | peak per worker |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | rows | runs | median | min–max | rows/s | vs local | peak client | peak per worker "
+        "| load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         times = [r["seconds"] for r in row["runs"]]
@@ -109,10 +127,28 @@ def render(rows: list[dict]) -> list[str]:
             f"| {row['engine']} | {count:,} | {len(times)} | {row['median']:.1f} s | "
             f"{min(times):.1f}–{max(times):.1f} s | {count / row['median']:,.0f} | {row['speedup']:.2f}× | "
             f"{client:,.0f} MiB | "
-            f"{f'{max(workers):,.0f} MiB' if workers else '—'} |"
+            f"{f'{max(workers):,.0f} MiB' if workers else '—'} | {_loads(row['runs'])} |"
         )
     return lines
 
 
+def main(argv: list[str]) -> None:
+    """``python -m benchmarks.dask_tables EVENTS [REPEAT]``: measure one size, print the table and JSON.
+
+    (Called with one JSON argument it is a run's child process.)
+    """
+    if argv and argv[0].startswith("{"):
+        print(json.dumps(child(json.loads(argv[0]))))
+        return
+    events, repeat = int(argv[0]), int(argv[1]) if len(argv) > 1 else 1
+    work = Path(tempfile.mkdtemp(prefix="geomap-dask-tables-"))
+    try:
+        rows = measure(events, repeat=repeat, work=work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\n".join(render(rows)))
+    print(json.dumps(rows))
+
+
 if __name__ == "__main__":
-    print(json.dumps(child(json.loads(sys.argv[1]))))
+    main(sys.argv[1:])

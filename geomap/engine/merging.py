@@ -5,8 +5,9 @@
 rows into blocks of event type and time (a pair that can match always shares a block, whichever
 partition, cell or side of midnight its rows came from); the workers find the matching pairs of
 each block; the client joins them into connected components (scipy) and packs whole components
-into bundles; each worker merges its bundles with the local merger
-(:func:`geomap.merges.merge_here`), and the client puts the plans and merged rows together.
+into bundles; each worker merges its bundles as the local merger does
+(:func:`geomap.merges.merge_here`), given the bundle's matching pairs so that they are not
+searched and tested again, and the client puts the plans and merged rows together.
 Because a bundle is closed under matching, the result is the local engine's, bit for bit.
 """
 
@@ -22,7 +23,6 @@ import pandas as pd
 from geomap.merges import merge_here
 from geomap.sourcing.blocks import (
     DAY_COLUMNS,
-    RULE_COLUMNS,
     block_tasks,
     bundles,
     components,
@@ -30,7 +30,8 @@ from geomap.sourcing.blocks import (
     row_days,
     unique_edges,
 )
-from geomap.sourcing.merging import MergePlan
+from geomap.sourcing.corroborate import merged_rows, moved_evidence
+from geomap.sourcing.merging import RULE_COLUMNS, MergePlan, plan_merge
 from geomap.sourcing.registry import SourceRegistry
 
 if TYPE_CHECKING:
@@ -54,10 +55,12 @@ class DaskMerger:
         if frame.empty:
             return merge_here(frame, cited, known, apart, registry)
         start = time.perf_counter()
-        labels = components(len(frame), self.edges(frame))
+        edges = self.edges(frame)
+        labels = components(len(frame), edges)
         groups = bundles(labels, self.partitions)
         found = time.perf_counter()
-        work = [_bundle(frame, rows, cited, known) for rows in groups]
+        matches = _bundle_matches(frame["event_id"].to_numpy(), edges, groups)
+        work = [(*_bundle(frame, rows, cited, known), m) for rows, m in zip(groups, matches, strict=True)]
         futures = self.client.map(
             merge_bundle, self.client.scatter(work), apart=apart, registry=registry, pure=False
         )
@@ -91,10 +94,23 @@ def _bundle(frame: pd.DataFrame, rows: np.ndarray, cited: pd.DataFrame, known):
     return part, evidence, known
 
 
+def _bundle_matches(ids: np.ndarray, edges: np.ndarray, groups: list[np.ndarray]) -> list[list[tuple]]:
+    """Each bundle's matching pairs as event_ids (an edge's two rows are in one component, one bundle)."""
+    bundle_of = np.empty(len(ids), dtype=np.int64)
+    for k, rows in enumerate(groups):
+        bundle_of[rows] = k
+    out: list[list[tuple]] = [[] for _ in groups]
+    for i, j in edges.tolist():
+        out[bundle_of[i]].append((ids[i], ids[j]))
+    return out
+
+
 def merge_bundle(work: tuple, *, apart, registry: SourceRegistry) -> tuple[MergePlan, list[dict]]:
-    """On a worker: merge one bundle (reports, evidence, sources) with the local merger."""
-    reports, cited, known = work
-    return merge_here(reports, cited, known, apart, registry)
+    """On a worker: merge one bundle (reports, evidence, sources, matching pairs) as the local merger
+    does (:func:`merge_here`), with the pairs found on the workers instead of testing them again."""
+    reports, cited, known, matches = work
+    plan = plan_merge(reports, apart=apart, matches=matches)
+    return plan, merged_rows(reports, moved_evidence(cited, plan), registry, plan=plan, sources=known)
 
 
 def _together(results: list[tuple[MergePlan, list[dict]]]) -> tuple[MergePlan, list[dict]]:

@@ -31,26 +31,6 @@ from geomap.sourcing.merging import candidate_pairs, dataset_of, same_event, spa
 
 #: days of one block: short enough that a task's rows are few, long enough that most rows are in one
 DAYS_PER_BLOCK = 7
-#: the columns the rules read (what is sent to a task that finds edges)
-RULE_COLUMNS = (
-    "event_id",
-    "event_type",
-    "event_date",
-    "event_date_end",
-    "time_precision",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "iso3",
-    "country",
-    "admin1",
-    "actor1",
-    "actor2",
-    "assoc_actor_1",
-    "assoc_actor_2",
-    "extraction",
-    "dataset",
-)
 DAY_COLUMNS = ("event_date", "event_date_end", "time_precision")
 
 

@@ -34,7 +34,6 @@ order), so the result does not depend on the order of the rows.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 from collections.abc import Iterable, Iterator
@@ -46,10 +45,14 @@ from geomap.model import CODED_EXTRACTIONS
 from geomap.schema import is_blank, records
 
 MERGE_KM = 10.0
+#: the columns the rules read (all :func:`plan_merge` keeps of a row, and what the engine sends a task)
+RULE_COLUMNS = (
+    "event_id", "event_type", "event_date", "event_date_end", "time_precision", "latitude",
+    "longitude", "geo_precision", "iso3", "country", "admin1", "actor1", "actor2", "assoc_actor_1",
+    "assoc_actor_2", "extraction", "dataset",
+)  # fmt: skip
 CODED = CODED_EXTRACTIONS
 REPORT = ""  # the dataset label of a report: reports match everything
-_CELL = 0.1  # degrees (~11 km): precise rows are compared with rows in their cell and the 8 around it
-_SHORT = 7  # days: rows whose date window is longer are compared broadly, against their country
 
 
 def is_coded(row: dict) -> bool:
@@ -186,67 +189,18 @@ def span_days(row: dict) -> tuple[int, int]:
 
 
 def candidate_pairs(rows: list[dict], labels: list[str]) -> Iterator[tuple[int, int]]:
-    """Index pairs (i < j) worth testing: precise, short rows by cell and day; the rest by country.
+    """Index pairs (i < j), each once, holding every pair :func:`same_event` can accept.
 
-    Two coded rows of one dataset are never paired, so a coded table costs no tests against itself.
+    A pair can only match when its event types are the same, its date windows share a day and one
+    of the place rules holds, so each row searches only the rows that can pass them (by
+    :func:`~geomap.sourcing.pairs.place_keys`): a row known to the country those of its country,
+    one known to the region those of its region, and a located row the located rows of the cells
+    around it.  Two coded rows of one dataset are never paired, so a coded table costs no tests
+    against itself.
     """
-    cells: dict[tuple, dict[str, list[int]]] = {}
-    broad: list[int] = []
-    spans = [span_days(row) for row in rows]
-    for i, row in enumerate(rows):
-        d0, d1 = spans[i]
-        if int(row.get("geo_precision") or 1) <= 2 and d1 - d0 <= _SHORT and located(row):
-            cx, cy = int(row["latitude"] // _CELL), int(row["longitude"] // _CELL)
-            for day in range(d0, d1 + 1):
-                cells.setdefault((row["event_type"], cx, cy, day), {}).setdefault(labels[i], []).append(i)
-        else:
-            broad.append(i)
-    seen: set[tuple[int, int]] = set()
-    for (kind, cx, cy, day), here in cells.items():
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                there = cells.get((kind, cx + dx, cy + dy, day))
-                if there is not None:
-                    yield from _new_pairs(here, there, seen)
-    yield from _broad_pairs(rows, labels, spans, broad, seen)
+    from geomap.sourcing.pairs import search_pairs
 
-
-def _new_pairs(here: dict[str, list[int]], there: dict[str, list[int]], seen: set) -> Iterator:
-    for left, mine in here.items():
-        for right, theirs in there.items():
-            if not _allowed(left, right):
-                continue
-            for i in mine:
-                for j in theirs:
-                    if i < j and (i, j) not in seen:
-                        seen.add((i, j))
-                        yield i, j
-
-
-def _broad_pairs(rows, labels, spans, broad: list[int], seen: set) -> Iterator[tuple[int, int]]:
-    """Pairs of each broad row (imprecise place or long window) with the rows of its country and time."""
-    by_country: dict[tuple, dict[str, list[tuple[int, int]]]] = {}
-    for j, row in enumerate(rows):
-        key = (row["event_type"], _country(row))
-        by_country.setdefault(key, {}).setdefault(labels[j], []).append((spans[j][0], j))
-    for groups in by_country.values():
-        for entries in groups.values():
-            entries.sort()
-    longest = max((d1 - d0 for d0, d1 in spans), default=0)
-    for i in broad:
-        if _country(rows[i]) is None and not located(rows[i]):
-            continue  # nowhere known: matches nothing
-        d0, d1 = spans[i]
-        for label, entries in by_country[(rows[i]["event_type"], _country(rows[i]))].items():
-            if not _allowed(labels[i], label):
-                continue
-            lo = bisect.bisect_left(entries, (d0 - longest, -1))
-            hi = bisect.bisect_right(entries, (d1, len(rows)))
-            for _, j in entries[lo:hi]:
-                pair = (min(i, j), max(i, j))
-                if i != j and spans[j][1] >= d0 and pair not in seen:
-                    seen.add(pair)
-                    yield pair
+    yield from search_pairs(rows, labels, [span_days(row) for row in rows], _allowed)
 
 
 # --- the plan --------------------------------------------------------------------------------------
@@ -261,15 +215,25 @@ class MergePlan:
     links: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def plan_merge(events: pd.DataFrame, *, apart: Iterable[tuple[str, str]] = ()) -> MergePlan:
-    """The merge plan of a table of rows (reports and coded rows); ``apart``: pairs never merged."""
-    rows = sorted(records(events.drop(columns="geometry", errors="ignore")), key=lambda r: r["event_id"])
+def plan_merge(
+    events: pd.DataFrame,
+    *,
+    apart: Iterable[tuple[str, str]] = (),
+    matches: Iterable[tuple[str, str]] | None = None,
+) -> MergePlan:
+    """The merge plan of a table of rows (reports and coded rows); ``apart``: pairs never merged.
+
+    ``matches``: the pairs of event_ids that :func:`same_event` accepts among the rows, when the
+    caller has found them already (the Dask engine, on its workers); searched and tested when omitted.
+    """
+    ruled = events[[c for c in RULE_COLUMNS if c in events.columns]]  # the rules read no other column
+    rows = sorted(records(ruled), key=lambda r: r["event_id"])
     labels = [dataset_of(r) for r in rows]
     forbidden = _forbidden(apart)
     report_pairs, attach, links = [], {}, {}
-    for i, j in sorted(candidate_pairs(rows, labels)):
+    for i, j in _matching(rows, labels, matches):  # any order: only the report pairs' order counts
         a, b = rows[i], rows[j]
-        if _is_apart(a, b, forbidden) or not same_event(a, b):
+        if _is_apart(a, b, forbidden):
             continue
         if labels[i] == REPORT and labels[j] == REPORT:
             report_pairs.append((i, j))
@@ -280,13 +244,21 @@ def plan_merge(events: pd.DataFrame, *, apart: Iterable[tuple[str, str]] = ()) -
             links.setdefault(a["event_id"], set()).add(b["event_id"])
             links.setdefault(b["event_id"], set()).add(a["event_id"])
     reports = [i for i, label in enumerate(labels) if label == REPORT]
-    groups = _report_groups(rows, reports, report_pairs, forbidden)
+    groups = _report_groups(rows, reports, sorted(report_pairs), forbidden)
     target = {r["event_id"]: r["event_id"] for r in rows}
     for root, members in groups.items():
         anchor = _anchor(rows, members, attach, forbidden)
         for i in members:
             target[rows[i]["event_id"]] = rows[anchor]["event_id"] if anchor is not None else root
     return MergePlan(target, {k: tuple(sorted(v)) for k, v in links.items()})
+
+
+def _matching(rows: list[dict], labels: list[str], matches) -> Iterator[tuple[int, int]]:
+    """The matching pairs (i < j) of ``rows``: ``matches`` (event_ids) if given, else searched and tested."""
+    if matches is None:
+        return ((i, j) for i, j in candidate_pairs(rows, labels) if same_event(rows[i], rows[j]))
+    position = {row["event_id"]: k for k, row in enumerate(rows)}
+    return ((min(p), max(p)) for p in ((position[a], position[b]) for a, b in matches))
 
 
 def _forbidden(apart: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
