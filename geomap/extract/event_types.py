@@ -109,8 +109,10 @@ def decide_type(
         return B.value, "Non-state actor overtakes territory"
     if kind == P or (kind in (ATTACK, KILLING) and PROTESTERS.search(_target(folded, offset))):
         return _protest_type(folded)
-    if sub == "Arrests" and PROTESTERS.search(folded):
-        return P.value, "Protest with intervention"  # protesters arrested: the protest is the event
+    if sub == "Arrests" and PROTESTERS.search(RELATIVE.sub(" ", folded)):
+        # protesters arrested: the protest is the event, and how it went decides its type (arrests are
+        # an intervention at least); people arrested "who organised protests" are only arrested
+        return _protest_type(folded)
     subject = folded[max(0, offset - 50) : offset]
     passive = _PASSIVE.search(folded[max(0, offset - 30) : offset])  # "the villagers' homes were looted by"
     if (
@@ -176,6 +178,8 @@ _PAST_TIME = re.compile(
     r"earlier this (?:month|week|year)|(?:a|two|three|several|\d+) (?:days|weeks|months|years) ago|"
     r"le mois dernier|la semaine derniere|la veille)\b[^,.;]*"
 )
+#: a relative clause describing someone ("people who organise the demonstrations"), up to its end
+RELATIVE = re.compile(r"\b(?:who|whom|whose|qui)\b[^,.;]*")
 #: weapons of a crowd, not of an armed group
 _CRUDE_WEAPONS = re.compile(
     r"\b(?:sticks|clubs|rods|machetes|stones|rocks|knives|axes|bamboo|batons|cudgels|bare hands|"

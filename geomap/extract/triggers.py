@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from geomap.extract.event_types import ATTACK, KILLING, PROTESTERS, TERRITORY, B, E, P, R, S, V
+from geomap.extract.event_types import ATTACK, KILLING, PROTESTERS, RELATIVE, TERRITORY, B, E, P, R, S, V
 from geomap.extract.text import Sentence, fold
 
 #: (pattern on folded text, event type or rule, sub-event type); the first match in a sentence wins
@@ -129,7 +129,7 @@ TRIGGERS: list[tuple[re.Pattern[str], object, str]] = [
             "Violent demonstration",
         ),
         (
-            r"arrest\w*|detained|detention|jailed|interpell\w*|arrete\w*|arrestation\w*|"
+            r"arrest\w*|detain(?:s|ed|ing)?\b|detention|jailed|interpell\w*|arrete\w*|arrestation\w*|"
             r"raids? (?:\w+ ){0,2}to (?:arrest|detain|apprehend|nab)|"
             r"(?:captured|nabbed|apprehended) (?:an? |the |two |three |\d+ )?(?:senior |top |suspected |wanted )?"
             r"(?:commanders?|leaders?|suspects?|militants?|insurgents?|terrorists?|jihadists?)\b|"
@@ -209,6 +209,10 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
             break
     if not found:
         return None
+    relative = [m.span() for m in RELATIVE.finditer(folded)]
+    # a trigger in a relative clause describes a participant ("people who organise the protests"):
+    # the main clause's trigger, if there is one, tells the event
+    found = [f for f in found if not any(a <= f[1] < b for a, b in relative)] or found
     if any(f[3] == "Chemical weapon" for f in found):
         found = [f for f in found if f[3] == "Chemical weapon"]  # whatever delivered it
     if any(f[3] == "Disrupted weapons use" for f in found):
