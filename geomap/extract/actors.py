@@ -8,6 +8,7 @@ so "the Malian army" is one mention, not "Malian" plus "army".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ import yaml
 
 from geomap.config import DATA_DIR, load_settings
 from geomap.errors import InputError
-from geomap.extract.text import fold, whole_word
+from geomap.extract.text import Spans, fold, whole_word
 
 DEFAULT_ACTORS = DATA_DIR / "actors.yaml"
 ACLED_INTER = range(1, 9)
@@ -163,3 +164,49 @@ def _read(path: Path) -> dict[str, ActorEntry]:
 def default_actors(path: str | None = None) -> ActorDictionary:
     """The dictionary, loaded once per process."""
     return ActorDictionary.load(path)
+
+
+_NATIONAL_ARMY = re.compile(
+    r"\b(?:the army|army|the military|soldiers|troops|the armed forces|l'armee|armee|les militaires|"
+    r"militaires|soldats|les forces armees|forces armees|forces de defense et de securite|\bfds\b)\b"
+)
+_NATIONAL_GOVERNMENT = re.compile(
+    r"\b(?:the government|government|the junta|junta|the authorities|authorities|le gouvernement|"
+    r"gouvernement|la junte|junte|les autorites|autorites)\b"
+)
+
+
+def national_mentions(
+    text: str, country_iso3: str | None, actors: ActorDictionary, *, named: list[ActorMention]
+) -> list[ActorMention]:
+    """ "The army", "l'armée", "the government": the forces and government of the document's country.
+
+    ``named`` are the actors found by name (``actors.find(text)``): a national mention inside one is theirs.
+    """
+    if not country_iso3:
+        return []
+    army = next(
+        (
+            a
+            for a in actors.actors.values()
+            if a.inter == 1 and a.country == country_iso3 and "Armed Forces" in a.name
+        ),
+        None,
+    )
+    government = next(
+        (
+            a
+            for a in actors.actors.values()
+            if a.country == country_iso3 and a.name.startswith("Government of")
+        ),
+        None,
+    )
+    found = []
+    folded = fold(text)
+    for pattern, actor in ((_NATIONAL_ARMY, army), (_NATIONAL_GOVERNMENT, government)):
+        if actor is None:
+            continue
+        for match in pattern.finditer(folded):
+            found.append(ActorMention(match.start(), match.end(), text[match.start() : match.end()], actor))
+    by_name = Spans((n.start, n.end) for n in named)
+    return [m for m in found if not by_name.overlaps(m.start, m.end)]

@@ -20,9 +20,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention
+from geomap.extract.actors import ActorDictionary, ActorEntry, ActorMention, national_mentions
 from geomap.extract.claims import Claim, classify, denies, refers_back
 from geomap.extract.dates import DateMention, find_dates
+from geomap.extract.event_types import ATTACK, decide_type, refine_type
 from geomap.extract.fatalities import fatalities
 from geomap.extract.places import (
     COUNTRY,
@@ -34,8 +35,8 @@ from geomap.extract.places import (
     event_location,
     find_places,
 )
-from geomap.extract.text import Sentence, Spans, fold, sentences, starting_within
-from geomap.extract.triggers import ATTACK, decide_type, find_trigger, refers_to_known_event
+from geomap.extract.text import Sentence, fold, sentences, starting_within
+from geomap.extract.triggers import find_trigger, refers_to_known_event
 from geomap.model import ClaimStatus, EventType, GeoPrecision, TimePrecision
 
 _DEADLINE = re.compile(
@@ -58,15 +59,6 @@ _PASSIVE_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l')?$")
 _ALLY = re.compile(
     r"\b(?:supported by|backed by|with(?: the help of)?|alongside|accompanied by|together with|and its|"
     r"aided by|appuy\w* par|soutenu\w* par|aux cotes d\w*|avec|accompagn\w* de)\s+(?:the\s+|its\s+|their\s+|les?\s+|la\s+|l'|ses\s+|leurs?\s+)?(?:\w+\s+){0,2}$"
-)
-
-_NATIONAL_ARMY = re.compile(
-    r"\b(?:the army|army|the military|soldiers|troops|the armed forces|l'armee|armee|les militaires|"
-    r"militaires|soldats|les forces armees|forces armees|forces de defense et de securite|\bfds\b)\b"
-)
-_NATIONAL_GOVERNMENT = re.compile(
-    r"\b(?:the government|government|the junta|junta|the authorities|authorities|le gouvernement|"
-    r"gouvernement|la junte|junte|les autorites|autorites)\b"
 )
 
 
@@ -155,7 +147,7 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
     all_dates = find_dates(text, published=document.published, language=document.language, assumed=read_on)
     all_dates.sort(key=lambda d: d.start)
     by_name = actors.find(text)
-    all_actors = by_name + _national(text, document, actors, named=by_name)
+    all_actors = by_name + national_mentions(text, document.country_iso3, actors, named=by_name)
     all_actors.sort(key=lambda m: m.start)
     all_places = find_places(text, places, taken=[(m.start, m.end) for m in all_actors])
     all_places.sort(key=lambda p: p.start)
@@ -190,7 +182,7 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         same = told and (place is None or place.text == current.place_mention) if current else False
         if current is not None and (same or _continues(current, date, place, named, kind, sub, claim)):
             _add_sentence(current, text, sentence, named, claim, position)
-            _refine(current, sub)
+            refine_type(current, sub)
             continue
         draft = _new_event(
             text,
@@ -212,26 +204,6 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         drafts.append(draft)
         current = draft
     return [d for d in drafts if d.event_type]
-
-
-#: weapons that make an attack or a clash the explosion or remote-violence sub-type they name
-_SPECIFIC = frozenset(
-    [
-        "Grenade",
-        "Remote explosive/landmine/IED",
-        "Suicide bomb",
-        "Shelling/artillery/missile attack",
-        "Air/drone strike",
-    ]
-)
-
-
-def _refine(draft: EventDraft, sub: str) -> None:
-    """A later sentence on an event opened by a bare "attack" names its weapon ("the attacks were
-    carried out with grenades"): the codebook's most specific sub-event type applies.  A clash or a
-    shootout stays one whatever was thrown in it."""
-    if draft.by_attack and sub in _SPECIFIC and draft.sub_event_type in ("Armed clash", "Attack"):
-        draft.event_type, draft.sub_event_type = EventType.EXPLOSIONS.value, sub
 
 
 def _date_for(text: str, dates: list[DateMention], position: int) -> DateMention | None:
@@ -419,39 +391,3 @@ def _unique(items: list[str]) -> list[str]:
 
 def _shift(mention: ActorMention, offset: int) -> ActorMention:
     return ActorMention(mention.start - offset, mention.end - offset, mention.text, mention.actor)
-
-
-def _national(
-    text: str, document: Document, actors: ActorDictionary, *, named: list[ActorMention]
-) -> list[ActorMention]:
-    """ "The army", "l'armée", "the government": the forces and government of the document's country.
-
-    ``named`` are the actors found by name (``actors.find(text)``): a national mention inside one is theirs.
-    """
-    if not document.country_iso3:
-        return []
-    army = next(
-        (
-            a
-            for a in actors.actors.values()
-            if a.inter == 1 and a.country == document.country_iso3 and "Armed Forces" in a.name
-        ),
-        None,
-    )
-    government = next(
-        (
-            a
-            for a in actors.actors.values()
-            if a.country == document.country_iso3 and a.name.startswith("Government of")
-        ),
-        None,
-    )
-    found = []
-    folded = fold(text)
-    for pattern, actor in ((_NATIONAL_ARMY, army), (_NATIONAL_GOVERNMENT, government)):
-        if actor is None:
-            continue
-        for match in pattern.finditer(folded):
-            found.append(ActorMention(match.start(), match.end(), text[match.start() : match.end()], actor))
-    by_name = Spans((n.start, n.end) for n in named)
-    return [m for m in found if not by_name.overlaps(m.start, m.end)]
