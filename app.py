@@ -302,13 +302,16 @@ def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
     return table.groupby(["week", "event_type"]).size().rename("events").reset_index()
 
 
-def show_timeline(events: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
-    """Events per week by type; brushing a period returns it (first and last day), else None."""
+def show_timeline(
+    events: pd.DataFrame | None, *, counts: pd.DataFrame | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """Events per week by type (of ``events``, or ``counts`` made already as :func:`weekly_counts` makes
+    them); brushing a period returns it (first and last day), else None."""
     import altair as alt  # after the map: the first page does not wait for it
 
     from geomap.mapping.style import TYPE_COLOURS
 
-    counts = weekly_counts(events)
+    counts = weekly_counts(events) if counts is None else counts
     if counts.empty:
         return None
     types = sorted(counts["event_type"].unique())
@@ -520,13 +523,18 @@ def labels(events: pd.DataFrame) -> pd.Series:
     return pd.Series(text.str.rstrip(" ·").to_numpy(), index=events["event_id"].astype(str).to_numpy())
 
 
-def remember_selection(clicked: dict | None, row: str | None, view: pd.DataFrame) -> None:
-    """A new click on a marker or a newly selected row selects that event (the latest wins)."""
+def remember_selection(
+    clicked: dict | None, row: str | None, view: pd.DataFrame | None, *, found: Callable | None = None
+) -> None:
+    """A new click on a marker or a newly selected row selects that event (the latest wins).
+
+    ``found(clicked)`` lists the events at the click (default: :func:`events_at` in ``view``).
+    """
     state = st.session_state
     if clicked is not None and clicked != state.get("_clicked"):
         state["_clicked"] = clicked
         state["clicked_point"] = clicked
-        here = events_at(view, clicked)
+        here = found(clicked) if found is not None else events_at(view, clicked)
         if here:
             state["pick"] = here[0]
             state["here"] = here
@@ -734,6 +742,77 @@ def chosen_place(key: str, options: list[dict], clicked, lat: float, lon: float,
             "geo_precision": 3 if o["region"] else 1}  # fmt: skip
 
 
+# --- the large path: a parquet store read lazily, drawn by the large map ---------------------------
+
+LARGE_TABLE_ROWS = 200  # events a page of the table on the large path
+
+
+def large_store(store_path: Path) -> bool:
+    """Whether the store is drawn on the large path (geomap.app.largemap.wanted: a big parquet store)."""
+    if not store_path.is_dir():
+        return False  # a GeoPackage (or no store): the page below
+    from geomap.app.largemap import wanted
+    from geomap.mapping.large import LARGE_ABOVE
+    from geomap.store import EVENTS, Store
+
+    return wanted(store_path, Store(store_path).count(EVENTS), threshold=LARGE_ABOVE)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the store…")
+def large_view(path: str, key: str, folder: str) -> tuple:
+    """The store's events read lazily (geomap.app.lazy), what the sidebar offers and how many there are."""
+    from geomap.app.largemap import positions_file
+    from geomap.app.lazy import LazyEvents
+    from geomap.store import Store
+
+    lazy = LazyEvents(Store(path), positions=positions_file(folder))
+    return lazy, lazy.options(), lazy.count()
+
+
+def large_page(store_path: Path) -> None:
+    """The page of a large store: every query runs in DuckDB, the map draws what the filters keep."""
+    from geomap.app import largemap
+    from geomap.app.sql import is_everything, within
+    from geomap.mapping.applarge import version_key
+
+    key = version_key(appmap.store_version(store_path))
+    folder, record = largemap.made_map(str(store_path), key)
+    lazy, options, total = large_view(str(store_path), key, folder)
+    add_documents(store_path, exists=True)
+    saved = st.session_state.pop("saved", None)
+    if saved:
+        st.success(f"Saved corrections: {', '.join(saved)}")
+    flt = sidebar_filter(options)
+    timeline = st.container()
+    period = brushed_period(st.session_state.get("timeline"))
+    view = within(flt, period)
+    when = f" in {period[0]} – {period[1]}" if period is not None else ""
+    shown = lazy.count(view)
+    st.caption(f"{shown} of {total} events{when}")
+    positions = None if is_everything(view) else lazy.map_positions(view)
+    click = largemap.show_large_map(folder, record, positions)
+    with timeline:
+        show_timeline(None, counts=lazy.weekly(flt))
+    row = show_table(large_table_page(lazy, view, shown))
+    index = largemap.clicked_index(click, record["drawn"])
+    here = lazy.same_place(lazy.at_position(index), view) if index is not None else []
+    remember_selection(click, row, None, found=lambda _: here)
+    offered = [e for e in [st.session_state.get("pick"), *st.session_state.get("here", [])] if e]
+    if lazy.rejected and st.sidebar.checkbox(f"Review the {len(lazy.rejected)} event(s) marked not-an-event"):
+        offered += lazy.rejected
+    events, evidence, sources = lazy.events(list(dict.fromkeys(offered)))
+    show_detail(events, sources, evidence, lazy.rejected, lazy.store)
+    st.sidebar.caption("Exports of a large store: `geomap export` (the whole store, or filtered there).")
+
+
+def large_table_page(lazy, flt: EventFilter, shown: int) -> pd.DataFrame:
+    """One page of the ``shown`` events ``flt`` keeps (newest first), chosen with a page number."""
+    pages = max(1, -(-shown // LARGE_TABLE_ROWS))
+    st.session_state["table_page"] = min(int(st.session_state.get("table_page", 1)), pages)
+    page = st.number_input(f"Page of the table (1–{pages}, newest first)", 1, pages, key="table_page")
+    return lazy.page(flt, TABLE_COLUMNS, offset=(int(page) - 1) * LARGE_TABLE_ROWS, limit=LARGE_TABLE_ROWS)
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -741,6 +820,9 @@ def main() -> None:
     st.set_page_config(page_title="geomap", layout="wide")
     st.title("geomap")
     store_path = Path(os.environ.get("GEOMAP_STORE", "geomap.gpkg"))
+    if large_store(store_path):
+        large_page(store_path)
+        return
     record = None if map_drawn() else appmap.read_cached(store_path)
     if record is not None:
         first_page(record["shown"], lambda: record)
