@@ -783,6 +783,7 @@ def large_page(store_path: Path) -> None:
     if saved:
         st.success(f"Saved corrections: {', '.join(saved)}")
     flt = sidebar_filter(options)
+    st.sidebar.caption("Exports of a large store: `geomap export` (the whole store).")
     timeline = st.container()
     period = brushed_period(st.session_state.get("timeline"))
     view = within(flt, period)
@@ -800,9 +801,12 @@ def large_page(store_path: Path) -> None:
     offered = [e for e in [st.session_state.get("pick"), *st.session_state.get("here", [])] if e]
     if lazy.rejected and st.sidebar.checkbox(f"Review the {len(lazy.rejected)} event(s) marked not-an-event"):
         offered += lazy.rejected
+    if not offered:  # nothing is read for the detail panel until an event is chosen
+        st.subheader("Sources behind an event")
+        st.caption("Click an event on the map, or a row of the table, for its sources.")
+        return
     events, evidence, sources = lazy.events(list(dict.fromkeys(offered)))
     show_detail(events, sources, evidence, lazy.rejected, lazy.store)
-    st.sidebar.caption("Exports of a large store: `geomap export` (the whole store, or filtered there).")
 
 
 def large_table_page(lazy, flt: EventFilter, shown: int) -> pd.DataFrame:

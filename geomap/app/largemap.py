@@ -93,4 +93,5 @@ def clicked_index(click: dict | None, drawn: int) -> int | None:
     if not click:
         return None
     index = click.get("index")
-    return index if isinstance(index, int) and 0 <= index < drawn else None
+    whole = isinstance(index, int) and not isinstance(index, bool)
+    return index if whole and 0 <= index < drawn else None

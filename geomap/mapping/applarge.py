@@ -3,9 +3,13 @@
 The page is built once per store version and kept beside the store, in
 ``.<store name>.applarge/<version key>/``:
 
-* ``index.html`` — the offline large-map page (Leaflet inlined, no network),
+* ``page.html.gz`` — the offline large-map page (Leaflet inlined, no network),
   with ``static/appbridge.js``: it takes the app's filter as a bit per event and
-  answers a click with the event's position in the map;
+  answers a click with the event's position in the map.  Streamlit sends a
+  ``.gz`` file as it is, where it gzips a 40 MB page again for each request
+  (7 s at a million events here);
+* ``index.html`` — the component's page (``static/apploader.html``): it fetches
+  ``page.html.gz``, unpacks it in the browser and writes it into itself;
 * ``positions.parquet`` — ``event_id`` and ``pos``, each event's place in the
   map's payload, which the app joins its DuckDB filters with
   (:mod:`geomap.app.lazy`);
@@ -20,6 +24,7 @@ geomap.mapping.applarge STORE``) and keeps its own memory small.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -30,8 +35,6 @@ import uuid
 from importlib import resources
 from pathlib import Path
 
-from branca.element import Element
-
 from geomap.mapping.appmap import store_version
 from geomap.mapping.layers import script_json
 
@@ -40,7 +43,9 @@ log = logging.getLogger(__name__)
 FORMAT = 1  # of the folder; a folder of another format is made again
 HEIGHT = 560  # pixels of the map in the app
 RECORD = "record.json"
-PAGE = "index.html"
+PAGE = "index.html"  # the component's page: a loader of PACKED_PAGE
+CODE = ("largemap.js", "appbridge.js", "apploader.html")  # a change makes every map again
+PACKED_PAGE = "page.html.gz"  # the large map, gzip-compressed: served as it is (application/gzip)
 POSITIONS = "positions.parquet"
 
 
@@ -53,9 +58,7 @@ def maps_folder(store_path: str | os.PathLike) -> Path:
 def version_key(version: dict) -> str:
     """A short name for a store version (:func:`geomap.mapping.appmap.store_version`) drawn by this code."""
     static = resources.files("geomap.mapping").joinpath("static")
-    code = "".join(
-        static.joinpath(name).read_text(encoding="utf-8") for name in ("largemap.js", "appbridge.js")
-    )
+    code = "".join(static.joinpath(name).read_text(encoding="utf-8") for name in CODE)
     text = json.dumps({"store": version, "format": FORMAT, "code": code}, sort_keys=True)
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
 
@@ -74,7 +77,13 @@ def current_map(store_path: str | os.PathLike) -> tuple[Path, dict] | None:
     return (folder, record) if record.get("key") == key else None
 
 
-def bridge(key: str, bounds: list[list[float]] | None) -> Element:
+def loader() -> str:
+    """The component's page: it fetches :data:`PACKED_PAGE` and writes it into itself, unpacked."""
+    page = resources.files("geomap.mapping").joinpath("static", "apploader.html").read_text(encoding="utf-8")
+    return page.replace("__HEIGHT__", str(HEIGHT))
+
+
+def bridge(key: str, bounds: list[list[float]] | None) -> str:
     """The script that makes the page a Streamlit component of the map version ``key``.
 
     ``bounds`` (``[[south, west], [north, east]]``) are fitted again once the
@@ -82,8 +91,8 @@ def bridge(key: str, bounds: list[list[float]] | None) -> Element:
     """
     code = resources.files("geomap.mapping").joinpath("static", "appbridge.js").read_text(encoding="utf-8")
     options = script_json({"version": key, "height": HEIGHT, "bounds": bounds})
-    start = f'window.addEventListener("load", function () {{ geomapAppBridge({options}); }});'
-    return Element("<script>" + code.replace("</script", "<\\/script") + "\n" + start + "</script>")
+    start = f"geomapAppBridge({options});"
+    return "<script>" + code.replace("</script", "<\\/script") + "\n" + start + "</script>"
 
 
 def build_app_map(store_path: str | os.PathLike) -> Path:
@@ -102,13 +111,18 @@ def build_app_map(store_path: str | os.PathLike) -> Path:
         contents.events, evidence=contents.evidence, sources=contents.sources,
         time=False, select_on_click=True, large=True,
     )  # fmt: skip
-    m.get_root().header.add_child(bridge(key, _bounds(contents.events)), name="geomap_app_bridge")
     root = maps_folder(store_path)
     root.mkdir(exist_ok=True)
     work = root / f".{key}.{uuid.uuid4().hex[:8]}"  # made with the umask's mode, unlike tempfile's 0700
     work.mkdir()
     try:
-        export_html(m, work / PAGE, offline=True)
+        plain = export_html(m, work / "page.html", offline=True)
+        html = plain.read_text(encoding="utf-8")
+        plain.unlink()
+        end = html.rindex("</html>")  # the bridge runs once the map's own scripts have run
+        html = html[:end] + bridge(key, _bounds(contents.events)) + html[end:]
+        (work / PACKED_PAGE).write_bytes(gzip.compress(html.encode("utf-8"), compresslevel=6, mtime=0))
+        (work / PAGE).write_text(loader(), encoding="utf-8")
         ids = list(m.geomap_event_ids)
         positions = pa.table(
             {"event_id": pa.array(ids, pa.string()), "pos": pa.array(range(len(ids)), pa.int64())}
