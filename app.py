@@ -744,40 +744,22 @@ def chosen_place(key: str, options: list[dict], clicked, lat: float, lon: float,
 
 # --- the large path: a parquet store read lazily, drawn by the large map ---------------------------
 
-LARGE_TABLE_ROWS = 200  # events a page of the table on the large path
-
 
 def large_store(store_path: Path) -> bool:
-    """Whether the store is drawn on the large path (geomap.app.largemap.wanted: a big parquet store)."""
+    """Whether the store is drawn on the large path (:func:`geomap.app.largemap.wanted`)."""
     if not store_path.is_dir():
-        return False  # a GeoPackage (or no store): the page below
-    from geomap.app.largemap import wanted
-    from geomap.mapping.large import LARGE_ABOVE
-    from geomap.store import EVENTS, Store
+        return False  # a GeoPackage (or no store yet): the pages below, which load nothing more
+    from geomap.app.largemap import wanted_for
 
-    return wanted(store_path, Store(store_path).count(EVENTS), threshold=LARGE_ABOVE)
-
-
-@st.cache_resource(max_entries=2, show_spinner="Reading the store…")
-def large_view(path: str, key: str, folder: str) -> tuple:
-    """The store's events read lazily (geomap.app.lazy), what the sidebar offers and how many there are."""
-    from geomap.app.largemap import positions_file
-    from geomap.app.lazy import LazyEvents
-    from geomap.store import Store
-
-    lazy = LazyEvents(Store(path), positions=positions_file(folder))
-    return lazy, lazy.options(), lazy.count()
+    return wanted_for(store_path)
 
 
 def large_page(store_path: Path) -> None:
-    """The page of a large store: every query runs in DuckDB, the map draws what the filters keep."""
+    """The page of a large store (geomap.app): every query runs in DuckDB, the map draws what they keep."""
     from geomap.app import largemap
     from geomap.app.sql import is_everything, within
-    from geomap.mapping.applarge import version_key
 
-    key = version_key(appmap.store_version(store_path))
-    folder, record = largemap.made_map(str(store_path), key)
-    lazy, options, total = large_view(str(store_path), key, folder)
+    folder, record, lazy, options, total = largemap.opened(store_path)
     add_documents(store_path, exists=True)
     saved = st.session_state.pop("saved", None)
     if saved:
@@ -794,10 +776,8 @@ def large_page(store_path: Path) -> None:
     click = largemap.show_large_map(folder, record, positions)
     with timeline:
         show_timeline(None, counts=lazy.weekly(flt))
-    row = show_table(large_table_page(lazy, view, shown))
-    index = largemap.clicked_index(click, record["drawn"])
-    here = lazy.same_place(lazy.at_position(index), view) if index is not None else []
-    remember_selection(click, row, None, found=lambda _: here)
+    row = show_table(largemap.table_page(lazy, view, shown, columns=TABLE_COLUMNS))
+    remember_selection(click, row, None, found=lambda c: largemap.events_clicked(lazy, c, record, view))
     offered = [e for e in [st.session_state.get("pick"), *st.session_state.get("here", [])] if e]
     if lazy.rejected and st.sidebar.checkbox(f"Review the {len(lazy.rejected)} event(s) marked not-an-event"):
         offered += lazy.rejected
@@ -809,14 +789,6 @@ def large_page(store_path: Path) -> None:
     show_detail(events, sources, evidence, lazy.rejected, lazy.store)
 
 
-def large_table_page(lazy, flt: EventFilter, shown: int) -> pd.DataFrame:
-    """One page of the ``shown`` events ``flt`` keeps (newest first), chosen with a page number."""
-    pages = max(1, -(-shown // LARGE_TABLE_ROWS))
-    st.session_state["table_page"] = min(int(st.session_state.get("table_page", 1)), pages)
-    page = st.number_input(f"Page of the table (1–{pages}, newest first)", 1, pages, key="table_page")
-    return lazy.page(flt, TABLE_COLUMNS, offset=(int(page) - 1) * LARGE_TABLE_ROWS, limit=LARGE_TABLE_ROWS)
-
-
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -824,7 +796,7 @@ def main() -> None:
     st.set_page_config(page_title="geomap", layout="wide")
     st.title("geomap")
     store_path = Path(os.environ.get("GEOMAP_STORE", "geomap.gpkg"))
-    if large_store(store_path):
+    if large_store(store_path):  # a big parquet store: geomap.app, read lazily
         large_page(store_path)
         return
     record = None if map_drawn() else appmap.read_cached(store_path)

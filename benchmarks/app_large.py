@@ -139,6 +139,37 @@ def measure(store: Store, *, repeat: int, work: Path) -> dict:
     return found | {"launch": launches, "open": opens, "filter": changes, "memory": memory}
 
 
+def small_path(store: Store, *, timeout: float, work: Path) -> dict:
+    """The same store on the app's small path (GEOMAP_APP_LARGE=0: every event read into pandas, the
+    folium map), once, for at most ``timeout`` seconds: when the caption and the map came, if they did,
+    and the server's peak memory."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.app_speed import FRAME as SMALL_FRAME
+
+    n = store.count("events")
+    os.environ["GEOMAP_APP_LARGE"] = "0"
+    found: dict = {"load": [os.getloadavg()[0]], "caption": None, "map": None}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            with _launched(browser, store.path, work=work) as launch:
+                deadline = launch.start + timeout
+                try:
+                    launch.page.get_by_text(f"{n} of {n} events").first.wait_for(timeout=timeout * 1000)
+                    found["caption"] = launch.elapsed()
+                    _wait_for_map(launch.page, n, deadline, frame=SMALL_FRAME)
+                    found["map"] = launch.elapsed()
+                except Exception:  # noqa: BLE001 — a time-out is the finding
+                    pass
+                found["memory"] = memory_mib(launch.server.pid)
+            browser.close()
+    finally:
+        os.environ.pop("GEOMAP_APP_LARGE", None)
+    found["load"].append(os.getloadavg()[0])
+    return found
+
+
 def _cell(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f}, {len(values)} runs)"
 
@@ -172,12 +203,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", nargs="?", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--store", type=Path, help="an existing parquet store to serve (else one is made)")
+    parser.add_argument(
+        "--small-path",
+        type=float,
+        metavar="SECONDS",
+        help="instead, the small path once, for at most SECONDS",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("GEOMAP_HOME", tempfile.mkdtemp(prefix="geomap-bench-"))
     os.environ.pop("GEOMAP_APP_LARGE", None)  # the size alone chooses the path
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         store = Store(args.store) if args.store else make_store(args.n, work)
+        if args.small_path:
+            print(small_path(store, timeout=args.small_path, work=work))
+            return
         print(render(measure(store, repeat=args.repeat, work=work)))
 
 

@@ -92,6 +92,7 @@ def test_the_large_path_is_chosen_by_size_or_setting(monkeypatch, tmp_path, samp
     assert not wanted(sample_store.path, 60_000, threshold=50_000)  # a GeoPackage keeps the small path
     monkeypatch.setenv("GEOMAP_APP_LARGE", "1")
     assert wanted(folder, 10, threshold=50_000)
+    assert not wanted(folder, 0, threshold=50_000)  # no events: the page that says how to import some
     monkeypatch.setenv("GEOMAP_APP_LARGE", "0")
     assert not wanted(folder, 60_000, threshold=50_000)
 
