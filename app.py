@@ -302,13 +302,16 @@ def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
     return table.groupby(["week", "event_type"]).size().rename("events").reset_index()
 
 
-def show_timeline(events: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
-    """Events per week by type; brushing a period returns it (first and last day), else None."""
+def show_timeline(
+    events: pd.DataFrame | None, *, counts: pd.DataFrame | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """Events per week by type (of ``events``, or ``counts`` made already as :func:`weekly_counts` makes
+    them); brushing a period returns it (first and last day), else None."""
     import altair as alt  # after the map: the first page does not wait for it
 
     from geomap.mapping.style import TYPE_COLOURS
 
-    counts = weekly_counts(events)
+    counts = weekly_counts(events) if counts is None else counts
     if counts.empty:
         return None
     types = sorted(counts["event_type"].unique())
@@ -520,13 +523,18 @@ def labels(events: pd.DataFrame) -> pd.Series:
     return pd.Series(text.str.rstrip(" ·").to_numpy(), index=events["event_id"].astype(str).to_numpy())
 
 
-def remember_selection(clicked: dict | None, row: str | None, view: pd.DataFrame) -> None:
-    """A new click on a marker or a newly selected row selects that event (the latest wins)."""
+def remember_selection(
+    clicked: dict | None, row: str | None, view: pd.DataFrame | None, *, found: Callable | None = None
+) -> None:
+    """A new click on a marker or a newly selected row selects that event (the latest wins).
+
+    ``found(clicked)`` lists the events at the click (default: :func:`events_at` in ``view``).
+    """
     state = st.session_state
     if clicked is not None and clicked != state.get("_clicked"):
         state["_clicked"] = clicked
         state["clicked_point"] = clicked
-        here = events_at(view, clicked)
+        here = found(clicked) if found is not None else events_at(view, clicked)
         if here:
             state["pick"] = here[0]
             state["here"] = here
@@ -734,6 +742,53 @@ def chosen_place(key: str, options: list[dict], clicked, lat: float, lon: float,
             "geo_precision": 3 if o["region"] else 1}  # fmt: skip
 
 
+# --- the large path: a parquet store read lazily, drawn by the large map ---------------------------
+
+
+def large_store(store_path: Path) -> bool:
+    """Whether the store is drawn on the large path (:func:`geomap.app.largemap.wanted`)."""
+    if not store_path.is_dir():
+        return False  # a GeoPackage (or no store yet): the pages below, which load nothing more
+    from geomap.app.largemap import wanted_for
+
+    return wanted_for(store_path)
+
+
+def large_page(store_path: Path) -> None:
+    """The page of a large store (geomap.app): every query runs in DuckDB, the map draws what they keep."""
+    from geomap.app import largemap
+    from geomap.app.sql import is_everything, within
+
+    folder, record, lazy, options, total = largemap.opened(store_path)
+    add_documents(store_path, exists=True)
+    saved = st.session_state.pop("saved", None)
+    if saved:
+        st.success(f"Saved corrections: {', '.join(saved)}")
+    flt = sidebar_filter(options)
+    st.sidebar.caption("Exports of a large store: `geomap export` (the whole store).")
+    timeline = st.container()
+    period = brushed_period(st.session_state.get("timeline"))
+    view = within(flt, period)
+    when = f" in {period[0]} – {period[1]}" if period is not None else ""
+    shown = lazy.count(view)
+    st.caption(f"{shown} of {total} events{when}")
+    positions = None if is_everything(view) else lazy.map_positions(view)
+    click = largemap.show_large_map(folder, record, positions)
+    with timeline:
+        show_timeline(None, counts=lazy.weekly(flt))
+    row = show_table(largemap.table_page(lazy, view, shown, columns=TABLE_COLUMNS))
+    remember_selection(click, row, None, found=lambda c: largemap.events_clicked(lazy, c, record, view))
+    offered = [e for e in [st.session_state.get("pick"), *st.session_state.get("here", [])] if e]
+    if lazy.rejected and st.sidebar.checkbox(f"Review the {len(lazy.rejected)} event(s) marked not-an-event"):
+        offered += lazy.rejected
+    if not offered:  # nothing is read for the detail panel until an event is chosen
+        st.subheader("Sources behind an event")
+        st.caption("Click an event on the map, or a row of the table, for its sources.")
+        return
+    events, evidence, sources = lazy.events(list(dict.fromkeys(offered)))
+    show_detail(events, sources, evidence, lazy.rejected, lazy.store)
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -741,6 +796,9 @@ def main() -> None:
     st.set_page_config(page_title="geomap", layout="wide")
     st.title("geomap")
     store_path = Path(os.environ.get("GEOMAP_STORE", "geomap.gpkg"))
+    if large_store(store_path):  # a big parquet store: geomap.app, read lazily
+        large_page(store_path)
+        return
     record = None if map_drawn() else appmap.read_cached(store_path)
     if record is not None:
         first_page(record["shown"], lambda: record)

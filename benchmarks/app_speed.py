@@ -143,21 +143,22 @@ def _shown(page) -> int:
     return int(text.split()[0])
 
 
-def _map_count(page) -> int:
-    frame = page.frame_locator(FRAME).first
+def _map_count(page, frame: str = FRAME) -> int:
+    """The events the app's map draws now (-1 while the map is not there); ``frame``: the map's iframe."""
+    frame = page.frame_locator(frame).first
     try:
         return int(frame.locator("body").evaluate(COUNT_JS, timeout=1_000))
     except Exception:  # noqa: BLE001 — the frame is being replaced
         return -1
 
 
-def _wait_for_map(page, expected: int | None, deadline: float) -> None:
+def _wait_for_map(page, expected: int | None, deadline: float, *, frame: str = FRAME) -> None:
     while time.monotonic() < deadline:
         try:
             target = expected if expected is not None else _shown(page)
         except Exception:  # noqa: BLE001 — the caption is being redrawn
             target = -2
-        if target >= 0 and _map_count(page) == target:
+        if target >= 0 and _map_count(page, frame) == target:
             return
         time.sleep(0.02)
     raise TimeoutError("the map did not show the filtered events")
@@ -250,7 +251,7 @@ def measure_empty_page(*, repeat: int, work: Path) -> tuple[list[float], list]:
     return times, cpu
 
 
-def _filter_changes(page, counts: dict[str, int], *, repeat: int) -> list[float]:
+def _filter_changes(page, counts: dict[str, int], *, repeat: int, frame: str = FRAME) -> list[float]:
     box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Event types")
     times = []
     for i in range(repeat):
@@ -259,7 +260,7 @@ def _filter_changes(page, counts: dict[str, int], *, repeat: int) -> list[float]
             box.locator("input").click()
             page.keyboard.press("Backspace")  # removes the last chosen type
             page.keyboard.press("Escape")
-            _wait_for_map(page, sum(counts.values()), time.monotonic() + 60)
+            _wait_for_map(page, sum(counts.values()), time.monotonic() + 60, frame=frame)
         box.locator("input").click()
         option = page.get_by_role("option", name=kind, exact=True)
         option.wait_for(timeout=10_000)
@@ -273,7 +274,7 @@ def _filter_changes(page, counts: dict[str, int], *, repeat: int) -> list[float]
                 pass
             time.sleep(0.01)
         server = time.monotonic() - start
-        _wait_for_map(page, counts.get(kind, 0), start + 60)
+        _wait_for_map(page, counts.get(kind, 0), start + 60, frame=frame)
         times.append(time.monotonic() - start)
         if os.environ.get("GEOMAP_BENCH_VERBOSE"):
             print(f"filter {kind}: caption after {server:.2f} s, map after {times[-1]:.2f} s")

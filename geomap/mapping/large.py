@@ -95,7 +95,9 @@ def event_columns(events: pd.DataFrame, *, groups: list[str], regions: list[int]
     deaths = pd.to_numeric(events["fatalities"], errors="coerce").fillna(0).clip(lower=0).to_numpy(float)
     status = events["claim_status"].fillna("reported").map({s: n for n, s in enumerate(STATUSES)})
     n_sources = pd.to_numeric(events["n_sources"], errors="coerce").fillna(1).clip(0, 255)
-    _, country_codes = np.unique(events["iso3"].astype(str).to_numpy(), return_inverse=True)
+    # missing iso3 as "": astype(str) keeps NaN under pandas' string dtype, and NaN does not sort with text
+    iso3 = events["iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    _, country_codes = np.unique(iso3, return_inverse=True)
     columns = {
         "lat": events["latitude"].to_numpy(np.float32),
         "lon": events["longitude"].to_numpy(np.float32),

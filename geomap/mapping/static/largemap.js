@@ -18,7 +18,7 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
   var features = new Array(n);  // made once per event and shared by every index built after a filter
   var index = null, shown = new Int32Array(0);
   var state = {day0: options.day0, day1: options.day1, statuses: null, corroboratedOnly: false, actors: null,
-               only: null};
+               only: null, onlyBits: null};  // onlyBits: base64 of a bit per event, 1 = drawn (the app's filter)
   Object.assign(state, holder.pending);
 
   // per type, how many events a point or cluster stands for: a point shares its type's array (supercluster's
@@ -43,6 +43,7 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
 
   function selected() {
     var allowed = statusMask(), only = Array.isArray(state.only) ? new Set(state.only) : null;
+    var bits = typeof state.onlyBits === "string" ? geomapBits(state.onlyBits) : null;
     var out = new Int32Array(n), k = 0;
     for (var i = 0; i < n; i++) {
       if (hidden[col.group[i]] || col.day1[i] < state.day0 || col.day0[i] > state.day1) { continue; }
@@ -50,6 +51,7 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
       if (state.corroboratedOnly && col.sources[i] < 2) { continue; }
       if (state.actors !== null && (col.actors[i] & state.actors) === 0) { continue; }
       if (only && !only.has(i)) { continue; }
+      if (bits && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
       out[k++] = i;
     }
     return out.subarray(0, k);
@@ -119,7 +121,7 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
     var marker = L.circleMarker(at, style);
     if (options.selectOnClick) { marker.options.bubblingMouseEvents = false; }
     marker.on("click", function () {
-      if (options.selectOnClick) { map.fire("click", {latlng: at}); }
+      if (options.selectOnClick) { map.fire("click", {latlng: at, geomapIndex: i}); }
       openPopup(i, at);
     });
     marker.on("mouseover", function () {
@@ -152,7 +154,7 @@ function geomapDrawLarge(map, groups, data, words, options, holder, base) {
       });
     },
     open: function (i, anchor) {
-      if (options.selectOnClick) { map.fire("click", {latlng: L.latLng(col.lat[i], col.lon[i])}); }
+      if (options.selectOnClick) { map.fire("click", {latlng: L.latLng(col.lat[i], col.lon[i]), geomapIndex: i}); }
       openPopup(i, anchor);
     }
   };
@@ -195,6 +197,14 @@ function geomapColumns(buffer, layout) {
   });
   out.day1 = new Int32Array(out.day0.length);
   for (var k = 0; k < out.day0.length; k++) { out.day1[k] = out.day0[k] + out.span[k]; }
+  return out;
+}
+
+/* The bytes of base64 ``text``: a bit per event, little-endian within each byte (numpy's packbits, "little"). */
+function geomapBits(text) {
+  "use strict";
+  var raw = atob(text), out = new Uint8Array(raw.length);
+  for (var k = 0; k < raw.length; k++) { out[k] = raw.charCodeAt(k); }
   return out;
 }
 
