@@ -45,7 +45,7 @@ from geomap.store import Store
 from tests.e2e.conftest import APP, CHROMIUM, CHROMIUM_ARGS, guard_page, running_app
 
 TYPES = ["Battles", "Violence against civilians", "Explosions/Remote violence", "Protests"]
-FRAME = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
+FRAME = "iframe[title*='geomap_map']"
 COUNT_JS = (
     "() => (window.geomapMaps || []).length ? window.geomapMaps[window.geomapMaps.length - 1].count() : -1"
 )
