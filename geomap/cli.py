@@ -22,7 +22,7 @@ from rich.console import Console
 from geomap import __version__
 from geomap.config import load_settings
 from geomap.errors import ConfigError, GeomapError, InputError
-from geomap.gazetteer.geonames import DUMP_URL  # stdlib only: the default shown by --help
+from geomap.gazetteer import DUMP_URL  # the default shown by --help; the gazetteer loads when used
 
 if TYPE_CHECKING:
     from rich.progress import Progress
