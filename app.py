@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     from geomap.store import Store
 
 # A browser's first page of a store whose map is kept on disk (geomap.mapping.appmap) reads neither
-# the store nor geopandas, folium or streamlit-folium: they load inside the functions that need them,
+# the store nor geopandas or folium: they load inside the functions that need them,
 # after the first map is on the screen.
 
 PRECISION_LABELS = {1: "the place", 2: "near the place", 3: "the region only", 4: "the country only"}
@@ -105,31 +104,13 @@ def resolver():
 # --- sidebar: filters, documents, exports --------------------------------------------------------
 
 
-def sidebar_options(events: gpd.GeoDataFrame) -> dict:
-    """What the sidebar offers for the events shown, as plain JSON values (kept with the app's map)."""
-    from geomap.filters import actor_names, date_bounds
-
-    bounds = date_bounds(events)
-
-    def distinct(column: str) -> list[str]:
-        return sorted(str(v) for v in events[column].dropna().unique())
-
-    return {
-        "dates": [d.isoformat() for d in bounds] if bounds is not None else None,
-        "types": distinct("event_type"),
-        "actors": [str(a) for a in actor_names(events)],
-        "countries": distinct("country"),
-        "regions": distinct("admin1"),
-    }
-
-
 def _bounds(options: dict) -> tuple[dt.date, dt.date] | None:
     dates = options["dates"]
     return (dt.date.fromisoformat(dates[0]), dt.date.fromisoformat(dates[1])) if dates else None
 
 
 def sidebar_filter(options: dict) -> EventFilter:
-    """The sidebar's widgets, offering ``options`` (:func:`sidebar_options`), read into an EventFilter."""
+    """The sidebar's widgets, offering ``options`` (:func:`appmap.sidebar_options`), as an EventFilter."""
     st.sidebar.header("Filters")
     bounds = _bounds(options)
     date_from = date_to = None
@@ -367,87 +348,65 @@ def in_period(events: gpd.GeoDataFrame, period: tuple[dt.date, dt.date]) -> gpd.
 def app_map(path: str, version: str, _events: gpd.GeoDataFrame, _sources, _evidence) -> dict:
     """The app's map of the store version ``version`` (JSON of :func:`appmap.store_version`).
 
-    Read from the file kept beside the store, or built and rendered once and
-    written there for the next launch (:mod:`geomap.mapping.appmap`).  The
-    filters do not rebuild it: each run tells the map drawn in the page which
-    events to show.
+    Read from the file kept beside the store (``geomap import`` makes it), or
+    built and rendered once and written there for the next launch
+    (:mod:`geomap.mapping.appmap`).  The filters do not rebuild it: each run
+    tells the map drawn in the page which events to show.
     """
     record = appmap.read_cached(path)
     if record is not None and record["version"] == json.loads(version):
         return record
-    sidebar = sidebar_options(_events)
-    record = appmap.make_record(
-        json.loads(version), _events, sources=_sources, evidence=_evidence, sidebar=sidebar, render=rendered
-    )
+    record = appmap.make_record(json.loads(version), _events, sources=_sources, evidence=_evidence)
     appmap.write_cached(path, record)
     return record
 
 
-def rendered(m) -> dict:
-    """The arguments streamlit-folium's ``st_folium`` hands its browser component for the folium map ``m``.
-
-    streamlit-folium renders the map itself; only its component call is
-    intercepted, so the record follows the installed version's rendering.
-    """
-    import streamlit_folium
-
-    captured: dict = {}
-
-    def capture(**kwargs):
-        captured.update(kwargs)
-        return kwargs.get("default")
-
-    saved, streamlit_folium._component_func = streamlit_folium._component_func, capture
-    try:
-        streamlit_folium.st_folium(
-            m,
-            key="map",
-            height=520,
-            use_container_width=True,
-            returned_objects=["last_clicked", "selected_layers"],
-        )
-    finally:
-        streamlit_folium._component_func = saved
-    captured.pop("on_change", None)
-    captured.pop("feature_group", None)  # made for each run: appmap.view_script
-    return captured
+MAP_HEIGHT = 520  # pixels
 
 
 @functools.cache
 def map_component():
-    """streamlit-folium's browser component, declared on its installed build without importing its Python.
-
-    Its Python imports folium; the arguments come from the record instead (:func:`rendered`).
-    """
+    """The app's map component: our static page (geomap/mapping/static/appmap) showing the recorded map."""
     import streamlit.components.v1 as components
 
-    spec = importlib.util.find_spec("streamlit_folium")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("streamlit-folium is not installed; the app's map needs it")
-    build = Path(next(iter(spec.submodule_search_locations))) / "frontend" / "build"
-    return components.declare_component("st_folium", path=str(build))
+    return components.declare_component("geomap_map", path=str(appmap.FRONTEND))
 
 
 def show_map(record: dict, view: pd.DataFrame | None) -> dict | None:
     """The map of the store with the events of ``view`` shown (None: all); returns the point last clicked.
 
     Only clicks come back: panning and zooming do not rerun the script.  The
-    component also answers once when it has drawn the map (its
-    "selected_layers"): the signal that the rest of the page may follow (:func:`map_drawn`).
+    component also answers once when it has drawn the events: the signal that
+    the rest of the page may follow (:func:`map_drawn`).
     """
     positions = None  # every event drawn is in the view
     if view is not None and len(view) < record["shown"]:
         wanted = set(view["event_id"].astype(str))
         positions = [i for i, event_id in enumerate(record["event_ids"]) if event_id in wanted]
-    arguments = dict(record["component"])
-    widget = arguments.pop("key")
 
-    def answered() -> None:  # as st_folium(key="map") does: the state is kept as "map" too
-        st.session_state["map"] = st.session_state.get(widget, {})
+    def answered() -> None:  # the map has answered: it is drawn (see map_drawn)
+        st.session_state["map"] = st.session_state.get("geomap_map") or {}
 
-    script = appmap.view_script(positions)
-    state = map_component()(**arguments, key=widget, feature_group=script, on_change=answered)
-    return (state or {}).get("last_clicked")
+    state = map_component()(
+        html=record["html"],
+        version=json.dumps(record["version"], sort_keys=True),
+        height=MAP_HEIGHT,
+        only=positions,
+        key="geomap_map",
+        default=None,
+        on_change=answered,
+    )
+    return clicked_point(state)
+
+
+def clicked_point(state: object) -> dict | None:
+    """The point of the map's answer, checked: ``{"lat", "lng"}`` as numbers, else None."""
+    point = state.get("last_clicked") if isinstance(state, dict) else None
+    if not isinstance(point, dict):
+        return None
+    lat, lng = point.get("lat"), point.get("lng")
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lng))
+    return {"lat": float(lat), "lng": float(lng)} if numbers else None
 
 
 def map_drawn() -> bool:

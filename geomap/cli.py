@@ -22,7 +22,7 @@ from rich.console import Console
 from geomap import __version__
 from geomap.config import load_settings
 from geomap.errors import ConfigError, GeomapError, InputError
-from geomap.gazetteer.geonames import DUMP_URL  # stdlib only: the default shown by --help
+from geomap.gazetteer import DUMP_URL  # the default shown by --help; the gazetteer loads when used
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -113,10 +113,25 @@ def import_command(
         with connect(scheduler, workers=workers) as client:
             report = _import(paths, target, merge=merge, client=client)
     _print_report(report, target)
+    keep_app_map(target)
     if report.events_read == 0 and (report.file_errors or report.problems):
         raise InputError("nothing was imported")
     if report.file_errors:  # the good files are in the store; a script must still learn of the others
         raise InputError(f"{len(report.file_errors)} of {len(report.files)} file(s) could not be read")
+
+
+def keep_app_map(target: Store) -> None:
+    """Make the app's map of the store as it is now, so the app's next launch finds it ready.
+
+    The import has succeeded whatever happens here: a map that cannot be made is only noted
+    (the app makes it when it starts).
+    """
+    from geomap.mapping.appmap import refresh
+
+    try:
+        refresh(target.path)
+    except (GeomapError, OSError, ValueError) as err:
+        say(f"note: the app's map was not made ({err}); the app makes it when it starts", err=True)
 
 
 def _check_engine(engine: str, scheduler: str | None, workers: int | None) -> None:
@@ -366,7 +381,9 @@ def correct_command(
     """Correct one field of one event; the correction is kept with who/when and survives re-imports."""
     from geomap.corrections import correct
 
-    row = correct(_store(store), event_id, field, value, who=who or os.environ.get("USER", ""), note=note)
+    target = _store(store)
+    row = correct(target, event_id, field, value, who=who or os.environ.get("USER", ""), note=note)
+    keep_app_map(target)
     say(f"corrected {field} of {event_id}: {row['previous']} → {row['value']} (by {row['who']}, {row['at']})")
 
 
@@ -403,7 +420,9 @@ def split_command(
     """Take reports out of a merged event; kept as a correction, so later imports never merge them again."""
     from geomap.merges import split
 
-    counts = split(_store(store), event_id, reports, who=who or os.environ.get("USER", ""), note=note)
+    target = _store(store)
+    counts = split(target, event_id, reports, who=who or os.environ.get("USER", ""), note=note)
+    keep_app_map(target)
     say(f"split {', '.join(reports)} from {event_id}; store: {counts}")
 
 

@@ -52,7 +52,6 @@ CONFINED = {
     "branca": ("mapping",),
     "geopy": ("geocode.online",),
     "streamlit": ("app",),
-    "streamlit_folium": ("app",),
     "dask": ("engine",),
     "distributed": ("engine",),
 }

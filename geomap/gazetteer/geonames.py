@@ -22,19 +22,17 @@ import logging
 import os
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from geomap.atomic import replace_atomically
 from geomap.errors import GeocoderUnavailableError, InputError
+from geomap.gazetteer import DUMP_URL
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, indexable, normalize_name
 
 log = logging.getLogger(__name__)
 
-DUMP_URL = "https://download.geonames.org/export/dump/"
 COLUMNS = 19
 _BATCH = 20_000
 COMPACT_COLUMNS = (
@@ -133,6 +131,9 @@ def download_dumps(
     codes: list[str], *, gazetteer: Gazetteer, base_url: str = DUMP_URL, timeout: float = 60.0
 ) -> dict[str, int]:
     """Download and import per-country dumps (``ML``, ``BF``… or ``allCountries``); places per file."""
+    import urllib.error  # here, not at the top: `geomap --help` shows DUMP_URL and must start fast
+    import urllib.request
+
     imported = {}
     with tempfile.TemporaryDirectory() as tmp:
         for code in codes:

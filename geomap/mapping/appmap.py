@@ -1,17 +1,22 @@
 """The app's map, rendered once per store version and kept on disk beside the store.
 
 Building the map of every event (:func:`geomap.mapping.build.build_map`) and
-rendering it through streamlit-folium cost the app's first script run more than
-a second, after imports of geopandas, folium and streamlit-folium that cost as
-much again.  The app's map does not depend on its filters (they are applied in
-the browser, see :func:`view_script`), so it is made once per store version:
-streamlit-folium renders it and the arguments it hands its browser component
-are recorded, with what the sidebar offers and how many events there are.  The
-record is written atomically to ``.<store name>.appmap.json`` beside the store;
-a launch reads it and calls the component with it, importing none of those
-libraries.  A store's version is its file's size and modification time: any
-write to the store (an import, a correction) changes it and the record is made
-again.  This module imports only the standard library until a map is made.
+rendering it cost the app's first script run more than a second, after imports
+of geopandas and folium that cost as much again.  The app's map does not
+depend on its filters (the browser applies them: the app sends the positions
+of the events to show), so it is made once per store version: folium renders
+the page (Leaflet inlined: it works offline) and the page is recorded with the
+ids of its events, what the sidebar offers and how many events there are.
+
+The record is written atomically to ``.<store name>.appmap.json`` beside the
+store.  ``geomap import``, ``correct`` and ``split`` make it once they have
+written (:func:`refresh`), so the app's first launch after them finds it ready;
+the app makes it itself when it finds none, or a stale or unreadable one.  A
+launch reads it and hands the page to the app's map component
+(``static/appmap/``), importing neither geopandas nor folium.  A store's
+version is its file's size and modification time: any write to the store (an
+import, a correction) changes it, and a record of another version is never
+used.  This module imports only the standard library until a map is made.
 """
 
 from __future__ import annotations
@@ -20,16 +25,22 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from geomap import __version__
 
 log = logging.getLogger(__name__)
 
+#: the app's map component: a static page of ours that writes the recorded page into its frame
+FRONTEND = Path(__file__).resolve().parent / "static" / "appmap"
+#: fields of a record and their types; a record missing one, or of another type, is made again
+FIELDS = {"version": dict, "shown": int, "event_ids": list, "sidebar": dict, "html": str}
+#: stores with more events than this are left to the app (a page of every event would be too large)
+RECORD_AT_MOST = 200_000
+
 #: the manifest of a parquet store (geomap.store.package.MANIFEST; not imported: the store code is heavy)
 STORE_MANIFEST = "geomap_store.json"
-FORMAT = 1  # of the record; a record of another format (or geomap version) is made again
+FORMAT = 2  # of the record; a record of another format (or geomap version) is made again
 
 
 def cache_file(store_path: str | os.PathLike) -> Path:
@@ -64,6 +75,9 @@ def read_cached(store_path: str | os.PathLike) -> dict | None:
         return None
     if not isinstance(record, dict) or record.get("version") != version:
         return None
+    if any(not isinstance(record.get(field), kind) for field, kind in FIELDS.items()):
+        log.warning("%s: the app's map is incomplete; it is made again", cache_file(store_path))
+        return None
     return record
 
 
@@ -89,8 +103,26 @@ def write_cached(store_path: str | os.PathLike, record: dict) -> bool:
     return True
 
 
-def make_record(version: dict, events, *, sources, evidence, sidebar: dict, render: Callable) -> dict:
-    """Build the app's map of ``events``, render it with ``render`` and record what the app needs to show it.
+def sidebar_options(events) -> dict:
+    """What the app's sidebar offers for ``events``, as plain JSON values (kept with the app's map)."""
+    from geomap.filters import actor_names, date_bounds
+
+    bounds = date_bounds(events)
+
+    def distinct(column: str) -> list[str]:
+        return sorted(str(v) for v in events[column].dropna().unique())
+
+    return {
+        "dates": [d.isoformat() for d in bounds] if bounds is not None else None,
+        "types": distinct("event_type"),
+        "actors": [str(a) for a in actor_names(events)],
+        "countries": distinct("country"),
+        "regions": distinct("admin1"),
+    }
+
+
+def make_record(version: dict, events, *, sources, evidence) -> dict:
+    """Build the app's map of ``events`` and render it with folium alone into the record the app shows.
 
     Parameters
     ----------
@@ -98,36 +130,41 @@ def make_record(version: dict, events, *, sources, evidence, sidebar: dict, rend
         :func:`store_version` of the store, taken before the events were read.
     events, sources, evidence
         The store's tables, the events as shown (not-an-event ones left out).
-    sidebar
-        What the sidebar offers for these events (plain JSON values).
-    render
-        Turns the folium map into the plain JSON arguments of the app's map component.
     """
     from geomap.mapping.build import build_map
-    from geomap.mapping.export import embed_assets
+    from geomap.mapping.export import offline_html
 
-    # the app's map keeps the small path: its selection and per-run filter scripts drive that page
+    # the app's map keeps the small path: its selection and per-run filters drive that page
     # (the large path's popups are unpacked on demand, and the app was not measured on it yet)
     m = build_map(events, evidence=evidence, sources=sources, time=False, select_on_click=True, large=False)
-    component = render(embed_assets(m))  # Leaflet from the installed packages: the map works offline
     return {
         "version": version,
         "shown": len(events),
-        "event_ids": list(m.geomap_event_ids),
-        "sidebar": sidebar,
-        "component": component,
+        "event_ids": [str(e) for e in m.geomap_event_ids],
+        "sidebar": sidebar_options(events),
+        "html": offline_html(m),  # Leaflet from the installed packages: the map works offline
     }
 
 
-def view_script(positions: list[int] | None) -> str:
-    """JavaScript that shows only the events at ``positions`` of the map's payload (None: every event).
+def refresh(store_path: str | os.PathLike) -> bool:
+    """Make and keep the app's map of the store unless the one kept is current; True when one is kept.
 
-    The app hands it to the component as streamlit-folium's ``feature_group``,
-    which the browser runs on the map already drawn when it changes, so a
-    filter change does not draw the map again.
+    Called after a command wrote the store, so that the app's next launch finds its map ready.
+    A store without events, or with more than :data:`RECORD_AT_MOST`, gets none (the app decides).
     """
-    only = json.dumps(None if positions is None else [int(p) for p in positions])
-    return (
-        "(function () { var maps = window.geomapMaps || [];"
-        f" if (maps.length) {{ maps[maps.length - 1].filter({{only: {only}}}); }} }})();"
-    )
+    if read_cached(store_path) is not None:
+        return True
+    from geomap.corrections import rejected_ids
+    from geomap.store import Store
+
+    store = Store(store_path)
+    if not store.exists():
+        return False
+    version = store_version(store.path)  # before the read: a write meanwhile makes the record stale
+    every = store.read(rejected=True)
+    rejected = rejected_ids(every.corrections, every.events, every.evidence)
+    shown = every.events[~every.events["event_id"].isin(rejected)]
+    if shown.empty or len(shown) > RECORD_AT_MOST:
+        return False
+    record = make_record(version, shown, sources=every.sources, evidence=every.evidence)
+    return write_cached(store.path, record)

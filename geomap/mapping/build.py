@@ -83,7 +83,7 @@ def build_map(
     select_on_click
         A click on an event also tells the map where the event is (a map
         ``click`` at the event's own coordinates), which is how the app learns
-        which event was chosen through streamlit-folium.
+        which event was chosen through its map component (``static/appmap/``).
     gazetteer
         Where the town labels of the offline base map come from (default: the
         embedded gazetteer).

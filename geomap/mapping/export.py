@@ -7,7 +7,6 @@ so a failed export never leaves half a file behind.
 from __future__ import annotations
 
 import base64
-import functools
 import os
 import re
 from collections.abc import Callable
@@ -62,10 +61,14 @@ def export_html(m: folium.Map, path: str | os.PathLike, *, offline: bool = False
     from the installed xstatic-leaflet package, so the page needs no network;
     otherwise the page loads Leaflet from a CDN, as folium does.
     """
-    if offline:
-        _inline_assets(m)
-    html = m.get_root().render()
+    html = offline_html(m) if offline else m.get_root().render()
     return _atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8"))
+
+
+def offline_html(m: folium.Map) -> str:
+    """The map as one HTML page that needs no network: Leaflet's script, stylesheet and images inline."""
+    _inline_assets(m)
+    return m.get_root().render()
 
 
 def _inline_assets(m: folium.Map) -> None:
@@ -85,34 +88,6 @@ def _inline_assets(m: folium.Map) -> None:
         code = local_asset(url).read_text(encoding="utf-8").replace("</script", "<\\/script")
         root.header.add_child(Element(f"<script>{code}</script>"), name=f"inline_js_{n}")
     root.header.add_child(Element(f"<style>{_EMBED_CSS}</style>"), name="geomap_embed_css")
-
-
-def embed_assets(m: folium.Map) -> folium.Map:
-    """Point the map's scripts and stylesheets at ``data:`` URLs of the installed copies (Leaflet, …).
-
-    For pages that load a map's assets by URL themselves, as streamlit-folium
-    does: the map then needs no network.  Assets without an installed copy
-    keep their URL.  Returns the map.
-    """
-    _drop_widget_assets(m)
-    for element in _walk(m):
-        if isinstance(element, JSCSSMixin):
-            element.default_js = [(name, _data_url(url, "js")) for name, url in element.default_js]
-            element.default_css = [(name, _data_url(url, "css")) for name, url in element.default_css]
-    return m
-
-
-@functools.lru_cache(maxsize=32)
-def _data_url(url: str, kind: str) -> str:
-    try:
-        path = local_asset(url)
-    except ExportError:
-        return url
-    if kind == "css":
-        body, mime = _css_with_images(path).encode("utf-8"), "text/css"
-    else:
-        body, mime = path.read_bytes(), "text/javascript"
-    return f"data:{mime};base64,{base64.b64encode(body).decode('ascii')}"
 
 
 def _drop_widget_assets(m: folium.Map) -> None:

@@ -73,7 +73,7 @@ class EventMap(JSCSSMixin):
     """All events of a map, drawn from one JSON payload into the map's per-type FeatureGroups.
 
     The runtime (``static/eventmap.js``) goes into the map's script, not the page
-    header, because streamlit-folium inserts the header as inert HTML; the
+    header (pages that take a map's parts apart insert the header as inert HTML); the
     payload holds only escaped strings (see :mod:`geomap.mapping.payload`).
     With ``cluster`` the points are clustered (Leaflet.markercluster); with
     ``canvas`` they are drawn on a canvas, which many thousands of points need.

@@ -31,7 +31,7 @@ def app_url(tmp_path, hostile_csv) -> Iterator[str]:
 def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None:
     guard = guard_page(page, allow_local_assets=False)  # the app serves Leaflet itself: no network at all
     _load(page, app_url)
-    frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
+    frame = page.frame_locator("iframe[title*='geomap_map']").first
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     markers = frame.locator(MARKERS)
     markers.first.wait_for(state="attached", timeout=30_000)
@@ -51,7 +51,7 @@ def test_app_shows_the_map_and_the_table(page, app_url, artifacts: Path) -> None
 
 
 def _map(page):
-    frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
+    frame = page.frame_locator("iframe[title*='geomap_map']").first
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     return frame
 

@@ -34,24 +34,7 @@ function geomapEventMap(map, groups, payload, words, options, context) {
       .then(function (both) { return start(both[0], both[1]); });
   }
   window.geomapMaps = (window.geomapMaps || []).concat([proxy]);
-  if (options.selectOnClick) { geomapReportWhenDrawn(proxy); }
   return proxy;
-}
-
-/* In the app, streamlit-folium's component reports the map to the server (window.initComponent, called
- * at the end of the map's script), and the server then sends the rest of the page, whose drawing shares
- * the browser's main thread with the map's.  The report waits until the events are drawn. */
-function geomapReportWhenDrawn(proxy) {
-  "use strict";
-  var report = window.initComponent;
-  if (typeof report !== "function" || report.geomapDeferred) { return; }
-  var deferred = function (map, hover) {
-    window.initComponent = report;
-    var go = function () { report(map, hover); };
-    proxy.ready.then(go, go);
-  };
-  deferred.geomapDeferred = true;
-  window.initComponent = deferred;
 }
 
 /* A payload packed by geomap: base64 of gzip-compressed JSON (large maps stay small on disk). */
