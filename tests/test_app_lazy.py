@@ -111,7 +111,7 @@ def test_weekly_counts_match_the_apps(parquet_store) -> None:
 
 
 def test_sidebar_options_match_the_apps(parquet_store) -> None:
-    from app import sidebar_options
+    from geomap.mapping.appmap import sidebar_options
 
     assert LazyEvents(parquet_store).options() == sidebar_options(parquet_store.read().events)
 
