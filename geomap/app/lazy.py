@@ -171,7 +171,7 @@ class LazyEvents:
         return contents.events, contents.evidence, contents.sources
 
     def options(self) -> dict:
-        """What the sidebar offers (as :func:`geomap.mapping.appmap.sidebar_options` makes it from a whole table)."""
+        """What the sidebar offers (as :func:`appmap.sidebar_options` makes it from a whole table)."""
         from geomap.filters import ACTOR_COLUMNS
 
         def distinct(column: str) -> list[str]:
