@@ -108,7 +108,7 @@ def score_note(scores: NoteScores, note: dict, rows: list[dict]) -> None:
     scores.notes += 1
     scores.events += len(rows)
     scores.outside_country += sum(_outside(row, note) for row in rows)
-    if note["sub_event_type"] in CASE_LABELS:  # the 2016 notes predate ACLED's sub-event types
+    if note.get("sub_event_type") in CASE_LABELS:  # the 2016 notes predate ACLED's sub-event types
         found = CASE_LABELS.get(str(rows[0].get("sub_event_type") or ""), "NONE") if rows else "NONE"
         scores.sub_types.append((CASE_LABELS[note["sub_event_type"]], found))
     if not rows:
