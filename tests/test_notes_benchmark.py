@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.corpora import ACLED_SOURCES, acled_rows, split_of
-from benchmarks.notes_accuracy import NoteScores, score_note, weighted_f1
+from benchmarks.notes_accuracy import NoteScores, per_class, score_note, tune_folds, weighted_f1
 
 _EXPORT = (
     "\ufeffevent_id_cnty,event_date,event_type,sub_event_type,actor1,inter1,country,admin1,location,"
@@ -48,3 +48,23 @@ def test_a_precise_pin_far_off_is_wrong_and_a_region_fallback_is_honest() -> Non
     score_note(scores, note, [region])
     assert (scores.with_event, scores.date_right, scores.type_right) == (2, 2, 2)
     assert (scores.place_right, scores.within_25km) == (1, 0)
+
+
+def test_a_note_with_a_sub_event_type_is_scored_on_it_and_one_without_is_left_out() -> None:
+    scores = NoteScores()
+    coded = {"notes": "Police clashed with gunmen.", "event_date": "", "event_type": "Battles",
+             "sub_event_type": "Armed clash", "latitude": "", "country": "Kenya"}  # fmt: skip
+    score_note(scores, coded, [{"event_type": "Battles", "sub_event_type": "Attack", "event_date": ""}])
+    score_note(scores, coded, [])
+    score_note(scores, dict(coded, sub_event_type=""), [])
+    assert scores.sub_types == [("ARMED_CLASH", "ATTACK"), ("ARMED_CLASH", "NONE")]
+
+
+def test_folds_split_case_by_position_and_per_class_names_the_confusions() -> None:
+    case = [("A", "A"), ("B", "A"), ("A", "A"), ("B", "B")]
+    folds = tune_folds(case, [("C", "C")])
+    assert folds["A"] == (1.0, 2)
+    assert folds["B"][1] == 2
+    assert folds["C"] == (1.0, 1)
+    label, support, f1, wrong = per_class(case)[1]
+    assert (label, support, f1, dict(wrong)) == ("B", 2, 2 / 3, {"A": 1})
