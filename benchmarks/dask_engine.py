@@ -27,7 +27,7 @@ from benchmarks import run_alone, write_section
 from benchmarks.dask_tables import FILES
 from benchmarks.dask_tables import measure as measure_tables
 from benchmarks.dask_tables import render as render_tables
-from geomap.engine import DaskReader, import_files, require_dask
+from geomap.engine import LOCAL_CLUSTER, DaskReader, import_files, require_dask
 from geomap.errors import ConfigError
 from geomap.gazetteer.index import Gazetteer
 from geomap.geocode import Resolver
@@ -105,7 +105,7 @@ def measure(n: int, *, repeat: int, work: Path) -> list[dict]:
     for stage, fn in (("import", _run), ("reading stage", _read)):
         runs[("local engine", stage)] = [fn(paths, work, f"local-{stage[:4]}{r}") for r in range(repeat)]
     for workers in (1, 2):
-        with Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        with Client(n_workers=workers, **LOCAL_CLUSTER) as c:
             c.wait_for_workers(workers)
             name = f"Dask, {workers} worker{'s' if workers > 1 else ''}"
             for stage, fn in (("import", _run), ("reading stage", _read)):
@@ -128,7 +128,7 @@ def reading_rates(n: int, *, work: Path, workers=(1, 2)) -> list[dict]:
     paths = synthetic_articles(work / "dask-articles", n)
     rows = []
     for count in workers:
-        with Client(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        with Client(n_workers=count, **LOCAL_CLUSTER) as c:
             c.wait_for_workers(count)
             _read(paths[: min(n, 20)], work, f"warm{count}", client=c)  # workers' imports, off the clock
             load = [_load_average()]

@@ -38,7 +38,9 @@ def child(spec: dict) -> dict:
     if spec["workers"]:
         from distributed import Client
 
-        client = Client(n_workers=spec["workers"], threads_per_worker=1, dashboard_address=None)
+        from geomap.engine import LOCAL_CLUSTER
+
+        client = Client(n_workers=spec["workers"], **LOCAL_CLUSTER)
         client.wait_for_workers(spec["workers"])
         _import(write_events(work / "warm", 200, files=2, seed=99), work, "warm", client)
     load_before = _load_average()

@@ -159,7 +159,9 @@ def backend(request) -> str:
 def cluster_client():
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True)
+    from geomap.engine import LOCAL_CLUSTER
+
+    cluster = LocalCluster(n_workers=2, **LOCAL_CLUSTER)
     return Client(cluster), cluster
 
 

@@ -6,6 +6,7 @@ import random
 import shutil
 import sqlite3
 import sys
+import warnings
 
 import pandas as pd
 import pytest
@@ -106,7 +107,7 @@ def test_split_and_shuffled_inputs_import_the_same(client, tmp_path, built_gazet
 def test_workers_see_what_the_last_import_taught_the_gazetteer(tmp_path, built_gazetteer) -> None:
     from distributed import Client
 
-    one = Client(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=True)  # one cache
+    one = Client(n_workers=1, **engine.LOCAL_CLUSTER)  # one cache
     table = tmp_path / "table.csv"
     table.write_text(HEADER + ROWS[3] + "\n", encoding="utf-8")
     article = tmp_path / "article.md"
@@ -127,6 +128,22 @@ def test_workers_see_what_the_last_import_taught_the_gazetteer(tmp_path, built_g
     local, dask = (stores[n].read_events() for n in ("local", "dask"))
     assert (local["location"] == "Tinkarène-Ouest").sum() >= 2  # learnt from the table, found in the text
     pd.testing.assert_frame_equal(dask, local)
+
+
+@pytest.mark.slow
+def test_two_local_clusters_do_not_fight_over_port_8787() -> None:
+    from distributed import LocalCluster
+
+    with (
+        warnings.catch_warnings(record=True) as seen,
+        LocalCluster(n_workers=1, **engine.LOCAL_CLUSTER) as first,
+    ):
+        warnings.simplefilter("always")
+        with LocalCluster(n_workers=1, **engine.LOCAL_CLUSTER) as second:
+            ports = {first.scheduler.http_server.port, second.scheduler.http_server.port}
+    assert len(ports) == 2
+    assert 8787 not in ports
+    assert not [w for w in seen if "already in use" in str(w.message)]
 
 
 def test_the_dask_engine_names_the_extra_when_it_is_missing(monkeypatch) -> None:

@@ -28,6 +28,8 @@ def test_synthetic_tables_split_and_shuffled_import_the_same(
     # tables over 15 kB are read in chunks of 50 rows (the one and the three files), smaller ones whole
     monkeypatch.setattr("geomap.engine.tables.CHUNK_BYTES", 15_000)
     monkeypatch.setattr("geomap.engine.tables.CHUNK_ROWS", 50)
+    # bundles of about 40 rows: more bundles than partitions, sent a few at a time as others finish
+    monkeypatch.setattr("geomap.engine.merging.BUNDLE_ROWS", 40)
     files = write_events(tmp_path / "in", 300, files=ways, seed=ways, bad=0.01)
     local, expected, _ = run(files, tmp_path, "local", built_gazetteer)
     shuffled = random.Random(ways).sample(files, len(files))

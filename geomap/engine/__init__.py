@@ -49,7 +49,16 @@ if TYPE_CHECKING:
 
     from geomap.store import Store
 
-__all__ = ["ENGINES", "DaskReader", "WorkerSpec", "connect", "import_files", "require_dask", "worker_spec"]
+__all__ = [
+    "ENGINES",
+    "LOCAL_CLUSTER",
+    "DaskReader",
+    "WorkerSpec",
+    "connect",
+    "import_files",
+    "require_dask",
+    "worker_spec",
+]
 
 ENGINES = ("local", "dask")
 INSTALL = "pip install 'geomap[dask]'"
@@ -102,12 +111,18 @@ def connect(scheduler: str | None = None, *, workers: int | None = None) -> Clie
             return Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as err:
             raise ConfigError(f"{address}: cannot reach the Dask scheduler: {err}") from err
-    return Client(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    )
+    return Client(n_workers=workers or os.cpu_count() or 1, **LOCAL_CLUSTER)
+
+
+#: The options of a local cluster of one-thread worker processes without a dashboard.  With
+#: ``dashboard_address=None`` alone the scheduler still opens its HTTP server (health, metrics) on
+#: 8787 and warns "Port 8787 is already in use" when a second cluster runs; ``:0`` takes a free port.
+LOCAL_CLUSTER = {
+    "threads_per_worker": 1,
+    "processes": True,
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard_address": ":0"},
+}
 
 
 def require_dask():

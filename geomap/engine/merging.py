@@ -5,7 +5,8 @@
 rows into blocks of event type and time (a pair that can match always shares a block, whichever
 partition, cell or side of midnight its rows came from); the workers find the matching pairs of
 each block; the client joins them into connected components (scipy) and packs whole components
-into bundles; each worker merges its bundles as the local merger does
+into bundles of at most :data:`BUNDLE_ROWS` rows, a few on the cluster at a time; each worker
+merges its bundles as the local merger does
 (:func:`geomap.merges.merge_here`), given the bundle's matching pairs so that they are not
 searched and tested again, and the client puts the plans and merged rows together.
 Because a bundle is closed under matching, the result is the local engine's, bit for bit.
@@ -13,8 +14,10 @@ Because a bundle is closed under matching, the result is the local engine's, bit
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,6 +42,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: the most rows a bundle is made of (it may have more when one component is larger): a worker holds
+#: a bundle's reports, evidence and merged rows as Python objects while it merges them
+BUNDLE_ROWS = 20_000
+
 
 class DaskMerger:
     """Merges reports on the cluster of ``client`` in ``partitions`` pieces (module docstring)."""
@@ -57,19 +64,41 @@ class DaskMerger:
         start = time.perf_counter()
         edges = self.edges(frame)
         labels = components(len(frame), edges)
-        groups = bundles(labels, self.partitions)
+        groups = bundles(labels, max(self.partitions, -(-len(frame) // BUNDLE_ROWS)))
         found = time.perf_counter()
         matches = _bundle_matches(frame["event_id"].to_numpy(), edges, groups)
-        work = [(*_bundle(frame, rows, cited, known), m) for rows, m in zip(groups, matches, strict=True)]
-        futures = self.client.map(
-            merge_bundle, self.client.scatter(work), apart=apart, registry=registry, pure=False
-        )
-        merged = _together(self.client.gather(futures))
+        work = ((*_bundle(frame, rows, cited, known), m) for rows, m in zip(groups, matches, strict=True))
+        merged = _together(self._merged(work, len(groups), apart=apart, registry=registry))
         log.info(
             "merge: %d rows, %d components (%.1f s), %d bundles merged (%.1f s)",
             len(frame), labels.max() + 1, found - start, len(groups), time.perf_counter() - found,
         )  # fmt: skip
         return merged
+
+    def _merged(self, work: Iterator[tuple], count: int, **options) -> list[tuple[MergePlan, list[dict]]]:
+        """The merged bundles of ``work``, in order, with at most ``partitions`` of them on the cluster
+        at once: a bundle's input and result leave a worker's memory as soon as it is gathered."""
+        from distributed import as_completed
+
+        out: list = [None] * count
+        position: dict[str, int] = {}
+        running = as_completed()
+
+        def send(k: int, item: tuple) -> None:
+            [data] = self.client.scatter([item])
+            future = self.client.submit(merge_bundle, data, pure=False, **options)
+            position[future.key] = k
+            running.add(future)
+
+        pending = enumerate(work)
+        for k, item in itertools.islice(pending, self.partitions):
+            send(k, item)
+        for future in running:
+            out[position.pop(future.key)] = future.result()
+            future.release()
+            for k, item in itertools.islice(pending, 1):
+                send(k, item)
+        return out
 
     def edges(self, frame: pd.DataFrame) -> np.ndarray:
         """The matching pairs of ``frame`` (positions), found block by block on the workers."""
