@@ -26,6 +26,7 @@ from geomap.extract.events import Document, EventDraft, extract_events
 from geomap.extract.places import NOT_A_COUNTRY, PART, WATER, find_places, split_part
 from geomap.gazetteer.boundaries import country_boundaries, find_country, inside_country
 from geomap.gazetteer.index import Gazetteer
+from geomap.gazetteer.learning import as_mappings, harvest_rows
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
 from geomap.geocode.places import water_place
@@ -40,7 +41,6 @@ from geomap.schema import (
     SOURCE_COLUMNS,
     empty_table,
     make_event_id,
-    records,
     stack_events,
     validate,
 )
@@ -258,37 +258,7 @@ def harvest_places(
     Rows whose point is outside their country or far from the known place of their name are not
     learnt; why is appended to ``flagged`` (see :meth:`geomap.gazetteer.index.Gazetteer.harvest`).
     """
-    return gazetteer.harvest(harvest_rows(events), flagged=flagged)
-
-
-HARVESTED = ["event_id", "location", "country", "iso3", "admin1", "latitude", "longitude", "geo_precision"]
-
-
-def harvest_rows(events: pd.DataFrame) -> list[dict]:
-    """The rows of ``events`` the gazetteer may learn from, with their country's ISO2 code, in one order.
-
-    The first row of a name teaches its point and later ones confirm it, so the rows are taken in
-    event_id order (then by point), whatever the order of the files and rows: an import teaches
-    the same places on either engine, however its inputs are split.
-    """
-    located = events[events["location"].notna() & events["latitude"].notna()]
-    located = located[[c for c in HARVESTED if c in located.columns]]
-    rows = []
-    for row in records(located):
-        country = find_country(row["iso3"] or row["country"] or "")
-        if country is not None:
-            rows.append({**row, "country_code": country.iso2})
-    return sorted(rows, key=harvest_order)
-
-
-def harvest_order(row: dict) -> tuple:
-    """The order rows are harvested in: event_id, then point and name."""
-    return (
-        str(row.get("event_id") or ""),
-        float(row["latitude"]),
-        float(row["longitude"]),
-        str(row["location"]),
-    )
+    return gazetteer.harvest(as_mappings(harvest_rows(events)), flagged=flagged)
 
 
 #: what reading a file can raise besides our own errors: the OS, parsers (csv, JSON, YAML, GDAL), codecs

@@ -27,10 +27,10 @@ import geopandas as gpd
 import numpy as np
 
 from geomap.engine.workers import WorkerSpec, worker_resolver, worker_spec
+from geomap.gazetteer.learning import HARVESTED, as_mappings, harvest_order, harvest_rows
 from geomap.geocode import Resolver
 from geomap.geocode.tables import PlaceKey, geocode_events, place_keys, resolve_key
 from geomap.model import Place
-from geomap.pipeline import HARVESTED, harvest_order, harvest_rows
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -54,7 +54,7 @@ class DaskPlacer:
         harvested = (0, 0)
         start = time.perf_counter()
         if harvest:
-            harvested = resolver.gazetteer.harvest(self.harvest_rows(events), flagged=flagged)
+            harvested = resolver.gazetteer.harvest(as_mappings(self.harvest_rows(events)), flagged=flagged)
         learnt = time.perf_counter()
         resolved = self.resolve(place_keys(events), resolver)
         events, unresolved = geocode_events(events, resolver=resolver, resolved=resolved)
@@ -66,7 +66,7 @@ class DaskPlacer:
         )
         return events, flagged + unresolved, harvested
 
-    def harvest_rows(self, events: gpd.GeoDataFrame) -> list[dict]:
+    def harvest_rows(self, events: gpd.GeoDataFrame) -> list[tuple]:
         """:func:`harvest_rows` of every row: per chunk on the workers, merged by one reduce task."""
         columns = events[[c for c in HARVESTED if c in events.columns]]
         chunks = np.array_split(np.arange(len(columns)), min(self.partitions, len(columns)))
@@ -85,7 +85,7 @@ class DaskPlacer:
         return dict(zip(keys, (p for part in found for p in part), strict=True))
 
 
-def merge_sorted(parts: list[list[dict]]) -> list[dict]:
+def merge_sorted(parts: list[list[tuple]]) -> list[tuple]:
     """The reduce step: the chunks' harvest rows, each sorted, as one list in harvest order."""
     return list(heapq.merge(*parts, key=harvest_order))
 
