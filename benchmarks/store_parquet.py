@@ -107,15 +107,12 @@ def one_backend(table: gpd.GeoDataFrame, work: Path, suffix: str, repeat: int) -
 
 
 def on_cluster(store: Store, repeat: int) -> tuple[float, list[float]]:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from geomap.engine import aggregate_on_cluster
+    from geomap.engine import LOCAL_CLUSTER, aggregate_on_cluster
 
     files = aggregates.uncorrected_files(store)
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
-        Client(cluster) as c,
-    ):
+    with Client(n_workers=2, **LOCAL_CLUSTER) as c:
         return timed(lambda: aggregate_on_cluster(client=c, files=files), repeat)
 
 
