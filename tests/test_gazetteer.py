@@ -204,3 +204,39 @@ def test_an_import_reports_the_rows_it_did_not_learn(fresh_gazetteer, tmp_path) 
     (note,) = [n for n in report.unresolved if "not learnt" in n]
     assert "Ménaka (ML) at 3.87, 11.52 is in Cameroon" in note
     assert all(e.origin != "harvest" for e in fresh_gazetteer.lookup("Ménaka"))
+
+
+def test_harvest_rows_are_compact_and_teach_what_every_row_taught(fresh_gazetteer) -> None:
+    """Only exact, named, located rows in a known country travel; the harvest learns the same from them."""
+    import pandas as pd
+
+    from geomap.gazetteer.learning import FIELDS, as_mappings, harvest_rows
+
+    rows = pd.DataFrame(
+        {
+            "event_id": ["b:2", "a:1", "c:3", "d:4", "e:5"],
+            "location": ["Tinkarène-Ouest", "Tinkarène-Ouest", "Tinkarène-Ouest", None, "Ber-Sud"],
+            "country": ["Mali", "Mali", "Mali", "Mali", "Atlantis"],
+            "iso3": ["MLI", "MLI", "MLI", "MLI", ""],
+            "admin1": ["Tombouctou"] * 5,
+            "latitude": [17.3512, 17.3513, 14.2, 16.0, 16.9],
+            "longitude": [-1.8923, -1.8922, -4.1, -1.0, -2.0],
+            "geo_precision": [1, 1, 2, 1, 1],
+        }
+    )
+    found = harvest_rows(rows)
+    # the precision-2 row, the unnamed row and the unknown country stay behind; in event_id order
+    assert [r[0] for r in found] == ["a:1", "b:2"]
+    assert all(isinstance(r, tuple) and len(r) == len(FIELDS) for r in found)
+    assert found[0][FIELDS.index("country_code")] == "ML"
+    assert found[0][FIELDS.index("location")] is found[1][FIELDS.index("location")]  # interned
+    flagged: list[str] = []
+    learnt = fresh_gazetteer.harvest(as_mappings(found), flagged=flagged)
+    assert learnt == (1, 1)
+    assert not flagged
+    fresh_gazetteer.remove_origin("harvest")
+    named = rows[rows["location"].notna() & (rows["iso3"] != "")].sort_values("event_id")
+    every = [{**r, "country_code": "ML"} for r in named.to_dict("records")]
+    flagged_every: list[str] = []
+    assert fresh_gazetteer.harvest(every, flagged=flagged_every) == learnt  # the far precision-2 row: skipped
+    assert flagged_every == flagged
