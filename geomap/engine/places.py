@@ -4,7 +4,7 @@
 :func:`geomap.pipeline.place_here`:
 
 1. **Harvest, one reduce step.**  The rows read are cut into chunks; each worker picks the rows of
-   its chunk the gazetteer may learn from (:func:`geomap.pipeline.harvest_rows`, in event_id order),
+   its chunk the gazetteer may learn from (:func:`geomap.gazetteer.learning.harvest_rows`, in event_id order),
    one task on a worker merges the sorted lists, and the client — the gazetteer's one writer —
    harvests them in a single call.
 2. **Geocoding of distinct keys.**  The (name, country, region) keys of the rows without a point
