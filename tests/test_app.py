@@ -216,7 +216,8 @@ def test_a_correction_without_a_name_is_refused(monkeypatch, sample_store) -> No
 def test_the_timeline_counts_weeks_and_a_brush_selects_a_period(sample_store) -> None:
     import datetime as dt
 
-    app = _load_app_module()
+    from geomap.app import timeline as app  # the timeline's module (app.py shows it)
+
     events = sample_store.read_events()
     counts = app.weekly_counts(events)
     assert counts["events"].sum() == events["event_date"].notna().sum()

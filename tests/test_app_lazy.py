@@ -99,7 +99,7 @@ def test_pages_are_newest_first_and_do_not_overlap(parquet_store) -> None:
 
 
 def test_weekly_counts_match_the_apps(parquet_store) -> None:
-    from app import weekly_counts
+    from geomap.app.timeline import weekly_counts
 
     flt = EventFilter(claim_statuses=frozenset({"reported", "alleged"}))
     events = filter_events(parquet_store.read().events, flt)

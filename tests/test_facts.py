@@ -73,3 +73,20 @@ def test_geocode_reads_no_city_table_to_rule_out_areas() -> None:
     assert lines[0].startswith("Mopti: Mopti (ML)")
     assert lines[1].startswith("Europe: Europe")
     assert lines[-1] == "0 []"
+
+
+def test_geocoding_a_bare_name_loads_no_fuzzy_matcher_nor_extraction_tables() -> None:
+    """An exact name resolves without rapidfuzz, extraction's patterns or (typer < 0.29) pydantic."""
+    from importlib.metadata import version
+
+    typer_major_minor = tuple(int(part) for part in version("typer").split(".")[:2])
+    heavy = ["rapidfuzz", "geomap.extract.places", *(["pydantic"] if typer_major_minor < (0, 29) else [])]
+    probe = (
+        "import sys; from geomap import cli; cli.main(['geocode', 'Mopti', 'Tombouctou']); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("Mopti: Mopti (ML)")
+    assert lines[1].startswith("Tombouctou: Timbuktu (ML)")  # an alternate name, still exact
+    assert lines[-1] == "[]"

@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.places import not_country_spans
 from geomap.gazetteer.boundaries import Country, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 
@@ -108,7 +107,11 @@ def read_context(
     known = find_country(country) if country else None
     if known is not None:
         named[known.iso2] += 1000
-    text = _blank(text or "", not_country_spans(text or ""))  # "the Niger River", "Lake Chad"
+    text = text or ""
+    if text:  # a bare name needs none of extraction's pattern tables (issue 16: a quick `geomap geocode`)
+        from geomap.extract.places import not_country_spans
+
+        text = _blank(text, not_country_spans(text))  # "the Niger River", "Lake Chad"
     evidence = _BORDER.sub(" ", text)  # a border is no country either
     for found in _countries_named(evidence):
         named[found.iso2] += 1

@@ -10,8 +10,6 @@ import re
 from collections import defaultdict
 from math import ceil, floor
 
-from rapidfuzz import fuzz, process
-
 FUZZY_CUTOFF = 85  # rapidfuzz ratio, 0–100
 #: ratio = 2·matches / (len a + len b) ≥ c needs the shorter name at least c / (2 − c) of the longer one
 _LENGTH_RATIO = (FUZZY_CUTOFF / 100) / (2 - FUZZY_CUTOFF / 100)
@@ -31,6 +29,8 @@ DISTINGUISHING = frozenset(
 
 def words_agree(a: str, b: str) -> bool:
     """Whether two normalized names may spell one name: alike word by word, no telling word apart."""
+    from rapidfuzz import fuzz  # imported where used: an exact name needs no fuzzy matcher (issue 16)
+
     left, right = a.split(), b.split()
     if len(left) != len(right):
         return False
@@ -69,6 +69,8 @@ class NameVariants:
 
     def fuzzy(self, key: str) -> tuple[str, float] | None:
         """The closest key at or above the cutoff whose words agree with ``key``, with its score."""
+        from rapidfuzz import fuzz, process
+
         low, high = ceil(len(key) * _LENGTH_RATIO), floor(len(key) / _LENGTH_RATIO)
         pool = [k for size in range(low, high + 1) for k in self._buckets.get((key[:1], size), ())]
         close = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
