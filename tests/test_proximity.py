@@ -69,3 +69,15 @@ def test_dotted_state_abbreviations_are_states_not_countries(resolver) -> None:
     state = resolver.resolve("S.C.", context="COLUMBIA, S.C. — Lawmakers met on Tuesday.")
     assert (state.name, state.country, state.geo_precision) == ("South Carolina", "US", GeoPrecision.ADMIN1)
     assert resolver.resolve("U.S.", context="U.S. officials met.").geo_precision == GeoPrecision.COUNTRY
+
+
+def test_dotted_initials_of_a_city_are_not_a_country_code(resolver) -> None:
+    text = (
+        "LOS ANGELES — Dock workers at the Port of Los Angeles walked out on Monday. "
+        "Traffic backed up across L.A. as trucks queued at the terminals in San Pedro, California."
+    )
+    city = resolver.resolve("L.A.", context=text)  # LA is Laos's ISO code; "L.A." is Los Angeles
+    assert (city.country, city.geo_precision) == ("US", GeoPrecision.PLACE)
+    assert distance_km(city.lat, city.lon, 34.05, -118.24) < 25
+    uae = resolver.resolve("U.A.E.", context="Flights from the U.A.E. resumed on Friday.")
+    assert (uae.country, uae.geo_precision) == ("AE", GeoPrecision.COUNTRY)  # initials of its name

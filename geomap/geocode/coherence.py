@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from geomap.gazetteer.boundaries import Country, find_country
+from geomap.gazetteer.boundaries import Country, country_abbreviated, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
 from geomap.geocode.context import DocumentContext, anchors_in, spans
 from geomap.geocode.proximity import NamedPlaces, named_places
@@ -56,7 +56,7 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
     for match in _PAIR.finditer(text):
         place, where = match.group(1), match.group(2)
         keys = _tails(place)
-        country = find_country(where) if len(where) > 3 or "." in where else None
+        country = _country_written(where)
         found = _one_country(regions(where), ctx)
         if country is not None and found:  # "Dogo, Mali" (not Guinea's Mali); "Atlanta, Georgia" (the state)
             hits = [e for k in keys for e in gazetteer.lookup(k) if not e.is_region]
@@ -169,6 +169,13 @@ def _with_region_countries(
         if code not in countries and not towns:
             countries.append(code)
     return tuple(countries)
+
+
+def _country_written(name: str) -> Country | None:
+    """The country ``name`` writes: a name of four letters or more, or initials ("U.S.", not "L.A.")."""
+    if "." in name:
+        return country_abbreviated(name)
+    return find_country(name) if len(name) > 3 else None
 
 
 def _one_country(found: list[GazetteerEntry], ctx: DocumentContext) -> list[GazetteerEntry]:

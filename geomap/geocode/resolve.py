@@ -49,7 +49,7 @@ from functools import lru_cache
 from geomap.columns import point
 from geomap.config import load_settings
 from geomap.errors import GeocoderError
-from geomap.gazetteer.boundaries import Country, find_country, region_polygon
+from geomap.gazetteer.boundaries import Country, country_abbreviated, find_country, region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 from geomap.geocode.areas import area_named, area_place
 from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
@@ -189,7 +189,7 @@ class Resolver:
         if len(mention.strip()) <= 3 and not mention.isupper():
             return None  # "Ala" is a village of Burkina Faso; "ALA" would be Åland's code
         dotted = _DOTTED.fullmatch(mention.strip())
-        named = find_country(mention.replace(".", "") if dotted else mention)
+        named = country_abbreviated(mention.strip()) if dotted else find_country(mention)  # "L.A." is no Laos
         if named is None or (within is not None and within.iso2 != named.iso2):
             return None
         if within is None and ctx.named is not None and town_meant(named, ctx.named, self.gazetteer):
