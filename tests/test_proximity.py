@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import geomap.geocode.resolve as resolve_module
+import geomap.geocode.ranking as ranking_module
 from geomap.gazetteer.index import GazetteerEntry, distance_km
 from geomap.geocode import Resolver
 from geomap.geocode.proximity import named_places
@@ -25,7 +25,7 @@ def test_ambiguous_names_choose_each_other(resolver, monkeypatch) -> None:
     columbus = resolver.resolve("Columbus", context=NEBRASKA)
     assert distance_km(columbus.lat, columbus.lon, 41.43, -97.37) < 20  # Columbus, Nebraska
     assert "of the text's other names lie near it" in columbus.reason
-    monkeypatch.setattr(resolve_module, "SUPPORT_SCORE", 0.0)
+    monkeypatch.setattr(ranking_module, "SUPPORT_SCORE", 0.0)
     alone = Resolver(resolver.gazetteer).resolve("Columbus", context=NEBRASKA)
     assert distance_km(alone.lat, alone.lon, 41.43, -97.37) > 161  # without the rule: another Columbus
 
