@@ -111,3 +111,17 @@ def test_regions_of_territories_natural_earth_codes_its_own_way_are_known(resolv
     assert distance_km(gaza.lat, gaza.lon, bank.lat, bank.lon) > 50
     upper_nile = resolver.resolve("Upper Nile", context="Cholera spread in Upper Nile state, South Sudan.")
     assert (upper_nile.country, upper_nile.geo_precision) == ("SS", GeoPrecision.ADMIN1)
+
+
+def test_a_nation_of_the_united_kingdom_establishes_the_kingdom(resolver) -> None:
+    text = (
+        "He was born in the village of Flumeri in southern Italy and had lived in England for four "
+        "years before the couple opened a cafe in Cambridge. Friends came from Newmarket for the funeral."
+    )
+    assert "GB" in resolver.context(text).countries
+    cambridge = resolver.resolve("Cambridge", context=text)
+    assert (cambridge.country, cambridge.geo_precision) == ("GB", GeoPrecision.PLACE)
+    assert distance_km(cambridge.lat, cambridge.lon, 52.20, 0.12) < 25
+    arkansas = "Police in England arrested a man between Lonoke and Carlisle on Tuesday."
+    assert "GB" not in resolver.context(arkansas).countries  # England, Arkansas: no evidence of the kingdom
+    assert resolver.resolve("England", context=arkansas).country == "US"

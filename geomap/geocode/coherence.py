@@ -22,7 +22,8 @@ from dataclasses import replace
 
 from geomap.gazetteer.boundaries import Country, country_abbreviated, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
-from geomap.geocode.context import DocumentContext, anchors_in, spans
+from geomap.geocode.areas import NATION_KEYS
+from geomap.geocode.context import DocumentContext, anchors_in, names_in_runs, spans
 from geomap.geocode.proximity import NamedPlaces, named_places
 
 _WORD = r"[A-ZÀ-Ý][\w'’\-]*"
@@ -86,6 +87,7 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
     named = named_places(text, gazetteer=gazetteer)
     if not ctx.caller:  # "Jordan" beside Shakopee is no evidence of the kingdom
         countries = tuple(c for c in countries if not town_meant(find_country(c), named, gazetteer))
+        countries = _with_nations(countries, text, named, gazetteer)
     ctx = replace(ctx, countries=countries, named=named, **pairs)
     if not (countries or ctx.configured or ctx.caller):
         likely = likely_country(text, gazetteer=gazetteer)
@@ -176,6 +178,20 @@ def _country_written(name: str) -> Country | None:
     if "." in name:
         return country_abbreviated(name)
     return find_country(name) if len(name) > 3 else None
+
+
+def _with_nations(countries: tuple, text: str, named: NamedPlaces, gazetteer: Gazetteer) -> tuple:
+    """The text's countries with the United Kingdom when it names one of its nations ("in England").
+
+    A nation's name that stands for a town the text's other names lie around ("England" beside
+    Jonesboro and Searcy is England, Arkansas) is no evidence.
+    """
+    if "GB" in countries:
+        return countries
+    for nation in names_in_runs(text, NATION_KEYS):
+        if not name_means_town(nation, "GB", named, gazetteer):
+            return (*countries, "GB")
+    return countries
 
 
 def _one_country(found: list[GazetteerEntry], ctx: DocumentContext) -> list[GazetteerEntry]:
