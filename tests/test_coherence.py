@@ -125,3 +125,15 @@ def test_a_nation_of_the_united_kingdom_establishes_the_kingdom(resolver) -> Non
     arkansas = "Police in England arrested a man between Lonoke and Carlisle on Tuesday."
     assert "GB" not in resolver.context(arkansas).countries  # England, Arkansas: no evidence of the kingdom
     assert resolver.resolve("England", context=arkansas).country == "US"
+
+
+def test_a_country_name_is_a_region_of_the_country_the_text_s_places_point_to(resolver) -> None:
+    text = (
+        "School boards in Barrow County and Oconee County are reviewing layoff policies. Most Northeast "
+        "Georgia systems have not yet cut teachers, said Phil Hartley, an attorney for the school boards."
+    )
+    assert resolver.context(text).likely == "US"
+    state = resolver.resolve("Georgia", context=text)
+    assert (state.country, state.geo_precision) == ("US", GeoPrecision.ADMIN1)
+    country = resolver.resolve("Georgia", context="Voters in Georgia went to the polls on Sunday.")
+    assert (country.country, country.geo_precision) == ("GE", GeoPrecision.COUNTRY)

@@ -201,6 +201,7 @@ class Resolver:
         """The region of another country a country's name stands for, if the text's regions are there."""
         key = normalize_name(mention)
         evidence = {r.country for k, r in (*ctx.mentioned, *ctx.tied) if k != key}
+        evidence |= {ctx.likely} - {""}  # a text naming no country, its other names American: the state
         regions = [
             e
             for e in self.gazetteer.lookup(mention)
