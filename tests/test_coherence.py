@@ -137,3 +137,15 @@ def test_a_country_name_is_a_region_of_the_country_the_text_s_places_point_to(re
     assert (state.country, state.geo_precision) == ("US", GeoPrecision.ADMIN1)
     country = resolver.resolve("Georgia", context="Voters in Georgia went to the polls on Sunday.")
     assert (country.country, country.geo_precision) == ("GE", GeoPrecision.COUNTRY)
+
+
+def test_a_county_beside_another_country_establishes_its_own(resolver) -> None:
+    text = (
+        "Four years ago she was in Nigeria. Now she is a senior at a high school in Clayton County, "
+        "and the scholarship will take her from Jonesboro to medical school."
+    )
+    assert resolver.context(text).countries[:2] == ("NG", "US")
+    jonesboro = resolver.resolve("Jonesboro", context=text)
+    assert jonesboro.country == "US"  # was ruled out: the text named Nigeria only
+    alone = "Deputies in Clayton County arrested two men on Tuesday."
+    assert resolver.context(alone).countries == ()  # a text naming no country: a likely one, no bound

@@ -32,6 +32,7 @@ _NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
 _ABBREVIATION = r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?"
 _PAIR = re.compile(rf"(?<![\w'’\-])({_NAME}),\s+({_ABBREVIATION}|{_NAME})(?![\w'’\-])")
 _BARE = re.compile(rf"(?<![\w'’\-.])(?:{_ABBREVIATION}|{_NAME})")
+_COUNTY = re.compile(rf"(?<![\w'’\-]){_WORD}(?: {_WORD})? (?:County|Parish|Borough)\b")
 _DIRECTIONS = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upstate",
     "downstate", "northeast", "northwest", "southeast", "southwest",
@@ -88,6 +89,7 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
     if not ctx.caller:  # "Jordan" beside Shakopee is no evidence of the kingdom
         countries = tuple(c for c in countries if not town_meant(find_country(c), named, gazetteer))
         countries = _with_nations(countries, text, named, gazetteer)
+        countries = _with_county_countries(countries, text, gazetteer)
     ctx = replace(ctx, countries=countries, named=named, **pairs)
     if not (countries or ctx.configured or ctx.caller):
         likely = likely_country(text, gazetteer=gazetteer)
@@ -191,6 +193,24 @@ def _with_nations(countries: tuple, text: str, named: NamedPlaces, gazetteer: Ga
     for nation in names_in_runs(text, NATION_KEYS):
         if not name_means_town(nation, "GB", named, gazetteer):
             return (*countries, "GB")
+    return countries
+
+
+def _with_county_countries(countries: tuple, text: str, gazetteer: Gazetteer) -> tuple:
+    """The text's countries with that of the second-level areas it names ("Bronx County", "Rapides Parish").
+
+    Only a name whose every entry is an area of one country counts (the index's counties are American),
+    and only beside countries the text names: a text that names none is left to :func:`likely_country`.
+    """
+    if not countries:
+        return countries
+    for match in _COUNTY.finditer(text):
+        found = gazetteer.lookup(match.group(0))
+        codes = {e.country for e in found}
+        if found and len(codes) == 1 and all(e.feature == "A" and not e.is_region for e in found):
+            code = codes.pop()
+            if code not in countries:
+                countries = (*countries, code)
     return countries
 
 

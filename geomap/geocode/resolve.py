@@ -353,9 +353,12 @@ class Resolver:
             )
             return replace(place, needs_review=True)
         countries = {e.country for e in entries}
+        shared = next(iter(countries)) if trust_candidates and len(countries) == 1 else None
+        if within is None and shared in ctx.countries:
+            within = find_country(shared)  # namesakes all in one of the text's countries: that one
         country = within or find_country(ctx.main_country or "")
-        if country is None and trust_candidates and len(countries) == 1:
-            country = find_country(next(iter(countries)))
+        if country is None and shared:
+            country = find_country(shared)
         if country is None:
             return None
         place = country_place(country, mention=mention, reason=f"{why}; only the country is known")
