@@ -149,3 +149,16 @@ def test_a_county_beside_another_country_establishes_its_own(resolver) -> None:
     assert jonesboro.country == "US"  # was ruled out: the text named Nigeria only
     alone = "Deputies in Clayton County arrested two men on Tuesday."
     assert resolver.context(alone).countries == ()  # a text naming no country: a likely one, no bound
+
+
+def test_namesakes_in_the_region_the_text_names_most_are_meant(resolver) -> None:
+    text = (
+        "The Madison Central team will represent Kentucky at the national tournament. Central was one "
+        "of four Madison County teams; only Jefferson County had more. Kentucky's coaches said the "
+        "teams from Montgomery County did well."
+    )
+    ctx = resolver.context(text)
+    assert (ctx.home.name, ctx.home.country) == ("Kentucky", "US")
+    county = resolver.resolve("Madison County", context=ctx)
+    assert distance_km(county.lat, county.lon, 37.73, -84.28) < 25  # Kentucky's, not Alabama's
+    assert resolver.context("Kentucky and Tennessee signed a water compact.").home is None  # once each

@@ -38,7 +38,9 @@ _DIRECTIONS = {
     "downstate", "northeast", "northwest", "southeast", "southwest",
 }  # fmt: skip
 TOWN_SUPPORT = 1  # other names of the text near a town that bears a country's name: the town is meant
+HOME_TIMES = 2  # times a region must be named before it is the text's home region
 LIKELY_VOTES = 2  # names that must point to one country before it is the text's likely one
+_POSSESSIVE = re.compile(r"['’]s$")
 _LEADING = {"in", "the", "at", "near", "from", "of", "to", "on", "and", "for", "by"}
 
 
@@ -71,8 +73,9 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
                 (key, country.iso2) for key in keys if (key, country.iso2) not in tied_countries
             ]
     mentioned = list(ctx.mentioned)
+    times: Counter = Counter(r for _, r in tied if r.is_region)  # how often each region is named
     for match in _BARE.finditer(text):
-        span = match.group(0)
+        span = _POSSESSIVE.sub("", match.group(0))  # "Indiana's unemployment rate"
         if len(span) <= 3 and "." not in span:
             continue
         key = normalize_name(span)
@@ -80,11 +83,14 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
         if rest and head.lower() in _DIRECTIONS and not regions(span):
             span, key = rest, normalize_name(rest)  # "East Texas", "Western Massachusetts": in the region
         for region in _one_country(regions(span), ctx):
+            if (key, region) in mentioned or not _seat_namesake(region, span, gazetteer):
+                times[region] += 1
             if (key, region) not in mentioned and not _seat_namesake(region, span, gazetteer):
                 mentioned.append((key, region))
     named = [*mentioned, *((normalize_name(r.name), r) for _, r in tied if (_, r) not in ctx.tied)]
     countries = _with_region_countries(ctx, named, regions, gazetteer, text)
     pairs = {"tied": tuple(tied), "mentioned": tuple(mentioned), "tied_countries": tuple(tied_countries)}
+    pairs["home"] = home_region(times)
     named = named_places(text, gazetteer=gazetteer)
     if not ctx.caller:  # "Jordan" beside Shakopee is no evidence of the kingdom
         countries = tuple(c for c in countries if not town_meant(find_country(c), named, gazetteer))
@@ -96,6 +102,18 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
         if likely:
             ctx = replace(ctx, likely=likely, anchors=anchors_in(text, gazetteer, (likely,)))
     return ctx
+
+
+def home_region(times: Counter) -> GazetteerEntry | None:
+    """The region a text names most, at least ``HOME_TIMES`` times and twice as often as any other.
+
+    A local paper names its own state again and again ("Indiana" ×6 beside "Illinois" once): its
+    namesakes there are meant ("Boone County" of Indiana, not of Illinois).
+    """
+    ranked = times.most_common(2)
+    if not ranked or ranked[0][1] < HOME_TIMES or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def town_meant(country: Country | None, named: NamedPlaces, gazetteer: Gazetteer) -> bool:

@@ -74,6 +74,8 @@ class DocumentContext:
     #: set by coherence for a text that names no country: the country its other place names point to
     #: (a preference among namesakes, never a bound)
     likely: str = ""
+    #: set by coherence: the region the text names most often, its home (a local paper's state)
+    home: GazetteerEntry | None = None
     #: set by coherence: every name of the text with its namesakes (:mod:`geomap.geocode.proximity`)
     named: object = None
 

@@ -29,6 +29,7 @@ SEAT_SCORE = {"PPLC": 1.0, "PPLA": 1.0, "PPLA2": 0.6, "PPLA3": 0.4, "PPLA4": 0.3
 REGION_SCORE = 2.0
 MENTIONED_REGION_SCORE = 1.5  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
 MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
+HOME_REGION_SCORE = 1.0  # …and more in the region the text names most often (coherence.home_region)
 LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
 #: each other name of the text with a namesake near a candidate (geocode/proximity.py), up to a cap
 SUPPORT_SCORE, SUPPORT_CAP = 0.5, 4
@@ -102,6 +103,9 @@ class Ranker:
         if ctx.likely and entry.country == ctx.likely:
             score += LIKELY_COUNTRY_SCORE
             why.append("in the country the text's other place names point to")
+        if ctx.home is not None and ctx.home != entry and inside_region(entry, ctx.home):
+            score += HOME_REGION_SCORE
+            why.append(f"in {ctx.home.name}, the region the text names most")
         others = [r for k, r in ctx.mentioned if k != key and r != entry]
         if not entry.is_region and any(inside_region(entry, r) for r in others):
             score += MENTIONED_REGION_SCORE
