@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.gazetteer.boundaries import country_at, country_boundaries, find_country
+from geomap.gazetteer.boundaries import country_abbreviated, country_at, country_boundaries, find_country
 
 
 def test_boundaries_have_fixed_codes() -> None:
@@ -124,3 +124,17 @@ def test_bad_boundary_files_are_explained(tmp_path) -> None:
 )
 def test_country_names_as_acled_and_geonames_write_them(name, iso3) -> None:
     assert find_country(name).iso3 == iso3
+
+
+@pytest.mark.parametrize(
+    ("written", "iso2"),
+    [("U.S.", "US"), ("U.S.A.", "US"), ("U.K.", "GB"), ("N.Z.", "NZ"), ("U.A.E.", "AE"), ("D.R.C.", "CD")],
+)
+def test_dotted_initials_of_a_country_name_are_the_country(written: str, iso2: str) -> None:
+    assert country_abbreviated(written).iso2 == iso2
+
+
+@pytest.mark.parametrize("written", ["L.A.", "S.C.", "S.A.", "D.C.", "US", "Calif."])
+def test_dotted_letters_that_are_no_country_s_initials_are_no_country(written: str) -> None:
+    # "L.A." spells Laos's ISO code but is no initials of "Laos"; "S.A." could be Saudi or South Africa
+    assert country_abbreviated(written) is None

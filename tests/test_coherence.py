@@ -111,3 +111,54 @@ def test_regions_of_territories_natural_earth_codes_its_own_way_are_known(resolv
     assert distance_km(gaza.lat, gaza.lon, bank.lat, bank.lon) > 50
     upper_nile = resolver.resolve("Upper Nile", context="Cholera spread in Upper Nile state, South Sudan.")
     assert (upper_nile.country, upper_nile.geo_precision) == ("SS", GeoPrecision.ADMIN1)
+
+
+def test_a_nation_of_the_united_kingdom_establishes_the_kingdom(resolver) -> None:
+    text = (
+        "He was born in the village of Flumeri in southern Italy and had lived in England for four "
+        "years before the couple opened a cafe in Cambridge. Friends came from Newmarket for the funeral."
+    )
+    assert "GB" in resolver.context(text).countries
+    cambridge = resolver.resolve("Cambridge", context=text)
+    assert (cambridge.country, cambridge.geo_precision) == ("GB", GeoPrecision.PLACE)
+    assert distance_km(cambridge.lat, cambridge.lon, 52.20, 0.12) < 25
+    arkansas = "Police in England arrested a man between Lonoke and Carlisle on Tuesday."
+    assert "GB" not in resolver.context(arkansas).countries  # England, Arkansas: no evidence of the kingdom
+    assert resolver.resolve("England", context=arkansas).country == "US"
+
+
+def test_a_country_name_is_a_region_of_the_country_the_text_s_places_point_to(resolver) -> None:
+    text = (
+        "School boards in Barrow County and Oconee County are reviewing layoff policies. Most Northeast "
+        "Georgia systems have not yet cut teachers, said Phil Hartley, an attorney for the school boards."
+    )
+    assert resolver.context(text).likely == "US"
+    state = resolver.resolve("Georgia", context=text)
+    assert (state.country, state.geo_precision) == ("US", GeoPrecision.ADMIN1)
+    country = resolver.resolve("Georgia", context="Voters in Georgia went to the polls on Sunday.")
+    assert (country.country, country.geo_precision) == ("GE", GeoPrecision.COUNTRY)
+
+
+def test_a_county_beside_another_country_establishes_its_own(resolver) -> None:
+    text = (
+        "Four years ago she was in Nigeria. Now she is a senior at a high school in Clayton County, "
+        "and the scholarship will take her from Jonesboro to medical school."
+    )
+    assert resolver.context(text).countries[:2] == ("NG", "US")
+    jonesboro = resolver.resolve("Jonesboro", context=text)
+    assert jonesboro.country == "US"  # was ruled out: the text named Nigeria only
+    alone = "Deputies in Clayton County arrested two men on Tuesday."
+    assert resolver.context(alone).countries == ()  # a text naming no country: a likely one, no bound
+
+
+def test_namesakes_in_the_region_the_text_names_most_are_meant(resolver) -> None:
+    text = (
+        "The Madison Central team will represent Kentucky at the national tournament. Central was one "
+        "of four Madison County teams; only Jefferson County had more. Kentucky's coaches said the "
+        "teams from Montgomery County did well."
+    )
+    ctx = resolver.context(text)
+    assert (ctx.home.name, ctx.home.country) == ("Kentucky", "US")
+    county = resolver.resolve("Madison County", context=ctx)
+    assert distance_km(county.lat, county.lon, 37.73, -84.28) < 25  # Kentucky's, not Alabama's
+    assert resolver.context("Kentucky and Tennessee signed a water compact.").home is None  # once each

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import geomap.geocode.resolve as resolve_module
+import geomap.geocode.ranking as ranking_module
 from geomap.gazetteer.index import GazetteerEntry, distance_km
 from geomap.geocode import Resolver
 from geomap.geocode.proximity import named_places
@@ -25,7 +25,7 @@ def test_ambiguous_names_choose_each_other(resolver, monkeypatch) -> None:
     columbus = resolver.resolve("Columbus", context=NEBRASKA)
     assert distance_km(columbus.lat, columbus.lon, 41.43, -97.37) < 20  # Columbus, Nebraska
     assert "of the text's other names lie near it" in columbus.reason
-    monkeypatch.setattr(resolve_module, "SUPPORT_SCORE", 0.0)
+    monkeypatch.setattr(ranking_module, "SUPPORT_SCORE", 0.0)
     alone = Resolver(resolver.gazetteer).resolve("Columbus", context=NEBRASKA)
     assert distance_km(alone.lat, alone.lon, 41.43, -97.37) > 161  # without the rule: another Columbus
 
@@ -69,3 +69,15 @@ def test_dotted_state_abbreviations_are_states_not_countries(resolver) -> None:
     state = resolver.resolve("S.C.", context="COLUMBIA, S.C. — Lawmakers met on Tuesday.")
     assert (state.name, state.country, state.geo_precision) == ("South Carolina", "US", GeoPrecision.ADMIN1)
     assert resolver.resolve("U.S.", context="U.S. officials met.").geo_precision == GeoPrecision.COUNTRY
+
+
+def test_dotted_initials_of_a_city_are_not_a_country_code(resolver) -> None:
+    text = (
+        "LOS ANGELES — Dock workers at the Port of Los Angeles walked out on Monday. "
+        "Traffic backed up across L.A. as trucks queued at the terminals in San Pedro, California."
+    )
+    city = resolver.resolve("L.A.", context=text)  # LA is Laos's ISO code; "L.A." is Los Angeles
+    assert (city.country, city.geo_precision) == ("US", GeoPrecision.PLACE)
+    assert distance_km(city.lat, city.lon, 34.05, -118.24) < 25
+    uae = resolver.resolve("U.A.E.", context="Flights from the U.A.E. resumed on Friday.")
+    assert (uae.country, uae.geo_precision) == ("AE", GeoPrecision.COUNTRY)  # initials of its name

@@ -140,7 +140,7 @@ def test_imported_boundaries_decide_region_membership(resolver, tmp_path, monkey
     from pathlib import Path
 
     from geomap.gazetteer import boundaries
-    from geomap.geocode import resolve
+    from geomap.geocode import ranking
 
     resolver.gazetteer.harvest(
         [{"location": "Intadeyni", "country_code": "ML", "latitude": 18.2, "longitude": 1.0}]
@@ -150,7 +150,7 @@ def test_imported_boundaries_decide_region_membership(resolver, tmp_path, monkey
     target = tmp_path / "boundaries.gpkg"
     source = Path(__file__).parent / "data" / "admin1_test_regions.geojson"
     boundaries.import_boundaries(source, name_field="shapeName", country_field="shapeGroup", target=target)
-    monkeypatch.setattr(resolve, "region_polygon", partial(boundaries.region_polygon, path=target))
+    monkeypatch.setattr(ranking, "region_polygon", partial(boundaries.region_polygon, path=target))
     fresh = Resolver(resolver.gazetteer)
     inside = fresh.resolve("Intadeyni", context="in the Kidal region of Mali")
     assert "in the region the text names" in inside.reason

@@ -168,6 +168,34 @@ def find_country(name_or_code: str) -> Country | None:
     return index.get(key) or index.get(" ".join(w for w in key.split() if w != "the"))
 
 
+def country_abbreviated(abbreviation: str) -> Country | None:
+    """The country a dotted abbreviation stands for ("U.S.", "U.K.", "U.S.A."), or None ("L.A.", "S.C.").
+
+    Dots make initials, not a code: "L.A." is Los Angeles, not Laos's ISO code.  The letters must be
+    the initials of the words of one of the country's own names, small words left out or not ("U.S.A."
+    is the United States of America, "N.Z." New Zealand, "U.A.E." the United Arab Emirates).
+    """
+    letters = abbreviation.replace(".", "").replace(" ", "").lower()
+    if not letters.isalpha() or "." not in abbreviation:
+        return None
+    return _initials_index().get(letters)
+
+
+@lru_cache(maxsize=1)
+def _initials_index() -> dict[str, Country]:
+    """Initials of every country name of two words or more → the country, when only one has them."""
+    found: dict[str, set[Country]] = {}
+    for key, country in _country_index().items():
+        words = key.split()
+        for kept in (words, [w for w in words if w not in _SMALL_WORDS]):
+            if len(kept) > 1:
+                found.setdefault("".join(w[0] for w in kept), set()).add(country)
+    return {initials: countries.pop() for initials, countries in found.items() if len(countries) == 1}
+
+
+_SMALL_WORDS = {"of", "the", "and", "de", "du", "des", "la", "le", "et"}
+
+
 def country_at(lat: float, lon: float) -> Country | None:
     """The country whose polygon contains (lat, lon), or None (sea, or outside every polygon)."""
     hits = _country_tree().query(point(lat, lon), predicate="intersects")

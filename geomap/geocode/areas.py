@@ -32,7 +32,7 @@ class Area:
 def area_named(name: str) -> Area | None:
     """The continent or UK nation ``name`` names ("Europe", "SCOTLAND"), else None."""
     key = normalize_name(name)
-    if key in _NATION_KEYS:  # only then are the towns read that place a nation
+    if key in NATION_KEYS:  # only then are the towns read that place a nation
         return _nations().get(key)
     return _continents().get(key)
 
@@ -53,7 +53,7 @@ def area_place(area: Area, *, mention: str) -> Place:
     )
 
 
-_NATION_KEYS = frozenset(normalize_name(nation) for nation in UK_NATIONS)
+NATION_KEYS = frozenset(normalize_name(nation) for nation in UK_NATIONS)
 
 
 @lru_cache(maxsize=1)

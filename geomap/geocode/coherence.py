@@ -20,9 +20,10 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from geomap.gazetteer.boundaries import Country, find_country
+from geomap.gazetteer.boundaries import Country, country_abbreviated, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
-from geomap.geocode.context import DocumentContext, anchors_in, spans
+from geomap.geocode.areas import NATION_KEYS
+from geomap.geocode.context import DocumentContext, anchors_in, names_in_runs, spans
 from geomap.geocode.proximity import NamedPlaces, named_places
 
 _WORD = r"[A-ZÀ-Ý][\w'’\-]*"
@@ -31,12 +32,15 @@ _NAME = rf"{_WORD}(?:[ \-]{_WORD}){{0,2}}"
 _ABBREVIATION = r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?"
 _PAIR = re.compile(rf"(?<![\w'’\-])({_NAME}),\s+({_ABBREVIATION}|{_NAME})(?![\w'’\-])")
 _BARE = re.compile(rf"(?<![\w'’\-.])(?:{_ABBREVIATION}|{_NAME})")
+_COUNTY = re.compile(rf"(?<![\w'’\-]){_WORD}(?: {_WORD})? (?:County|Parish|Borough)\b")
 _DIRECTIONS = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upstate",
     "downstate", "northeast", "northwest", "southeast", "southwest",
 }  # fmt: skip
 TOWN_SUPPORT = 1  # other names of the text near a town that bears a country's name: the town is meant
+HOME_TIMES = 2  # times a region must be named before it is the text's home region
 LIKELY_VOTES = 2  # names that must point to one country before it is the text's likely one
+_POSSESSIVE = re.compile(r"['’]s$")
 _LEADING = {"in", "the", "at", "near", "from", "of", "to", "on", "and", "for", "by"}
 
 
@@ -56,7 +60,7 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
     for match in _PAIR.finditer(text):
         place, where = match.group(1), match.group(2)
         keys = _tails(place)
-        country = find_country(where) if len(where) > 3 or "." in where else None
+        country = _country_written(where)
         found = _one_country(regions(where), ctx)
         if country is not None and found:  # "Dogo, Mali" (not Guinea's Mali); "Atlanta, Georgia" (the state)
             hits = [e for k in keys for e in gazetteer.lookup(k) if not e.is_region]
@@ -69,8 +73,9 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
                 (key, country.iso2) for key in keys if (key, country.iso2) not in tied_countries
             ]
     mentioned = list(ctx.mentioned)
+    times: Counter = Counter(r for _, r in tied if r.is_region)  # how often each region is named
     for match in _BARE.finditer(text):
-        span = match.group(0)
+        span = _POSSESSIVE.sub("", match.group(0))  # "Indiana's unemployment rate"
         if len(span) <= 3 and "." not in span:
             continue
         key = normalize_name(span)
@@ -78,20 +83,37 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
         if rest and head.lower() in _DIRECTIONS and not regions(span):
             span, key = rest, normalize_name(rest)  # "East Texas", "Western Massachusetts": in the region
         for region in _one_country(regions(span), ctx):
+            if (key, region) in mentioned or not _seat_namesake(region, span, gazetteer):
+                times[region] += 1
             if (key, region) not in mentioned and not _seat_namesake(region, span, gazetteer):
                 mentioned.append((key, region))
     named = [*mentioned, *((normalize_name(r.name), r) for _, r in tied if (_, r) not in ctx.tied)]
     countries = _with_region_countries(ctx, named, regions, gazetteer, text)
     pairs = {"tied": tuple(tied), "mentioned": tuple(mentioned), "tied_countries": tuple(tied_countries)}
+    pairs["home"] = home_region(times)
     named = named_places(text, gazetteer=gazetteer)
     if not ctx.caller:  # "Jordan" beside Shakopee is no evidence of the kingdom
         countries = tuple(c for c in countries if not town_meant(find_country(c), named, gazetteer))
+        countries = _with_nations(countries, text, named, gazetteer)
+        countries = _with_county_countries(countries, text, gazetteer)
     ctx = replace(ctx, countries=countries, named=named, **pairs)
     if not (countries or ctx.configured or ctx.caller):
         likely = likely_country(text, gazetteer=gazetteer)
         if likely:
             ctx = replace(ctx, likely=likely, anchors=anchors_in(text, gazetteer, (likely,)))
     return ctx
+
+
+def home_region(times: Counter) -> GazetteerEntry | None:
+    """The region a text names most, at least ``HOME_TIMES`` times and twice as often as any other.
+
+    A local paper names its own state again and again ("Indiana" ×6 beside "Illinois" once): its
+    namesakes there are meant ("Boone County" of Indiana, not of Illinois).
+    """
+    ranked = times.most_common(2)
+    if not ranked or ranked[0][1] < HOME_TIMES or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def town_meant(country: Country | None, named: NamedPlaces, gazetteer: Gazetteer) -> bool:
@@ -169,6 +191,45 @@ def _with_region_countries(
         if code not in countries and not towns:
             countries.append(code)
     return tuple(countries)
+
+
+def _country_written(name: str) -> Country | None:
+    """The country ``name`` writes: a name of four letters or more, or initials ("U.S.", not "L.A.")."""
+    if "." in name:
+        return country_abbreviated(name)
+    return find_country(name) if len(name) > 3 else None
+
+
+def _with_nations(countries: tuple, text: str, named: NamedPlaces, gazetteer: Gazetteer) -> tuple:
+    """The text's countries with the United Kingdom when it names one of its nations ("in England").
+
+    A nation's name that stands for a town the text's other names lie around ("England" beside
+    Jonesboro and Searcy is England, Arkansas) is no evidence.
+    """
+    if "GB" in countries:
+        return countries
+    for nation in names_in_runs(text, NATION_KEYS):
+        if not name_means_town(nation, "GB", named, gazetteer):
+            return (*countries, "GB")
+    return countries
+
+
+def _with_county_countries(countries: tuple, text: str, gazetteer: Gazetteer) -> tuple:
+    """The text's countries with that of the second-level areas it names ("Bronx County", "Rapides Parish").
+
+    Only a name whose every entry is an area of one country counts (the index's counties are American),
+    and only beside countries the text names: a text that names none is left to :func:`likely_country`.
+    """
+    if not countries:
+        return countries
+    for match in _COUNTY.finditer(text):
+        found = gazetteer.lookup(match.group(0))
+        codes = {e.country for e in found}
+        if found and len(codes) == 1 and all(e.feature == "A" and not e.is_region for e in found):
+            code = codes.pop()
+            if code not in countries:
+                countries = (*countries, code)
+    return countries
 
 
 def _one_country(found: list[GazetteerEntry], ctx: DocumentContext) -> list[GazetteerEntry]:

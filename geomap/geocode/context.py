@@ -73,6 +73,8 @@ class DocumentContext:
     #: set by coherence for a text that names no country: the country its other place names point to
     #: (a preference among namesakes, never a bound)
     likely: str = ""
+    #: set by coherence: the region the text names most often, its home (a local paper's state)
+    home: GazetteerEntry | None = None
     #: set by coherence: every name of the text with its namesakes (:mod:`geomap.geocode.proximity`)
     named: object = None
 
@@ -236,16 +238,27 @@ def _countries_named(text: str) -> list[Country]:
     places that do not name Jersey, Mexico or Guernsey, and a country's name before or after another
     name ("Chad Smith", "Michael Jordan") is a person's.
     """
+    return _named_in_runs(text, lambda tail: find_country(tail) if len(tail) > 3 else None)  # not "NE"
+
+
+def names_in_runs(text: str, names: frozenset[str] | set[str]) -> list[str]:
+    """Which of ``names`` (name keys) the text writes as a whole capitalised run, read as countries are.
+
+    "She had lived in England" names England; "New England" and "England Smith" do not.
+    """
+    return _named_in_runs(text, lambda tail: normalize_name(tail) if normalize_name(tail) in names else None)
+
+
+def _named_in_runs(text: str, find) -> list:
     found = []
     for match in _CAPITALISED.finditer(text):
         words = [w for w in _POSSESSIVE.sub("", match.group(0)).replace("-", " - ").split() if w != "-"]
         for start in range(len(words)):
             if start and normalize_name(words[start - 1]) not in _LEADING_WORDS:
                 break  # "New Jersey": what comes before is part of the name
-            tail = " ".join(words[start:])
-            country = find_country(tail) if len(tail) > 3 else None  # "NE", "ML" in prose are no countries
-            if country is not None:
-                found.append(country)
+            thing = find(" ".join(words[start:]))
+            if thing is not None:
+                found.append(thing)
                 break
     return found
 

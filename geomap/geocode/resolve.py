@@ -9,7 +9,7 @@ How a mention is resolved (each step says why in ``Place.reason``):
    gazetteer.  Candidates outside the country the caller gives, or outside the
    countries the document names, or (when it names none) outside the countries
    the researcher configured (``GEOMAP_COUNTRIES``), are ruled out: geomap never
-   pins a namesake somewhere else.  The rest are scored: in the region the
+   pins a namesake somewhere else.  The rest are scored (:mod:`geomap.geocode.ranking`): in the region the
    text gives the name ("Léré, in the Timbuktu region"), else in the regions
    it names standing alone (a region given to another place weighs only a
    little; a seat named with no region of its own is the seat), near the
@@ -40,51 +40,34 @@ How a mention is resolved (each step says why in ``Place.reason``):
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from geomap.columns import point
 from geomap.config import load_settings
 from geomap.errors import GeocoderError
-from geomap.gazetteer.boundaries import Country, find_country, region_polygon
-from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
+from geomap.gazetteer.boundaries import Country, country_abbreviated, find_country
+from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
 from geomap.geocode.areas import area_named, area_place
 from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
 from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
 from geomap.geocode.places import country_code, country_place, entry_place, label
+from geomap.geocode.ranking import Ranker, Scored, km
 from geomap.geocode.variants import NameVariants
 from geomap.model import Place
 
 log = logging.getLogger(__name__)
 
-FAR_FROM_REGION_KM = 700  # an entry this far from its own region's capital has suspect coordinates
 NAMESAKE_KM = 25  # candidates closer than this are one place (a town, its cercle, its wadi)
 AMBIGUOUS_MARGIN = 0.5  # a best score this close to a namesake's is a guess, not a choice
-NEAR_SCORE_KM = 150  # another place the text names this close counts for a candidate, more the closer
 NEAR_ANCHOR_KM = 50  # a fuzzy match this close to another place the text names is corroborated
-OTHERS_REGION_SCORE = 0.3  # a region tied to another place ("Léré, in the Timbuktu region") weighs little
 FAMOUS = (8, 10_000)
 #: a town this big, this many times bigger than every namesake, is what the bare name means (Atlanta, Georgia)
 MAJOR = (100_000, 10)  # a fuzzy match of a name this long onto a town this big stands on its own
-#: a populated place before a camp, a district, a locality, and those before streams, wadis and hills
-FEATURE_SCORE = {"P": 1.0, "S": 0.3, "A": 0.2, "L": -0.5}
-_OTHER_FEATURE = -1.0
-#: the seat of a region or cercle is the place a bare name in the news means, before a hamlet of that name
-SEAT_SCORE = {"PPLC": 1.0, "PPLA": 1.0, "PPLA2": 0.6, "PPLA3": 0.4, "PPLA4": 0.3}
-#: a first-level region named bare ("Ohio") is the region, before a hamlet of its name (not before its seat)
-REGION_SCORE = 2.0
-MENTIONED_REGION_SCORE = 1.5  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
-MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
-LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
-#: each other name of the text with a namesake near a candidate (geocode/proximity.py), up to a cap
-SUPPORT_SCORE, SUPPORT_CAP = 0.5, 4
 _ABBREVIATION = re.compile(r"[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.)?")  # "Calif.", "W. Va."
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
-BARE_SEATS, BARE_SEAT_SCORE = ("PPLA", "PPLA2"), 1.0  # a seat named bare is the seat, not a hamlet
 _RIVER = re.compile(r"\b(?:river|fleuve|rivi[eè]re)\b", re.IGNORECASE)
 _REGION_WORDS = re.compile(
     r"^(?:(?:the\s+)?(?P<a>.+?)\s+(?:region|province)"
@@ -94,18 +77,9 @@ _REGION_WORDS = re.compile(
 
 
 @dataclass(frozen=True)
-class _Scored:
-    entry: GazetteerEntry
-    score: float
-    why: tuple[str, ...]
-    in_region: bool = False  # inside a region the text names
-    near_km: float | None = None  # distance to the nearest other place the text names
-
-
-@dataclass(frozen=True)
 class _Choice:
-    best: _Scored
-    rivals: tuple[_Scored, ...]  # other candidates over NAMESAKE_KM from the best, best first
+    best: Scored
+    rivals: tuple[Scored, ...]  # other candidates over NAMESAKE_KM from the best, best first
     rejected: tuple[tuple[str, str], ...]  # every other candidate, and why not
 
     @property
@@ -124,6 +98,7 @@ class Resolver:
         self, gazetteer: Gazetteer, *, online: Sequence[object] = (), countries: Sequence[str] = ()
     ) -> None:
         self.gazetteer = gazetteer
+        self._ranker = Ranker(gazetteer)
         self.online = list(online)  # OnlineGeocoder objects (geocode/online.py), asked last
         self.countries = tuple(dict.fromkeys(country_code(c) for c in countries))
         self._answers: dict[tuple, Place | None] = {}  # same question, same gazetteer: same answer
@@ -189,7 +164,7 @@ class Resolver:
         if len(mention.strip()) <= 3 and not mention.isupper():
             return None  # "Ala" is a village of Burkina Faso; "ALA" would be Åland's code
         dotted = _DOTTED.fullmatch(mention.strip())
-        named = find_country(mention.replace(".", "") if dotted else mention)
+        named = country_abbreviated(mention.strip()) if dotted else find_country(mention)  # "L.A." is no Laos
         if named is None or (within is not None and within.iso2 != named.iso2):
             return None
         if within is None and ctx.named is not None and town_meant(named, ctx.named, self.gazetteer):
@@ -226,6 +201,7 @@ class Resolver:
         """The region of another country a country's name stands for, if the text's regions are there."""
         key = normalize_name(mention)
         evidence = {r.country for k, r in (*ctx.mentioned, *ctx.tied) if k != key}
+        evidence |= {ctx.likely} - {""}  # a text naming no country, its other names American: the state
         regions = [
             e
             for e in self.gazetteer.lookup(mention)
@@ -328,14 +304,14 @@ class Resolver:
         regions = {normalize_name(r.name) for r in ctx.all_regions}  # "the Mopti region" is not Mopti town
         anchors = [a for a in ctx.anchors if a not in found and normalize_name(a.name) not in regions]
         scored = sorted(
-            (self._score(e, ctx, key, anchors) for e in inside),
+            (self._ranker.score(e, ctx, key, anchors) for e in inside),
             key=lambda s: (-s.score, s.entry.geonameid or 0),
         )
         trusted = [s for s in scored if "far from its region" not in " ".join(s.why)]
         if not trusted:
             return None
         best = trusted[0]
-        rivals = tuple(s for s in trusted[1:] if _km(s.entry, best.entry) > NAMESAKE_KM)
+        rivals = tuple(s for s in trusted[1:] if km(s.entry, best.entry) > NAMESAKE_KM)
         rejected = tuple((label(s.entry), "; ".join(s.why) or "lower score") for s in scored if s is not best)
         rejected += tuple((label(e), "outside the document's countries") for e in outside)
         return _Choice(best, rivals, rejected)
@@ -377,106 +353,16 @@ class Resolver:
             )
             return replace(place, needs_review=True)
         countries = {e.country for e in entries}
+        shared = next(iter(countries)) if trust_candidates and len(countries) == 1 else None
+        if within is None and shared in ctx.countries:
+            within = find_country(shared)  # namesakes all in one of the text's countries: that one
         country = within or find_country(ctx.main_country or "")
-        if country is None and trust_candidates and len(countries) == 1:
-            country = find_country(next(iter(countries)))
+        if country is None and shared:
+            country = find_country(shared)
         if country is None:
             return None
         place = country_place(country, mention=mention, reason=f"{why}; only the country is known")
         return replace(place, candidates=candidates)
-
-    def _score(
-        self, entry: GazetteerEntry, ctx: DocumentContext, key: str, anchors: list[GazetteerEntry]
-    ) -> _Scored:
-        own = ctx.regions_for(key)  # "Léré, in the Timbuktu region" places Léré, not Bourem
-        score = FEATURE_SCORE.get(entry.feature, _OTHER_FEATURE) + SEAT_SCORE.get(entry.feature_code, 0.0)
-        why = []
-        if entry.is_region and not self._seat_named(entry, key):
-            score += REGION_SCORE
-            why.append("a first-level region")
-        if normalize_name(entry.name) == key:
-            score += 1.5
-            why.append("its own name, not an alternate one")
-            if not own and entry.feature_code in BARE_SEATS:
-                score += BARE_SEAT_SCORE
-                why.append("a seat, named with no region of its own")
-        in_region = any(self._in_region(entry, r) for r in own)
-        if own:
-            score += 2.0 if in_region else -1.0
-            why.append(f"{'in' if in_region else 'outside'} the region the text names")
-        elif any(self._in_region(entry, r) for r in ctx.regions_of_others(key)):
-            score += OTHERS_REGION_SCORE
-            why.append("in a region the text gives another place")
-        score += self._coherence(entry, ctx, key, why)
-        score += _support(entry, ctx, key, why)
-        near = [_km(entry, a) for a in anchors]
-        if near and min(near) < NEAR_SCORE_KM:
-            score += 1.5 * (1.0 - min(near) / NEAR_SCORE_KM)
-            why.append(f"{min(near):.0f} km from another place the text names")
-        home = self._region_capital(entry)
-        if home is not None and _km(entry, home) > FAR_FROM_REGION_KM:
-            score -= 5.0
-            why.append(f"far from its region's capital ({home.name}): suspect coordinates")
-        if entry.origin == "override":
-            score += 1.5
-        elif entry.origin == "harvest" and not self._named_elsewhere(entry):
-            score += 1.0  # a village only the researcher's tables know
-        score += math.log10(entry.population + 10) / 4
-        return _Scored(entry, score, tuple(why), in_region, min(near) if near else None)
-
-    def _coherence(self, entry: GazetteerEntry, ctx: DocumentContext, key: str, why: list[str]) -> float:
-        """Score from the document's regions named bare and its "City, Country" pairs."""
-        score = 0.0
-        countries = {c for k, c in ctx.tied_countries if k == key}
-        if countries:
-            inside = entry.country in countries
-            score += 2.0 if inside else -1.0
-            why.append(f"{'in' if inside else 'outside'} the country the text names after it")
-        if ctx.likely and entry.country == ctx.likely:
-            score += LIKELY_COUNTRY_SCORE
-            why.append("in the country the text's other place names point to")
-        others = [r for k, r in ctx.mentioned if k != key and r != entry]
-        if not entry.is_region and any(self._in_region(entry, r) for r in others):
-            score += MENTIONED_REGION_SCORE
-            why.append("in a region the text names")
-        elif entry.is_region and any(r.country == entry.country and r.is_region for r in others):
-            score += MENTIONED_REGION_SCORE  # "Indiana" beside "Illinois" is the state, not a town
-            why.append("beside other regions of its country the text names")
-        elif any(r.country == entry.country for r in others):
-            score += MENTIONED_COUNTRY_SCORE
-            why.append("in the country of a region the text names")
-        return score
-
-    def _seat_named(self, region: GazetteerEntry, key: str) -> bool:
-        """Whether a town of the region answers to the name too ("Tombouctou": the city, not the region)."""
-        return any(
-            e.feature == "P" and (not region.admin1 or e.admin1 == region.admin1)
-            for e in self.gazetteer.lookup(key, country=region.country)
-        )
-
-    def _named_elsewhere(self, entry: GazetteerEntry) -> bool:
-        """Whether GeoNames also knows a place of this name in this country (then context decides)."""
-        return any(
-            e.origin in ("embedded", "geonames-dump")
-            for e in self.gazetteer.lookup(entry.name, country=entry.country)
-        )
-
-    @staticmethod
-    def _in_region(entry: GazetteerEntry, region: GazetteerEntry) -> bool:
-        """Inside the region's imported boundary when there is one, else sharing its admin1 code or name."""
-        if region.country != entry.country:
-            return False
-        polygon = region_polygon(region.name, region.country)
-        if polygon is not None:
-            return bool(polygon.covers(point(entry.lat, entry.lon)))
-        named = normalize_name(entry.admin1 or "") == normalize_name(region.name)  # overrides name it
-        return named or (bool(region.admin1) and region.admin1 == entry.admin1)
-
-    def _region_capital(self, entry: GazetteerEntry) -> GazetteerEntry | None:
-        if not entry.admin1:
-            return None
-        regions = [r for r in self.gazetteer.regions(entry.country) if r.admin1 == entry.admin1]
-        return regions[0] if regions else None
 
     def _ask_online(self, mention: str, within: Country | None, ctx: DocumentContext) -> Place | None:
         country = within.iso2 if within else ctx.main_country
@@ -521,25 +407,13 @@ def _major(town: GazetteerEntry, others: Sequence[GazetteerEntry]) -> bool:
     return (
         town.feature == "P"
         and town.population >= big
-        and all(town.population >= ratio * o.population for o in others if _km(o, town) > NAMESAKE_KM)
+        and all(town.population >= ratio * o.population for o in others if km(o, town) > NAMESAKE_KM)
     )
 
 
 def _dwarfs(choice: _Choice) -> bool:
     """Whether the best candidate is a major city beside namesakes the text cannot tell from it."""
     return _major(choice.best.entry, [s.entry for s in choice.rivals])
-
-
-def _support(entry: GazetteerEntry, ctx: DocumentContext, key: str, why: list[str]) -> float:
-    """Score from the text's other names that have a namesake near ``entry``."""
-    count = ctx.named.support(entry, key) if ctx.named is not None else 0
-    if count:
-        why.append(f"{count} of the text's other names {'lie' if count > 1 else 'lies'} near it")
-    return SUPPORT_SCORE * min(count, SUPPORT_CAP)
-
-
-def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
-    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 @lru_cache(maxsize=1)
