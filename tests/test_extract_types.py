@@ -32,3 +32,34 @@ def test_protesters_arrested_without_violence_are_a_protest_with_intervention(ac
 def test_people_arrested_for_having_organised_protests_are_arrests(actors) -> None:
     text = "The intelligence service detained teachers who had organised last week's protests."
     assert _first_type(text, actors) == ("Strategic developments", "Arrests")
+
+
+def test_a_killing_of_the_abducted_is_an_attack_when_the_victims_are_civilians(actors) -> None:
+    text = "On 12 May 2024, a schoolteacher was kidnapped and later strangled by gunmen near the bus station."
+    assert _first_type(text, actors) == ("Violence against civilians", "Attack")
+
+
+def test_a_killing_of_abducted_police_is_an_armed_clash(actors) -> None:
+    text = "Two police officers were abducted at a checkpoint on Friday and beheaded by the militants."
+    assert _first_type(text, actors) == ("Battles", "Armed clash")
+    text = "A soldier was found dead on Sunday after being abducted by insurgents from his home."
+    assert _first_type(text, actors) == ("Battles", "Armed clash")
+
+
+def test_abducted_people_killed_afterwards_or_in_captivity_are_an_attack(actors) -> None:
+    for text in (
+        "Bandits kidnapped three farmers from their fields and killed them when no ransom was paid.",
+        "The four hostages were executed by their captors after talks over a ransom broke down.",
+        "Un commerçant enlevé la semaine passée a été retrouvé mort en captivité, selon sa famille.",
+    ):
+        assert _first_type(text, actors) == ("Violence against civilians", "Attack"), text
+
+
+def test_an_abduction_with_nobody_killed_stays_an_abduction(actors) -> None:
+    for text in (
+        "Armed men abducted a village chief and his two sons on the road to the market on Tuesday.",
+        # killed by others, earlier: not a killing of the abducted
+        "Gunmen kidnapped the widow of a trader who had been killed in the fighting last year.",
+    ):
+        abduction = ("Violence against civilians", "Abduction/forced disappearance")
+        assert _first_type(text, actors) == abduction, text

@@ -34,7 +34,7 @@ _VICTIMS = re.compile(
     r"residents?|displaced|markets?|villages?|mosques?|churches|church|schools?|weddings?|communit(?:y|ies)|hamlets?|"
     r"civils?|villageois|femmes|enfants|"
     r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population|people|persons?|"
-    r"\bm[ae]n\b|wom[ae]n|girls?|fisherm[ae]n|fishers?|herdsm[ae]n|businessm[ae]n|tribesm[ae]n|pecheurs?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
+    r"\bm[ae]n\b|wom[ae]n|girls?|fisherm[ae]n|fishers?|herdsm[ae]n|businessm[ae]n|tribesm[ae]n|pecheurs?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|(?:school|head)?teachers?|school(?:girls?|boys?|children)|students?|"
     r"journalists?|drivers?|shepherds?|sheperds?|workers?|miners?|musicians?|elders?|chiefs?|idps?|bus|homes?|"
     r"houses?|hotels?|restaurants?|cafes?|teahouses?|shops?|hospitals?|campus|colleges?|universit(?:y|ies)|"
     r"dormitor(?:y|ies)|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"

@@ -219,12 +219,42 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
         found = [f for f in found if f[3] != "Other"]  # weapons found, not documents
     if any(f[3] == "Mob violence" for f in found) and not PROTESTERS.search(folded):
         found = [f for f in found if f[3] != "Violent demonstration"]  # a mob's riot, no protest named
+    killing = _KILLED_CAPTIVE.search(folded) if any(f[3] == _ABDUCTION for f in found) else None
+    if killing:
+        # the abducted were killed: the killing is the event, and whom it killed decides its type
+        found = [f for f in found if f[3] != _ABDUCTION] + [(False, killing.start(), KILLING, "")]
     if any(f[2] == TERRITORY for f in found):
         # the capture is the event, not the air strikes or shelling before it
         found = [f for f in found if f[2] != E]
     _, begin, kind, sub = min(found, key=lambda f: (f[0], f[1]))
     return sentence.start + begin, kind, sub
 
+
+_ABDUCTION = "Abduction/forced disappearance"
+_ABDUCT = (
+    r"(?:kidnapp\w*|abduct\w*|taken (?:hostage|captive)|held (?:hostage|captive)|enlev\w*|pris en otage)"
+)
+_KILL = (
+    r"(?:kill(?:ed|ing)|murder(?:ed|ing)|behead\w*|decapitat\w*|execut(?:ed|ing)|shot dead|slain|slaughter\w*|"
+    r"strangled|hanged|found dead|tue(?:e?s)?\b|assassin\w*|execute\w*|egorge\w*|decapite\w*|retrouve\w* morts?)"
+)
+_MANNER = (
+    r"(?:(?:and|then|before|et|puis|avant d'etre)\s+|,\s*)(?:(?:later|then|subsequently|eventually|brutally|"
+)
+_MANNER += r"ensuite|plus tard|\w+ly)\s+)*"
+#: where and when, between a passive abduction and its killing: "were abducted at a checkpoint on Friday and"
+_ADJUNCTS = r"(?:(?:at|in|on|from|near|outside|during|while|last|a|au|a|dans|pres de|lors d[eu])\s+(?:[\w'-]+\s+){1,4}?)*"
+#: a killing of the abducted: "was kidnapped and later killed", "abducted and beheaded", "killed after being
+#: abducted", "kidnapped two teachers and killed them", "the hostages were executed", "tués en captivité"
+_KILLED_CAPTIVE = re.compile(
+    rf"\b{_ABDUCT}\s+{_ADJUNCTS}{_MANNER}{_KILL}|"
+    rf"\b{_KILL}\s+(?:[\w,-]+\s+){{0,6}}?(?:after|following|having been|apres)\s+(?:(?:being|having been|their|his|her|"
+    rf"its|the|they were|he was|she was|avoir ete|leur|son)\s+)?{_ABDUCT}|"
+    rf"\b{_ABDUCT}\s+[^.;]{{0,60}}?\b(?:and|then|et)\s+(?:later\s+)?{_KILL}\s+(?:them|him|her|the (?:hostages|captives))\b|"
+    rf"\b(?:hostages?|captives?|otages?)\s+(?:[\w-]+\s+){{0,3}}(?:was|were|have been|has been|ont ete|a ete)\s+"
+    rf"(?:\w+\s+)?{_KILL}|"
+    rf"\b{_KILL}\s+(?:[\w-]+\s+){{0,4}}?(?:in captivity|en captivite)"
+)
 
 #: a trigger that names an earlier event: "the scene of a deadly 2017 attack", "the 2015 massacre"
 _EARLIER_EVENT = re.compile(
