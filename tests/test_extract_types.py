@@ -63,3 +63,41 @@ def test_an_abduction_with_nobody_killed_stays_an_abduction(actors) -> None:
     ):
         abduction = ("Violence against civilians", "Abduction/forced disappearance")
         assert _first_type(text, actors) == abduction, text
+
+
+def test_a_capture_joined_to_the_main_verb_is_taken_by_the_sentences_subject(actors) -> None:
+    text = (
+        "Government troops advanced into the rebel-held hills on Monday, fighting off the insurgents "
+        "and recapturing two villages near the river."
+    )
+    assert _first_type(text, actors) == ("Battles", "Government regains territory")
+    text = "Rebels ambushed an army convoy near the pass and later seized the district headquarters."
+    assert _first_type(text, actors)[1] in ("Non-state actor overtakes territory", "Armed clash")
+
+
+def test_a_capture_told_as_another_partys_strikes_go_on_is_another_event(actors) -> None:
+    text = "Government warplanes bombed the market of Kafr Tal on Sunday, as rebels captured a hill nearby."
+    assert _first_type(text, actors) == ("Explosions/Remote violence", "Air/drone strike")
+    # strikes before the capture by the same side still give way to it
+    text = "After two days of air strikes, the army retook the town of Kafr Tal on Sunday."
+    assert _first_type(text, actors) == ("Battles", "Government regains territory")
+
+
+def test_a_protest_whose_later_sentence_tells_the_crowds_violence_is_a_riot(actors) -> None:
+    text = (
+        "Hundreds of farmers protested outside the ministry on Tuesday against the new land law. "
+        "By the afternoon the protesters had blocked the main highway with burning tyres."
+    )
+    assert _first_type(text, actors) == ("Riots", "Violent demonstration")
+    text = (
+        "Hundreds of farmers protested outside the ministry on Tuesday against the new land law. "
+        "The protest ended peacefully in the evening."
+    )
+    assert _first_type(text, actors) == ("Protests", "Peaceful protest")
+
+
+def test_dozens_injured_as_police_disperse_a_protest_is_excessive_force(actors) -> None:
+    text = "Dozens of students were injured when riot police used batons and tear gas to disperse a protest."
+    assert _first_type(text, actors) == ("Protests", "Excessive force against protesters")
+    text = "Two students were treated for tear gas when police dispersed a protest at the campus gate."
+    assert _first_type(text, actors) == ("Protests", "Protest with intervention")

@@ -223,13 +223,16 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
     if killing:
         # the abducted were killed: the killing is the event, and whom it killed decides its type
         found = [f for f in found if f[3] != _ABDUCTION] + [(False, killing.start(), KILLING, "")]
-    if any(f[2] == TERRITORY for f in found):
-        # the capture is the event, not the air strikes or shelling before it
+    if any(f[2] == TERRITORY and not _ELSEWHERE.search(folded[max(0, f[1] - 50) : f[1]]) for f in found):
+        # the capture is the event, not the air strikes or shelling before it; a capture told "as"
+        # another party's strikes went on ("…, as rebels captured a village") is another event
         found = [f for f in found if f[2] != E]
     _, begin, kind, sub = min(found, key=lambda f: (f[0], f[1]))
     return sentence.start + begin, kind, sub
 
 
+#: a clause of its own subject, at the same time as the sentence's first event: "…, as rebels captured X"
+_ELSEWHERE = re.compile(r"(?:,|;)\s*(?:as|while|whereas|meanwhile|at the same time)\s+(?:[\w'-]+\s+){1,5}$")
 _ABDUCTION = "Abduction/forced disappearance"
 _ABDUCT = (
     r"(?:kidnapp\w*|abduct\w*|taken (?:hostage|captive)|held (?:hostage|captive)|enlev\w*|pris en otage)"
