@@ -101,3 +101,19 @@ def test_dozens_injured_as_police_disperse_a_protest_is_excessive_force(actors) 
     assert _first_type(text, actors) == ("Protests", "Excessive force against protesters")
     text = "Two students were treated for tear gas when police dispersed a protest at the campus gate."
     assert _first_type(text, actors) == ("Protests", "Protest with intervention")
+
+
+def test_what_is_only_warned_of_feared_or_denied_is_no_event(actors) -> None:
+    for text in (
+        "The governor warned of fresh attacks on the villages along the border.",
+        "Residents of the camp said they feared clashes between the two militias.",
+        "No clashes were reported in the district on Monday, a police spokesman said.",
+        "Les habitants craignent de nouvelles attaques contre le village.",
+    ):
+        document = Document(text, read_on=dt.date(2025, 6, 2))
+        assert extract_events(document, actors=actors, places=_NoPlaces()) == [], text
+
+
+def test_people_feared_killed_and_arrests_after_an_attack_are_still_the_attack(actors) -> None:
+    text = "Three herders are feared killed after gunmen attacked the market; no arrests were made."
+    assert _first_type(text, actors) == ("Violence against civilians", "Attack")

@@ -202,6 +202,8 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
                 continue
             if _STRICT_MODAL.search(folded[:begin]) and not _PARTICIPANTS.match(folded, begin):
                 continue  # "to take control" is no event; "to disperse protesters" names a protest
+            if _UNREAL.search(folded[max(0, begin - 40) : begin]) and kind != KILLING:
+                continue  # "warned of fresh attacks", "no clashes were reported": nothing happened
             if _EARLIER_EVENT.search(folded[max(0, begin - 60) : begin]):
                 continue  # "the scene of a deadly 2017 chemical weapons attack": an earlier event
             generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
@@ -257,6 +259,13 @@ _KILLED_CAPTIVE = re.compile(
     rf"\b(?:hostages?|captives?|otages?)\s+(?:[\w-]+\s+){{0,3}}(?:was|were|have been|has been|ont ete|a ete)\s+"
     rf"(?:\w+\s+)?{_KILL}|"
     rf"\b{_KILL}\s+(?:[\w-]+\s+){{0,4}}?(?:in captivity|en captivite)"
+)
+
+#: what did not happen or is only feared: a warning, a threat, a fear, a denial of fact, "no clashes"
+_UNREAL = re.compile(
+    r"(?:\bwarn\w* (?:of|about|against)|\bfears? (?:of|that)|\bfeared|\bthreats? of|\brisks? of|\bdangers? of|"
+    r"\bno|\bnot|\bnever|\bdid not|\bdidn't|\bhas not|\bhave not|\bwithout|\bcrai(?:n|gn)\w* (?:de|d'|que)|\bmenaces? de|"
+    r"\baucune?|\bsans|\bpas de)\s+(?:(?:any|further|fresh|new|more|possible|major|serious|reported|nouvelles?|nouveaux|de|d'|la|les)\s+)?$"
 )
 
 #: a trigger that names an earlier event: "the scene of a deadly 2017 attack", "the 2015 massacre"
