@@ -34,7 +34,7 @@ _VICTIMS = re.compile(
     r"residents?|displaced|markets?|villages?|mosques?|churches|church|schools?|weddings?|communit(?:y|ies)|hamlets?|"
     r"civils?|villageois|femmes|enfants|"
     r"fideles|commercants?|eleveurs?|marche|mosquee|ecole|eglise|deplaces|passagers|population|people|persons?|"
-    r"\bm[ae]n\b|wom[ae]n|girls?|fisherm[ae]n|fishers?|herdsm[ae]n|businessm[ae]n|tribesm[ae]n|pecheurs?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|teachers?|students?|"
+    r"\bm[ae]n\b|wom[ae]n|girls?|fisherm[ae]n|fishers?|herdsm[ae]n|businessm[ae]n|tribesm[ae]n|pecheurs?|boys?|widows?|famil(?:y|ies)|priests?|pastors?|imams?|(?:school|head)?teachers?|school(?:girls?|boys?|children)|students?|"
     r"journalists?|drivers?|shepherds?|sheperds?|workers?|miners?|musicians?|elders?|chiefs?|idps?|bus|homes?|"
     r"houses?|hotels?|restaurants?|cafes?|teahouses?|shops?|hospitals?|campus|colleges?|universit(?:y|ies)|"
     r"dormitor(?:y|ies)|pretres?|enseignants?|eleves|chauffeurs?|bergers?|orpailleurs?|personnes|hommes)\b"
@@ -66,8 +66,9 @@ PROTESTERS = re.compile(r"\b(?:protesters?|demonstrators?|manifestants?|protest\
 _EXCESSIVE_FORCE = re.compile(
     r"\b(?:opened fire|open fire|fired (?:live )?(?:rounds|bullets|shots)|shot|killed|killing|live (?:ammunition|bullets|rounds|fire)|"
     r"serious(?:ly)? (?:injur\w*|wound\w*)|die(?!-in)|dies|"
+    r"(?:dozens|scores|hundreds) (?:of )?(?:[\w-]+ )?(?:were |have been |had been )?(?:injur\w*|wound\w*|hurt|hospitali[sz]ed)|"
     r"gunfire|died|dead|deaths?|violently (?:suppress\w*|dispers\w*)|"
-    r"excessive force|beat\w*|tue\w*|tir\w* a balles reelles|ouvert le feu)\b"
+    r"excessive force|beat\w*|tue(?:e?s?|r)|tir\w* a balles reelles|ouvert le feu)\b"
 )
 _INTERVENTION = re.compile(
     r"\b(?:tear ?gas|water cannons?|pepper[- ]spray\w*|rubber bullets|dispers\w*|batons?|arrest\w*|detain\w*|"
@@ -86,6 +87,8 @@ _SPEAKS = re.compile(r"\b(?:said|says|say|told|according|reported|selon|ont dit|
 _SPEAKER = re.compile(
     r",\s+(?:the\s+|l'|le\s+|la\s+)?(?:[\w-]+\s+){0,4}?(?:said|says|told|reported|a dit|ont dit)\b"
 )
+#: a verb with no subject of its own: joined by "and" or a comma, or a participle ("…, capturing")
+_NO_SUBJECT = re.compile(r"(?:\band|,)\s+(?:(?:then|later|also|eventually|finally)\s+)?$")
 _PEACEFUL_HANDOVER = re.compile(
     r"\b(?:no (?:reported )?(?:violence|fighting|resistance|clashes|casualties)|without (?:a )?(?:fight|resistance|"
     r"fighting)|after [^.]{0,60}\b(?:withdrew|withdrawal|left|pulled out)|sans (?:combat|resistance)|apres le retrait)"
@@ -100,7 +103,12 @@ def decide_type(
     if kind == TERRITORY:
         if _PEACEFUL_HANDOVER.search(folded):
             return S.value, "Non-violent transfer of territory"
-        subject = _after_speaker(folded[max(0, offset - 80) : offset])
+        before = folded[max(0, offset - 80) : offset]
+        if _NO_SUBJECT.search(before):
+            # "troops entered the enclave, clashing with rebels and capturing a village": a verb joined
+            # without a subject of its own has the clause's, named from the sentence's start
+            before = folded[:offset]
+        subject = _after_speaker(before)
         named_state, named_rebels = _STATE_FORCES.search(subject), _NON_STATE.search(subject)
         if named_state and (not named_rebels or named_state.start() < named_rebels.start()):
             return B.value, "Government regains territory"  # the subject's head names who took it
@@ -208,9 +216,16 @@ _SPECIFIC = frozenset(
 )
 
 
-def refine_type(draft, sub: str) -> None:
-    """A later sentence on an event opened by a bare "attack" names its weapon ("the attacks were
-    carried out with grenades"): the codebook's most specific sub-event type applies.  A clash or a
-    shootout stays one whatever was thrown in it."""
+def refine_type(draft, kind, sub: str, folded: str) -> None:
+    """What a later sentence on the same event adds to its type.
+
+    An event opened by a bare "attack" takes the weapon a later sentence names ("the attacks were
+    carried out with grenades"): the codebook's most specific sub-event type applies; a clash or a
+    shootout stays one whatever was thrown in it.  A protest turns into a riot when a later sentence
+    on it tells the demonstrators' own violence ("hundreds marched … protesters blocked the main
+    road"): that decides first, as the codebook has it.
+    """
     if draft.by_attack and sub in _SPECIFIC and draft.sub_event_type in ("Armed clash", "Attack"):
         draft.event_type, draft.sub_event_type = E.value, sub
+    elif kind in (P, R) and draft.event_type == P.value and _protest_type(folded)[0] == R.value:
+        draft.event_type, draft.sub_event_type = R.value, "Violent demonstration"

@@ -182,7 +182,7 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
         same = told and (place is None or place.text == current.place_mention) if current else False
         if current is not None and (same or _continues(current, date, place, named, kind, sub, claim)):
             _add_sentence(current, text, sentence, named, claim, position)
-            refine_type(current, sub)
+            refine_type(current, kind, sub, fold(sentence.text))
             continue
         draft = _new_event(
             text,

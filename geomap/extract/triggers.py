@@ -202,6 +202,8 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
                 continue
             if _STRICT_MODAL.search(folded[:begin]) and not _PARTICIPANTS.match(folded, begin):
                 continue  # "to take control" is no event; "to disperse protesters" names a protest
+            if _UNREAL.search(folded[max(0, begin - 40) : begin]) and kind != KILLING:
+                continue  # "warned of fresh attacks", "no clashes were reported": nothing happened
             if _EARLIER_EVENT.search(folded[max(0, begin - 60) : begin]):
                 continue  # "the scene of a deadly 2017 chemical weapons attack": an earlier event
             generic = kind in (ATTACK, KILLING) or sub == "Armed clash"
@@ -219,12 +221,52 @@ def find_trigger(text: str, sentence: Sentence) -> tuple[int, object, str] | Non
         found = [f for f in found if f[3] != "Other"]  # weapons found, not documents
     if any(f[3] == "Mob violence" for f in found) and not PROTESTERS.search(folded):
         found = [f for f in found if f[3] != "Violent demonstration"]  # a mob's riot, no protest named
-    if any(f[2] == TERRITORY for f in found):
-        # the capture is the event, not the air strikes or shelling before it
+    killing = _KILLED_CAPTIVE.search(folded) if any(f[3] == _ABDUCTION for f in found) else None
+    if killing:
+        # the abducted were killed: the killing is the event, and whom it killed decides its type
+        found = [f for f in found if f[3] != _ABDUCTION] + [(False, killing.start(), KILLING, "")]
+    if any(f[2] == TERRITORY and not _ELSEWHERE.search(folded[max(0, f[1] - 50) : f[1]]) for f in found):
+        # the capture is the event, not the air strikes or shelling before it; a capture told "as"
+        # another party's strikes went on ("…, as rebels captured a village") is another event
         found = [f for f in found if f[2] != E]
     _, begin, kind, sub = min(found, key=lambda f: (f[0], f[1]))
     return sentence.start + begin, kind, sub
 
+
+#: a clause of its own subject, at the same time as the sentence's first event: "…, as rebels captured X"
+_ELSEWHERE = re.compile(r"(?:,|;)\s*(?:as|while|whereas|meanwhile|at the same time)\s+(?:[\w'-]+\s+){1,5}$")
+_ABDUCTION = "Abduction/forced disappearance"
+_ABDUCT = (
+    r"(?:kidnapp\w*|abduct\w*|taken (?:hostage|captive)|held (?:hostage|captive)|enlev\w*|pris en otage)"
+)
+_KILL = (
+    r"(?:kill(?:ed|ing)|murder(?:ed|ing)|behead\w*|decapitat\w*|execut(?:ed|ing)|shot dead|slain|slaughter\w*|"
+    r"strangled|hanged|found dead|tue(?:e?s)?\b|assassin\w*|execute\w*|egorge\w*|decapite\w*|retrouve\w* morts?)"
+)
+_MANNER = (
+    r"(?:(?:and|then|before|et|puis|avant d'etre)\s+|,\s*)(?:(?:later|then|subsequently|eventually|brutally|"
+)
+_MANNER += r"ensuite|plus tard|\w+ly)\s+)*"
+#: where and when, between a passive abduction and its killing: "were abducted at a checkpoint on Friday and"
+_ADJUNCTS = r"(?:(?:at|in|on|from|near|outside|during|while|last|a|au|a|dans|pres de|lors d[eu])\s+(?:[\w'-]+\s+){1,4}?)*"
+#: a killing of the abducted: "was kidnapped and later killed", "abducted and beheaded", "killed after being
+#: abducted", "kidnapped two teachers and killed them", "the hostages were executed", "tués en captivité"
+_KILLED_CAPTIVE = re.compile(
+    rf"\b{_ABDUCT}\s+{_ADJUNCTS}{_MANNER}{_KILL}|"
+    rf"\b{_KILL}\s+(?:[\w,-]+\s+){{0,6}}?(?:after|following|having been|apres)\s+(?:(?:being|having been|their|his|her|"
+    rf"its|the|they were|he was|she was|avoir ete|leur|son)\s+)?{_ABDUCT}|"
+    rf"\b{_ABDUCT}\s+[^.;]{{0,60}}?\b(?:and|then|et)\s+(?:later\s+)?{_KILL}\s+(?:them|him|her|the (?:hostages|captives))\b|"
+    rf"\b(?:hostages?|captives?|otages?)\s+(?:[\w-]+\s+){{0,3}}(?:was|were|have been|has been|ont ete|a ete)\s+"
+    rf"(?:\w+\s+)?{_KILL}|"
+    rf"\b{_KILL}\s+(?:[\w-]+\s+){{0,4}}?(?:in captivity|en captivite)"
+)
+
+#: what did not happen or is only feared: a warning, a threat, a fear, a denial of fact, "no clashes"
+_UNREAL = re.compile(
+    r"(?:\bwarn\w* (?:of|about|against)|\bfears? (?:of|that)|\bfeared|\bthreats? of|\brisks? of|\bdangers? of|"
+    r"\bno|\bnot|\bnever|\bdid not|\bdidn't|\bhas not|\bhave not|\bwithout|\bcrai(?:n|gn)\w* (?:de|d'|que)|\bmenaces? de|"
+    r"\baucune?|\bsans|\bpas de)\s+(?:(?:any|further|fresh|new|more|possible|major|serious|reported|nouvelles?|nouveaux|de|d'|la|les)\s+)?$"
+)
 
 #: a trigger that names an earlier event: "the scene of a deadly 2017 attack", "the 2015 massacre"
 _EARLIER_EVENT = re.compile(
