@@ -34,6 +34,10 @@ _CAPITALISED = re.compile(_NAME)
 _TIED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*[,(]?\s*(?:(?:in|dans|en)\s+)?(?:(?:the|la)\s+)?$")
 _LISTED = re.compile(rf"(?<![\w'’\-])({_NAME})\s*(?:,|\band\b|\bet\b)\s*$")  # "Boni, Hombori and …"
 LISTED_MAX = 4  # names before a tied place that share its region phrase
+#: how far before a region phrase its places are looked for: LISTED_MAX + 1 names of up to three words
+#: and what joins them fit in it many times over; searching the whole text before every region phrase
+#: (an end-anchored pattern is tried at every position) made long texts quadratic
+TIED_WINDOW = 1_000
 #: words a country's name may follow in one capitalised run ("In Mali", "Au Niger"; "Northern Ireland" is
 #: not Ireland)
 _LEADING_WORDS = {
@@ -166,6 +170,7 @@ def _regions(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tup
 def _tied_places(before: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> list[str]:
     """Name keys of the places a region phrase follows ("Boni and Hombori, in the"), nearest first."""
     keys: list[str] = []
+    before = _last_words(before, TIED_WINDOW)
     pattern, listed = _TIED, 0
     while listed <= LISTED_MAX and (match := pattern.search(before)):
         found = _place_keys(match.group(1), gazetteer, countries)
@@ -174,6 +179,15 @@ def _tied_places(before: str, gazetteer: Gazetteer, countries: tuple[str, ...]) 
         keys += found
         before, pattern, listed = before[: match.start(1)], _LISTED, listed + 1
     return keys
+
+
+def _last_words(text: str, size: int) -> str:
+    """The end of ``text``, about ``size`` characters, starting at a word (not inside one)."""
+    if len(text) <= size:
+        return text
+    tail = text[-size:]
+    cut = re.search(r"\s", tail)
+    return tail[cut.end() :] if cut else tail
 
 
 def _place_keys(name: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> list[str]:
