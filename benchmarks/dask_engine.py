@@ -6,8 +6,10 @@ merge fuses.  Each run imports the whole corpus into a new store (read, extract,
 harvest, merge, write) from the same copy of the gazetteer.  The Dask cluster is started before
 the clock starts; its first run also pays for the workers' imports and for opening the gazetteer
 (the "first run" column), later runs find them warm.  ``python -m benchmarks.dask_engine [--quick]``
-measures it alone; ``make bench`` runs it when the dask extra is installed.  Results go to their
-own section of docs/benchmarks.md.
+measures it alone (``--reading N``: the reading stage of N articles on 1 and 2 workers; ``--import N
+[REPEAT]``: whole imports of N articles, each run in a process of its own, with peak memory);
+``make bench`` runs it when the dask extra is installed.  Results go to their own section of
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 import frontmatter
 
 from benchmarks import run_alone, write_section
-from benchmarks.dask_tables import FILES
+from benchmarks.dask_tables import FILES, _loads, _spawn
 from benchmarks.dask_tables import measure as measure_tables
 from benchmarks.dask_tables import render as render_tables
 from geomap.engine import LOCAL_CLUSTER, DaskReader, import_files, require_dask
@@ -140,6 +142,43 @@ def reading_rates(n: int, *, work: Path, workers=(1, 2)) -> list[dict]:
     return rows
 
 
+def import_runs(n: int, *, work: Path, workers=(0, 1, 2), repeat: int = 1) -> list[dict]:
+    """Whole imports of ``n`` synthetic articles, each run in a process of its own (0 workers: the local
+    engine), with wall time, the client's and each worker's peak memory and the load average around it."""
+    from geomap.gazetteer.index import Gazetteer
+
+    Gazetteer.embedded()  # built once here; each run copies it
+    paths = synthetic_articles(work / "dask-articles", n)
+    rows = []
+    for count in workers:
+        name = f"Dask, {count} worker{'s' if count > 1 else ''}" if count else "local engine"
+        runs = [_spawn(paths, work / f"run-{count}-{r}", count) for r in range(repeat)]
+        rows.append({"engine": name, "n": n, "runs": runs,
+                     "median": statistics.median(r["seconds"] for r in runs)})  # fmt: skip
+    for row in rows:
+        row["speedup"] = rows[0]["median"] / row["median"]
+    return rows
+
+
+def render_imports(rows: list[dict]) -> list[str]:
+    """Markdown table lines for :func:`import_runs`."""
+    lines = [
+        "| engine | articles | runs | median | articles/s | vs local | events read | merged events "
+        "| peak client | peak per worker | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        runs = row["runs"]
+        workers = [m for r in runs for m in r["worker_mib"]]
+        lines.append(
+            f"| {row['engine']} | {row['n']:,} | {len(runs)} | {row['median']:.1f} s | "
+            f"{row['n'] / row['median']:.1f} | {row['speedup']:.2f}× | {runs[0]['events_read']:,} | "
+            f"{runs[0]['events']:,} | {max(r['client_mib'] for r in runs):,.0f} MiB | "
+            f"{f'{max(workers):,.0f} MiB' if workers else '—'} | {_loads(runs)} |"
+        )
+    return lines
+
+
 def _load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0]) if Path("/proc/loadavg").exists() else 0.0
 
@@ -203,5 +242,11 @@ if __name__ == "__main__":
             found = reading_rates(int(sys.argv[2]), work=Path(tmp))
         print(json.dumps(found))
         print(expected_curve(found))
+    elif len(sys.argv) in (3, 4) and sys.argv[1] == "--import":  # whole imports, local and 1, 2 workers
+        with tempfile.TemporaryDirectory() as tmp:
+            repeat = int(sys.argv[3]) if len(sys.argv) == 4 else 1
+            found = import_runs(int(sys.argv[2]), work=Path(tmp), repeat=repeat)
+        print("\n".join(render_imports(found)))
+        print(json.dumps(found))
     else:
         run_alone(run, __doc__, quick_help="200 articles instead of 1,000")

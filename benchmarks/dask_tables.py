@@ -81,8 +81,9 @@ def _import(files, work: Path, tag: str, client):
 
 def _spawn(files: list[Path], work: Path, workers: int) -> dict:
     work.mkdir(parents=True, exist_ok=True)
-    spec = json.dumps({"files": [str(f) for f in files], "work": str(work), "workers": workers})
-    command = [sys.executable, "-m", "benchmarks.dask_tables", spec]
+    spec = work / "spec.json"  # a file, not an argument: 20k paths pass the command line's limit
+    spec.write_text(json.dumps({"files": [str(f) for f in files], "work": str(work), "workers": workers}))
+    command = [sys.executable, "-m", "benchmarks.dask_tables", str(spec)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"a benchmark run failed: {done.stderr[-2000:]}")
@@ -137,10 +138,10 @@ def render(rows: list[dict]) -> list[str]:
 def main(argv: list[str]) -> None:
     """``python -m benchmarks.dask_tables EVENTS [REPEAT]``: measure one size, print the table and JSON.
 
-    (Called with one JSON argument it is a run's child process.)
+    (Called with the path of a run's ``spec.json`` it is that run's child process.)
     """
-    if argv and argv[0].startswith("{"):
-        print(json.dumps(child(json.loads(argv[0]))))
+    if argv and argv[0].endswith("spec.json"):
+        print(json.dumps(child(json.loads(Path(argv[0]).read_text()))))
         return
     events, repeat = int(argv[0]), int(argv[1]) if len(argv) > 1 else 1
     work = Path(tempfile.mkdtemp(prefix="geomap-dask-tables-"))
