@@ -447,6 +447,7 @@ def large_page(store_path: Path) -> None:
     with timeline:
         show_timeline(None, counts=lazy.weekly(flt))
     row = show_table(largemap.table_page(lazy, view, shown, columns=TABLE_COLUMNS))
+    show_overview(lazy.overview_rows(flt, period[1] if period is not None else None), period)
     remember_selection(click, row, None, found=lambda c: largemap.events_clicked(lazy, c, record, view))
     offered = [e for e in [st.session_state.get("pick"), *st.session_state.get("here", [])] if e]
     if lazy.rejected and st.sidebar.checkbox(f"Review the {len(lazy.rejected)} event(s) marked not-an-event"):

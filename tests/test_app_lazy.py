@@ -110,6 +110,20 @@ def test_weekly_counts_match_the_apps(parquet_store) -> None:
     assert found["events"].tolist() == expected["events"].tolist()
 
 
+@pytest.mark.parametrize("week", [None, dt.date(2024, 3, 6), dt.date(2023, 11, 14)])
+@pytest.mark.parametrize("flt", [EventFilter(), EventFilter(event_types=frozenset({"Battles", "Riots"}))])
+def test_the_weekly_overview_of_a_lazy_store_is_the_apps(parquet_store, flt, week) -> None:
+    from geomap.overview import weekly_overview
+
+    expected_week, expected = weekly_overview(filter_events(parquet_store.read().events, flt), week=week)
+    rows = LazyEvents(parquet_store).overview_rows(flt, week)
+    found_week, found = weekly_overview(rows, week=week)
+    assert found_week == expected_week
+    assert len(expected) > 0
+    assert len(rows) < len(parquet_store.read().events)  # five weeks are read, not the whole store
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
 def test_sidebar_options_match_the_apps(parquet_store) -> None:
     from geomap.mapping.appmap import sidebar_options
 

@@ -23,6 +23,7 @@ from geomap.mapping.applarge import (
     main,
     maps_folder,
 )
+from geomap.overview import weekly_overview
 from geomap.store import Store
 from tests.conftest import HOSTILE, SAMPLE_EVENTS
 
@@ -113,8 +114,12 @@ def test_the_app_on_the_large_path_filters_in_duckdb(monkeypatch, parquet_sample
     total = len(events)
     assert app.caption[0].value == f"{total} of {total} events"
     assert len(app.dataframe[0].value) == total  # one page: fewer than a page's rows
+    _, overview = weekly_overview(events)
+    assert list(app.dataframe[1].value["admin1"]) == list(overview["admin1"])  # the weekly overview
     next(w for w in app.multiselect if w.label == "Event types").select("Battles").run()
     battles = int((events["event_type"] == "Battles").sum())
     assert app.caption[0].value == f"{battles} of {total} events"
     assert set(app.dataframe[0].value["event_type"]) == {"Battles"}
+    _, overview = weekly_overview(events[events["event_type"] == "Battles"])
+    assert app.dataframe[1].value["events"].tolist() == overview["events"].tolist()  # it filters too
     assert not app.exception, app.exception

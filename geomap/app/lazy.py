@@ -16,6 +16,7 @@ not-an-event are left out of every query (:attr:`LazyEvents.rejected`).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -140,6 +141,27 @@ class LazyEvents:
             " GROUP BY ALL ORDER BY week, event_type"
         )
         return self.query(sql, where.params)
+
+    def overview_rows(self, flt: EventFilter, week: dt.date | None = None) -> pd.DataFrame:
+        """The events ``flt`` keeps in the week holding ``week`` (default: the last week with an event)
+        and the 4 weeks before, with the columns :func:`geomap.overview.weekly_overview` counts: its
+        overview of these rows is the overview of every event ``flt`` keeps."""
+        from geomap.overview import BEFORE_WEEKS, week_of
+
+        where = filter_sql(flt)
+        day = "TRY_CAST(event_date AS DATE)"
+        if week is None:
+            last = self.query(f"SELECT max({day}) AS d FROM events WHERE {where.sql}", where.params)["d"][0]
+            week = None if pd.isna(last) else last
+        monday = week_of(week) if week is not None else None
+        if monday is None:
+            return pd.DataFrame(columns=["country", "admin1", "event_date", "fatalities"])
+        first, last_day = monday - dt.timedelta(weeks=BEFORE_WEEKS), monday + dt.timedelta(days=6)
+        sql = (
+            f"SELECT country, admin1, event_date, fatalities FROM events"
+            f" WHERE {day} BETWEEN ? AND ? AND {where.sql}"
+        )
+        return self.query(sql, [first, last_day, *where.params])
 
     def map_positions(self, flt: EventFilter) -> np.ndarray:
         """The map's positions of the events ``flt`` keeps (sorted), for the map to draw only them."""
