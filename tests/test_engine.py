@@ -104,6 +104,27 @@ def test_split_and_shuffled_inputs_import_the_same(client, tmp_path, built_gazet
 
 
 @pytest.mark.slow
+def test_small_partitions_import_the_same_and_leave_nothing_on_the_workers(
+    client, tmp_path, built_gazetteer, monkeypatch
+) -> None:
+    import time
+
+    files = synthetic_inputs(tmp_path, 3)
+    local, expected, _ = run(files, tmp_path, "local", built_gazetteer)
+    monkeypatch.setattr(engine, "FILES_PER_PARTITION", 3)  # 44 files: 15 partitions, more than 4 per worker
+    dask, events, _ = run(files, tmp_path, "dask", built_gazetteer, client=client)
+    same_report(dask, local)
+    key = ["event_id"]
+    pd.testing.assert_frame_equal(
+        events.sort_values(key).reset_index(drop=True), expected.sort_values(key).reset_index(drop=True)
+    )
+    deadline = time.monotonic() + 10
+    while any(client.has_what().values()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # releases reach the scheduler asynchronously
+    assert not any(client.has_what().values())  # every partition's results were released once gathered
+
+
+@pytest.mark.slow
 def test_workers_see_what_the_last_import_taught_the_gazetteer(tmp_path, built_gazetteer) -> None:
     from distributed import Client
 
