@@ -349,7 +349,12 @@ def article_events(
         country=country.name if country else None,
         country_iso3=country.iso3 if country else None,
     )
-    drafts = extract_events(document, actors=actors, places=PlaceNameIndex(resolver.gazetteer, context))
+    index = PlaceNameIndex(resolver.gazetteer, context)
+    drafts = extract_events(document, actors=actors, places=index)
+    if any(d.place_mention and d.place_kind not in (PART, WATER) for d in drafts):
+        # where the text's other places lie frames an ambiguous one ("Florence" among towns of one state)
+        named = [m.text for m in find_places(article.text, index) if m.kind == "place"]
+        context = resolver.framed(context, named)
     source = article.source
     rows, evidence = [], []
     for number, draft in enumerate(drafts, start=1):

@@ -109,6 +109,19 @@ class Resolver:
         ctx = read_context(text, gazetteer=self.gazetteer, country=country, configured=self.countries)
         return with_coherence(ctx, text, gazetteer=self.gazetteer)
 
+    def framed(self, ctx: DocumentContext, names: Sequence[str]) -> DocumentContext:
+        """``ctx`` with where each of ``names`` (the place names to resolve in its text) is pinned on a first
+        reading: a namesake in the region most of the others lie in then ranks higher."""
+        placed = []
+        for key, name in {normalize_name(n): n for n in names if n and n.strip()}.items():
+            place = self.resolve(name, context=ctx)
+            if place is None or place.geo_precision > 2:
+                continue
+            entries = [e for e in self.gazetteer.lookup(name) if e.geonameid == place.geonameid]
+            if place.geonameid is not None and entries and entries[0].admin1 and not entries[0].is_region:
+                placed.append((key, (entries[0].country, entries[0].admin1)))
+        return replace(ctx, placed=tuple(placed)) if placed else ctx
+
     def resolve(
         self, mention: str, *, country: str | None = None, context: str | DocumentContext = ""
     ) -> Place | None:
