@@ -3,8 +3,9 @@
 The corpora are not ours and stay out of git: ``python -m benchmarks.toponym_corpora`` copies them from a
 snapshot of the public repository that collected them (see :data:`SOURCES`) into the git-ignored folder
 ``benchmarks/corpora/toponyms/``, then resolves every gold toponym with geomap's offline resolver (the
-article's text as context, no configured countries: these are worldwide news) and reports, per corpus
-and half:
+article's text as context, no configured countries: these are worldwide news; the article's gold
+toponyms are the place names resolved in it, as an import's extracted names are, so each is framed by
+where the others lie: ``Resolver.framed``) and reports, per corpus and half:
 
 - acc@161: the share of toponyms resolved within 161 km (100 miles) of the gold point;
 - mean error in km;
@@ -114,7 +115,7 @@ def errors_km(articles: list[tuple[str, list[Toponym]]], resolver: Resolver) -> 
     """Each gold toponym's error in km (None: no answer)."""
     out: list[float | None] = []
     for text, gold in articles:
-        context = resolver.context(text)
+        context = resolver.framed(resolver.context(text), [t.phrase for t in gold])
         for toponym in gold:
             place = resolver.resolve(toponym.phrase, context=context)
             out.append(None if place is None else distance_km(place.lat, place.lon, toponym.lat, toponym.lon))

@@ -78,7 +78,7 @@ def misses(corpus: str, resolver: Resolver, part: str = "A") -> tuple[int, dict[
     found: dict[str, Counter] = defaultdict(Counter)
     total = 0
     for text, gold in half(read_corpus(corpus), part):
-        context = resolver.context(text)
+        context = resolver.framed(resolver.context(text), [t.phrase for t in gold])
         total += len(gold)
         for toponym in gold:
             place = resolver.resolve(toponym.phrase, context=context)

@@ -22,7 +22,7 @@ from shapely.geometry import box
 
 from geomap.errors import GeomapError, InputError, RowProblem, StoreError
 from geomap.extract.actors import ActorDictionary, default_actors
-from geomap.extract.events import Document, EventDraft, extract_events
+from geomap.extract.events import Document, EventDraft, read_document
 from geomap.extract.places import NOT_A_COUNTRY, PART, WATER, find_places, split_part
 from geomap.gazetteer.boundaries import country_boundaries, find_country, inside_country
 from geomap.gazetteer.index import Gazetteer
@@ -349,7 +349,11 @@ def article_events(
         country=country.name if country else None,
         country_iso3=country.iso3 if country else None,
     )
-    drafts = extract_events(document, actors=actors, places=PlaceNameIndex(resolver.gazetteer, context))
+    index = PlaceNameIndex(resolver.gazetteer, context)
+    drafts, mentions = read_document(document, actors=actors, places=index)
+    if any(_in_regions(d.place_mention, resolver) > 1 for d in drafts if d.place_kind not in (PART, WATER)):
+        # where the text's other places lie frames an ambiguous one ("Boulel" beside Kita and Diéma)
+        context = resolver.framed(context, [m.text for m in mentions if m.kind == "place"])
     source = article.source
     rows, evidence = [], []
     for number, draft in enumerate(drafts, start=1):
@@ -389,6 +393,12 @@ def article_events(
         pd.DataFrame(evidence, columns=list(EVIDENCE_COLUMNS)),
         problems,
     )
+
+
+def _in_regions(name: str | None, resolver: Resolver) -> int:
+    """In how many first-level regions the gazetteer has a place called ``name``."""
+    entries = resolver.gazetteer.lookup(name) if name else []
+    return len({(e.country, e.admin1) for e in entries if not e.is_region})
 
 
 def _part_of_country(mention: str) -> Place | None:

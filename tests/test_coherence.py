@@ -162,3 +162,27 @@ def test_namesakes_in_the_region_the_text_names_most_are_meant(resolver) -> None
     county = resolver.resolve("Madison County", context=ctx)
     assert distance_km(county.lat, county.lon, 37.73, -84.28) < 25  # Kentucky's, not Alabama's
     assert resolver.context("Kentucky and Tennessee signed a water compact.").home is None  # once each
+
+
+def _boulel(resolver: Resolver, *others: str):
+    """Where "Boulel" is placed in a text that also names ``others`` (Boulels: Kayes and Ségou regions)."""
+    text = (
+        "Gunmen on motorbikes attacked the village of Boulel in Mali on Tuesday, killing four civilians, "
+        f"residents said. Survivors fled to {' and '.join(others)}, where traders closed their shops."
+    )
+    ctx = resolver.framed(resolver.context(text), ["Boulel", *others])
+    return resolver.resolve("Boulel", context=ctx)
+
+
+def test_a_namesake_in_the_region_the_text_s_other_places_lie_in_is_meant(fresh_gazetteer) -> None:
+    resolver = Resolver(fresh_gazetteer)
+    in_kayes = _boulel(resolver, "Kita", "Diéma")  # both towns of the Kayes region, far from either Boulel
+    assert in_kayes.geo_precision == GeoPrecision.PLACE
+    assert distance_km(in_kayes.lat, in_kayes.lon, 14.84, -11.36) < 5
+    assert "the region the text's other places lie in" in in_kayes.reason
+    in_segou = _boulel(resolver, "San", "Bla")  # towns of the Ségou region
+    assert distance_km(in_segou.lat, in_segou.lon, 15.12, -5.28) < 5
+    alone = _boulel(resolver, "Kita")  # one other place frames nothing: the namesakes stay apart
+    assert alone.geo_precision == GeoPrecision.COUNTRY
+    split = _boulel(resolver, "Kita", "Diéma", "San", "Bla")  # two regions, two names each: no frame
+    assert split.geo_precision == GeoPrecision.COUNTRY

@@ -16,6 +16,7 @@ from geomap.extract.dates import find_dates
 from geomap.extract.events import fatalities
 from geomap.extract.places import find_places
 from geomap.extract.text import Spans, fold, sentences, starting_within
+from geomap.gazetteer.index import distance_km
 from geomap.geocode.context import PlaceNameIndex
 from geomap.ingest.articles import read_articles
 from geomap.model import ClaimStatus, TimePrecision
@@ -429,3 +430,19 @@ def test_a_long_text_gives_every_event_of_its_parts(resolver, actors) -> None:
     many = article_events(long, resolver=resolver, actors=actors).events
     assert len(many) == 40 * len(once)  # the bisected per-sentence mentions miss nothing
     assert set(many["location"]) == set(once["location"])
+
+
+def test_an_article_s_other_places_choose_between_namesakes(resolver, actors, tmp_path) -> None:
+    from geomap.pipeline import article_events
+
+    path = tmp_path / "boulel.md"
+    path.write_text(
+        "---\ntitle: Attack near Kita\npublished: 2024-03-14\noutlet: Sahel Desk\n---\n"
+        "Gunmen on motorbikes attacked the village of Boulel in western Mali on Tuesday, killing four "
+        "civilians, residents said. Survivors fled to Kita and Diéma, where traders closed their shops.\n",
+        encoding="utf-8",
+    )
+    (article,) = read_articles(path)
+    (event,) = article_events(article, resolver=resolver, actors=actors).events.to_dict("records")
+    assert event["location"] == "Boulel"
+    assert distance_km(event["latitude"], event["longitude"], 14.84, -11.36) < 5  # Kayes', not Ségou's

@@ -142,6 +142,13 @@ UNDATED = "date unknown: the text gives no year and no publication date; the yea
 
 def extract_events(document: Document, *, actors: ActorDictionary, places: PlaceNames) -> list[EventDraft]:
     """The events ``document`` reports, in the order it first reports them."""
+    return read_document(document, actors=actors, places=places)[0]
+
+
+def read_document(
+    document: Document, *, actors: ActorDictionary, places: PlaceNames
+) -> tuple[list[EventDraft], list[PlaceMention]]:
+    """The events ``document`` reports (as :func:`extract_events`), and every place mention it holds."""
     text = document.text
     read_on = document.read_on or dt.date.today()
     all_dates = find_dates(text, published=document.published, language=document.language, assumed=read_on)
@@ -203,7 +210,7 @@ def extract_events(document: Document, *, actors: ActorDictionary, places: Place
             continue
         drafts.append(draft)
         current = draft
-    return [d for d in drafts if d.event_type]
+    return [d for d in drafts if d.event_type], all_places
 
 
 def _date_for(text: str, dates: list[DateMention], position: int) -> DateMention | None:

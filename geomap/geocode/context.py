@@ -81,6 +81,9 @@ class DocumentContext:
     home: GazetteerEntry | None = None
     #: set by coherence: every name of the text with its namesakes (:mod:`geomap.geocode.proximity`)
     named: object = None
+    #: set by :meth:`Resolver.framed`: (name key, (ISO2, admin1)) where each place name the caller resolves
+    #: in this text was pinned on a first reading; the region most of them lie in frames the others
+    placed: tuple[tuple[str, tuple[str, str]], ...] = ()
 
     @property
     def main_country(self) -> str | None:

@@ -10,6 +10,7 @@ feature, suspect coordinates, origin and population.  Each point added says why 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from geomap.columns import point
@@ -30,6 +31,8 @@ REGION_SCORE = 2.0
 MENTIONED_REGION_SCORE = 1.5  # a candidate in a region the text names bare ("Paris" in a text naming Texas)
 MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
 HOME_REGION_SCORE = 1.0  # …and more in the region the text names most often (coherence.home_region)
+FRAME_SCORE = 1.0  # a candidate in the region the text's other places were pinned in (frame_of)
+FRAME_VOTES = 2  # …which needs this many other names pinned there, and twice any other region's
 LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
 #: each other name of the text with a namesake near a candidate (geocode/proximity.py), up to a cap
 SUPPORT_SCORE, SUPPORT_CAP = 0.5, 4
@@ -106,6 +109,12 @@ class Ranker:
         if ctx.home is not None and ctx.home != entry and inside_region(entry, ctx.home):
             score += HOME_REGION_SCORE
             why.append(f"in {ctx.home.name}, the region the text names most")
+        frame = frame_of(ctx, key)
+        own_name = normalize_name(entry.name) == key  # not an alternate name ("Pittsburg" for Pittsburgh)
+        framed = frame is not None and (entry.country, entry.admin1 or "") == frame
+        if framed and own_name and not entry.is_region:
+            score += FRAME_SCORE
+            why.append("in the region the text's other places lie in")
         others = [r for k, r in ctx.mentioned if k != key and r != entry]
         if not entry.is_region and any(inside_region(entry, r) for r in others):
             score += MENTIONED_REGION_SCORE
@@ -137,6 +146,15 @@ class Ranker:
             return None
         regions = [r for r in self.gazetteer.regions(entry.country) if r.admin1 == entry.admin1]
         return regions[0] if regions else None
+
+
+def frame_of(ctx: DocumentContext, key: str) -> tuple[str, str] | None:
+    """The (ISO2, admin1) most of the text's other place names were pinned in, when it clearly leads."""
+    votes = Counter(region for k, region in ctx.placed if k != key and region[1])
+    ranked = votes.most_common(2)
+    if not ranked or ranked[0][1] < FRAME_VOTES or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def inside_region(entry: GazetteerEntry, region: GazetteerEntry) -> bool:

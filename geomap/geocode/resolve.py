@@ -54,7 +54,7 @@ from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
 from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
 from geomap.geocode.places import country_code, country_place, entry_place, label
-from geomap.geocode.ranking import Ranker, Scored, km
+from geomap.geocode.ranking import Ranker, Scored, frame_of, km
 from geomap.geocode.variants import NameVariants
 from geomap.model import Place
 
@@ -108,6 +108,34 @@ class Resolver:
         """What ``text`` establishes (countries, regions, anchor places); read it once per document."""
         ctx = read_context(text, gazetteer=self.gazetteer, country=country, configured=self.countries)
         return with_coherence(ctx, text, gazetteer=self.gazetteer)
+
+    def framed(self, ctx: DocumentContext, names: Sequence[str]) -> DocumentContext:
+        """``ctx`` with the first-level region each of ``names`` (the place names to resolve in its text) lies
+        in: a namesake in the region most of the others lie in then ranks higher (``ranking.frame_of``).
+
+        A name whose every place (in the text's countries) lies in one region is in that region; the
+        others are resolved once, unless the names of one region already frame the text.
+        """
+        placed, ambiguous = [], []
+        allowed = ctx.countries or ctx.configured or self.countries or ((ctx.likely,) if ctx.likely else ())
+        for key, name in {normalize_name(n): n for n in names if n and n.strip()}.items():
+            entries = [e for e in self.gazetteer.lookup(name) if not e.is_region]
+            regions = {(e.country, e.admin1) for e in entries if not allowed or e.country in allowed}
+            if len(regions) == 1:
+                region = regions.pop()
+                if region[1]:
+                    placed.append((key, region))
+            elif regions:
+                ambiguous.append((key, name))
+        if ambiguous and frame_of(replace(ctx, placed=tuple(placed)), "") is None:
+            for key, name in ambiguous:
+                place = self.resolve(name, context=ctx)
+                if place is None or place.geo_precision > 2 or place.geonameid is None:
+                    continue
+                pinned = [e for e in self.gazetteer.lookup(name) if e.geonameid == place.geonameid]
+                if pinned and pinned[0].admin1 and not pinned[0].is_region:
+                    placed.append((key, (pinned[0].country, pinned[0].admin1)))
+        return replace(ctx, placed=tuple(placed)) if placed else ctx
 
     def resolve(
         self, mention: str, *, country: str | None = None, context: str | DocumentContext = ""
