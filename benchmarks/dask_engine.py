@@ -26,7 +26,7 @@ from pathlib import Path
 import frontmatter
 
 from benchmarks import run_alone, write_section
-from benchmarks.dask_tables import FILES, _loads, _spawn
+from benchmarks.dask_tables import FILES, _spawn, memory_cells
 from benchmarks.dask_tables import measure as measure_tables
 from benchmarks.dask_tables import render as render_tables
 from geomap.engine import LOCAL_CLUSTER, DaskReader, import_files, require_dask
@@ -169,12 +169,10 @@ def render_imports(rows: list[dict]) -> list[str]:
     ]
     for row in rows:
         runs = row["runs"]
-        workers = [m for r in runs for m in r["worker_mib"]]
         lines.append(
             f"| {row['engine']} | {row['n']:,} | {len(runs)} | {row['median']:.1f} s | "
             f"{row['n'] / row['median']:.1f} | {row['speedup']:.2f}× | {runs[0]['events_read']:,} | "
-            f"{runs[0]['events']:,} | {max(r['client_mib'] for r in runs):,.0f} MiB | "
-            f"{f'{max(workers):,.0f} MiB' if workers else '—'} | {_loads(runs)} |"
+            f"{runs[0]['events']:,} | {memory_cells(runs)} |"
         )
     return lines
 

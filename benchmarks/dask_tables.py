@@ -124,15 +124,19 @@ def render(rows: list[dict]) -> list[str]:
     for row in rows:
         times = [r["seconds"] for r in row["runs"]]
         count = row["runs"][0]["rows"]
-        workers = [m for r in row["runs"] for m in r["worker_mib"]]
-        client = max(r["client_mib"] for r in row["runs"])
         lines.append(
             f"| {row['engine']} | {count:,} | {len(times)} | {row['median']:.1f} s | "
             f"{min(times):.1f}–{max(times):.1f} s | {count / row['median']:,.0f} | {row['speedup']:.2f}× | "
-            f"{client:,.0f} MiB | "
-            f"{f'{max(workers):,.0f} MiB' if workers else '—'} | {_loads(row['runs'])} |"
+            f"{memory_cells(row['runs'])} |"
         )
     return lines
+
+
+def memory_cells(runs: list[dict]) -> str:
+    """A row's last cells: the client's peak, the largest worker peak and the load around the runs."""
+    workers = [m for r in runs for m in r["worker_mib"]]
+    client = max(r["client_mib"] for r in runs)
+    return f"{client:,.0f} MiB | {f'{max(workers):,.0f} MiB' if workers else '—'} | {_loads(runs)}"
 
 
 def main(argv: list[str]) -> None:
