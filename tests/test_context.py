@@ -102,3 +102,16 @@ def test_a_country_inside_another_name_is_not_named(fresh_gazetteer) -> None:
     )
     northern = read_context("Police in Northern Ireland said so.", gazetteer=fresh_gazetteer)
     assert "IE" not in northern.countries
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Clashes in Mali's Inner Niger Delta killed 12 herders near Youwarou.", ("ML",)),
+        ("Niger’s Tillabéri region saw three attacks in a week.", ("NE",)),
+        ("Burkina Faso's Sahel region: gunmen attacked Djibo.", ("BF",)),
+        ("New Jersey's Governor spoke in Trenton.", ()),  # the possessive ends the name, not a part of it
+    ],
+)
+def test_a_possessive_country_before_other_names_is_named(fresh_gazetteer, text, countries) -> None:
+    assert read_context(text, gazetteer=fresh_gazetteer).countries == countries

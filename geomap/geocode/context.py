@@ -52,6 +52,7 @@ _BORDER = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"['’]s\b")  # "Mali's army" names Mali
+_OWNER_END = re.compile(r"(?<=['’]s)\s+")  # a possessive ends a name: "Mali's Sahel region" names Mali
 ONE_PLACE_KM = 25  # entries of one name this close together are one place (a town, its cercle, its wadi)
 _DEMONYM = re.compile(r"\b(" + "|".join(DEMONYMS) + r")\b", re.IGNORECASE)
 
@@ -269,14 +270,15 @@ def names_in_runs(text: str, names: frozenset[str] | set[str]) -> list[str]:
 def _named_in_runs(text: str, find) -> list:
     found = []
     for match in _CAPITALISED.finditer(text):
-        words = [w for w in _POSSESSIVE.sub("", match.group(0)).replace("-", " - ").split() if w != "-"]
-        for start in range(len(words)):
-            if start and normalize_name(words[start - 1]) not in _LEADING_WORDS:
-                break  # "New Jersey": what comes before is part of the name
-            thing = find(" ".join(words[start:]))
-            if thing is not None:
-                found.append(thing)
-                break
+        for run in _OWNER_END.split(match.group(0)):  # "Mali's Inner Niger Delta": Mali, then the delta
+            words = [w for w in _POSSESSIVE.sub("", run).replace("-", " - ").split() if w != "-"]
+            for start in range(len(words)):
+                if start and normalize_name(words[start - 1]) not in _LEADING_WORDS:
+                    break  # "New Jersey": what comes before is part of the name
+                thing = find(" ".join(words[start:]))
+                if thing is not None:
+                    found.append(thing)
+                    break
     return found
 
 
