@@ -30,6 +30,7 @@ from geomap.gazetteer.learning import as_mappings, harvest_rows
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
 from geomap.geocode.places import water_place
+from geomap.geocode.ranking import regions_of
 from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
 from geomap.ingest.articles import Article, is_article_json, read_article_items
@@ -351,7 +352,11 @@ def article_events(
     )
     index = PlaceNameIndex(resolver.gazetteer, context)
     drafts, mentions = read_document(document, actors=actors, places=index)
-    if any(_in_regions(d.place_mention, resolver) > 1 for d in drafts if d.place_kind not in (PART, WATER)):
+    if any(
+        len(regions_of(resolver.gazetteer, d.place_mention)) > 1
+        for d in drafts
+        if d.place_mention and d.place_kind not in (PART, WATER)
+    ):
         # where the text's other places lie frames an ambiguous one ("Boulel" beside Kita and Diéma)
         context = resolver.framed(context, [m.text for m in mentions if m.kind == "place"])
     source = article.source
@@ -393,12 +398,6 @@ def article_events(
         pd.DataFrame(evidence, columns=list(EVIDENCE_COLUMNS)),
         problems,
     )
-
-
-def _in_regions(name: str | None, resolver: Resolver) -> int:
-    """In how many first-level regions the gazetteer has a place called ``name``."""
-    entries = resolver.gazetteer.lookup(name) if name else []
-    return len({(e.country, e.admin1) for e in entries if not e.is_region})
 
 
 def _part_of_country(mention: str) -> Place | None:

@@ -31,6 +31,7 @@ from geomap.model import EventFilter
 from geomap.store import CORRECTIONS, EVENTS, EVIDENCE, SOURCES, Store
 from geomap.store.partitions import arrow_schema, scan
 
+OVERVIEW_COLUMNS = ("country", "admin1", "event_date", "fatalities")  # what geomap.overview counts
 POSITIONS = "positions"  # event_id → the event's place in the map's payload (see geomap.mapping.applarge)
 
 
@@ -151,16 +152,13 @@ class LazyEvents:
         where = filter_sql(flt)
         day = "TRY_CAST(event_date AS DATE)"
         if week is None:
-            last = self.query(f"SELECT max({day}) AS d FROM events WHERE {where.sql}", where.params)["d"][0]
-            week = None if pd.isna(last) else last
-        monday = week_of(week) if week is not None else None
+            week = self.query(f"SELECT max({day}) AS d FROM events WHERE {where.sql}", where.params)["d"][0]
+        monday = week_of(week)  # None when no event has a date
         if monday is None:
-            return pd.DataFrame(columns=["country", "admin1", "event_date", "fatalities"])
+            return pd.DataFrame(columns=list(OVERVIEW_COLUMNS))
         first, last_day = monday - dt.timedelta(weeks=BEFORE_WEEKS), monday + dt.timedelta(days=6)
-        sql = (
-            f"SELECT country, admin1, event_date, fatalities FROM events"
-            f" WHERE {day} BETWEEN ? AND ? AND {where.sql}"
-        )
+        names = ", ".join(OVERVIEW_COLUMNS)
+        sql = f"SELECT {names} FROM events WHERE {day} BETWEEN ? AND ? AND {where.sql}"
         return self.query(sql, [first, last_day, *where.params])
 
     def map_positions(self, flt: EventFilter) -> np.ndarray:

@@ -82,8 +82,9 @@ class DocumentContext:
     home: GazetteerEntry | None = None
     #: set by coherence: every name of the text with its namesakes (:mod:`geomap.geocode.proximity`)
     named: object = None
-    #: set by :meth:`Resolver.framed`: (name key, (ISO2, admin1)) where each place name the caller resolves
-    #: in this text was pinned on a first reading; the region most of them lie in frames the others
+    #: set by :meth:`Resolver.framed`: (name key, (ISO2, admin1)) of the region each place name the caller
+    #: resolves in this text lies in (read off the gazetteer, or where a first reading pinned it); the
+    #: region most of them lie in frames the others
     placed: tuple[tuple[str, tuple[str, str]], ...] = ()
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geomap.columns import point
 from geomap.gazetteer.boundaries import region_polygon
@@ -109,7 +110,7 @@ class Ranker:
         if ctx.home is not None and ctx.home != entry and inside_region(entry, ctx.home):
             score += HOME_REGION_SCORE
             why.append(f"in {ctx.home.name}, the region the text names most")
-        frame = frame_of(ctx, key)
+        frame = frame_of(ctx.placed, key) if ctx.placed else None
         own_name = normalize_name(entry.name) == key  # not an alternate name ("Pittsburg" for Pittsburgh)
         framed = frame is not None and (entry.country, entry.admin1 or "") == frame
         if framed and own_name and not entry.is_region:
@@ -148,13 +149,24 @@ class Ranker:
         return regions[0] if regions else None
 
 
-def frame_of(ctx: DocumentContext, key: str) -> tuple[str, str] | None:
-    """The (ISO2, admin1) most of the text's other place names were pinned in, when it clearly leads."""
-    votes = Counter(region for k, region in ctx.placed if k != key and region[1])
+@lru_cache(maxsize=4096)
+def frame_of(placed: tuple[tuple[str, tuple[str, str]], ...], key: str) -> tuple[str, str] | None:
+    """The (ISO2, admin1) that holds most of ``placed`` (``DocumentContext.placed``) other than ``key``'s,
+    when it clearly leads; asked once per name and text, not per candidate."""
+    votes = Counter(region for k, region in placed if k != key and region[1])
     ranked = votes.most_common(2)
     if not ranked or ranked[0][1] < FRAME_VOTES or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
         return None
     return ranked[0][0]
+
+
+def regions_of(gazetteer: Gazetteer, name: str, countries: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+    """The (ISO2, admin1) of every place (not region) called ``name``, in ``countries`` when given."""
+    return {
+        (e.country, e.admin1)
+        for e in gazetteer.lookup(name)
+        if not e.is_region and (not countries or e.country in countries)
+    }
 
 
 def inside_region(entry: GazetteerEntry, region: GazetteerEntry) -> bool:

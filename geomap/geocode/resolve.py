@@ -54,7 +54,7 @@ from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
 from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
 from geomap.geocode.places import country_code, country_place, entry_place, label
-from geomap.geocode.ranking import Ranker, Scored, frame_of, km
+from geomap.geocode.ranking import Ranker, Scored, frame_of, km, regions_of
 from geomap.geocode.variants import NameVariants
 from geomap.model import Place
 
@@ -119,15 +119,14 @@ class Resolver:
         placed, ambiguous = [], []
         allowed = ctx.countries or ctx.configured or self.countries or ((ctx.likely,) if ctx.likely else ())
         for key, name in {normalize_name(n): n for n in names if n and n.strip()}.items():
-            entries = [e for e in self.gazetteer.lookup(name) if not e.is_region]
-            regions = {(e.country, e.admin1) for e in entries if not allowed or e.country in allowed}
+            regions = regions_of(self.gazetteer, name, allowed)
             if len(regions) == 1:
                 region = regions.pop()
                 if region[1]:
                     placed.append((key, region))
             elif regions:
                 ambiguous.append((key, name))
-        if ambiguous and frame_of(replace(ctx, placed=tuple(placed)), "") is None:
+        if ambiguous and frame_of(tuple(placed), "") is None:
             for key, name in ambiguous:
                 place = self.resolve(name, context=ctx)
                 if place is None or place.geo_precision > 2 or place.geonameid is None:
