@@ -26,7 +26,7 @@ from pathlib import Path
 import frontmatter
 
 from benchmarks import run_alone, write_section
-from benchmarks.dask_tables import FILES, _spawn, memory_cells
+from benchmarks.dask_tables import FILES, engine_rows, memory_cells
 from benchmarks.dask_tables import measure as measure_tables
 from benchmarks.dask_tables import render as render_tables
 from geomap.engine import LOCAL_CLUSTER, DaskReader, import_files, require_dask
@@ -149,15 +149,7 @@ def import_runs(n: int, *, work: Path, workers=(0, 1, 2), repeat: int = 1) -> li
 
     Gazetteer.embedded()  # built once here; each run copies it
     paths = synthetic_articles(work / "dask-articles", n)
-    rows = []
-    for count in workers:
-        name = f"Dask, {count} worker{'s' if count > 1 else ''}" if count else "local engine"
-        runs = [_spawn(paths, work / f"run-{count}-{r}", count) for r in range(repeat)]
-        rows.append({"engine": name, "n": n, "runs": runs,
-                     "median": statistics.median(r["seconds"] for r in runs)})  # fmt: skip
-    for row in rows:
-        row["speedup"] = rows[0]["median"] / row["median"]
-    return rows
+    return [{**row, "n": n} for row in engine_rows(paths, work, workers=workers, repeat=repeat)]
 
 
 def render_imports(rows: list[dict]) -> list[str]:

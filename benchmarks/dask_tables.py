@@ -97,14 +97,21 @@ def measure(events: int, *, repeat: int, work: Path) -> list[dict]:
 
     Gazetteer.embedded()  # built once here; each run copies it
     files = write_events(work / f"tables-{events}", events, files=FILES, seed=1)
-    rows = []
-    for name, workers in (("local engine", 0), ("Dask, 2 workers", 2)):
-        runs = [_spawn(files, work / f"{name[:5]}-{r}", workers) for r in range(repeat)]
-        rows.append({"engine": name, "runs": runs, "median": statistics.median(r["seconds"] for r in runs)})
-    base = rows[0]["median"]
-    for row in rows:
-        row["speedup"] = base / row["median"]
+    rows = engine_rows(files, work, workers=(0, 2), repeat=repeat)
     shutil.rmtree(work / f"tables-{events}", ignore_errors=True)
+    return rows
+
+
+def engine_rows(files: list[Path], work: Path, *, workers, repeat: int) -> list[dict]:
+    """``repeat`` imports of ``files`` for each count of ``workers`` (0: the local engine), each in a process
+    of its own: a row per engine with its runs, their median wall time and the speed-up over the first."""
+    rows = []
+    for count in workers:
+        name = f"Dask, {count} worker{'s' if count > 1 else ''}" if count else "local engine"
+        runs = [_spawn(files, work / f"run-{count}-{r}", count) for r in range(repeat)]
+        rows.append({"engine": name, "runs": runs, "median": statistics.median(r["seconds"] for r in runs)})
+    for row in rows:
+        row["speedup"] = rows[0]["median"] / row["median"]
     return rows
 
 
