@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from geomap.geocode import Resolver
 from geomap.geocode.context import read_context, region_context
+from geomap.model import GeoPrecision
 
 
 def test_countries_from_names_and_demonyms(fresh_gazetteer) -> None:
@@ -115,3 +117,31 @@ def test_a_country_inside_another_name_is_not_named(fresh_gazetteer) -> None:
 )
 def test_a_possessive_country_before_other_names_is_named(fresh_gazetteer, text, countries) -> None:
     assert read_context(text, gazetteer=fresh_gazetteer).countries == countries
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Jihadists attacked a convoy in the Sahel region near Kidal on Monday.", ()),
+        ("La situation au Sahel reste tendue ; à Gao, des tirs ont été entendus mardi.", ()),
+        ("Across the Sahel, armed groups have grown. In Mali, soldiers were killed near Boni.", ("ML",)),
+        ("Gunmen killed 12 people in Dori, in the Sahel region, on Sunday.", ("BF",)),
+        ("Burkina Faso's Sahel region: gunmen attacked Djibo.", ("BF",)),
+    ],
+)
+def test_the_wider_sahel_names_no_country(fresh_gazetteer, text, countries) -> None:
+    """ "The Sahel" is Burkina Faso's region only after a place of it or in a text naming Burkina Faso."""
+    ctx = Resolver(fresh_gazetteer).context(text)
+    assert ctx.countries == countries
+    assert all(region.country in countries for region in ctx.all_regions)
+    assert all(region.country in countries for _, region in ctx.mentioned)
+
+
+def test_places_beside_the_wider_sahel_stay_where_they_are(fresh_gazetteer) -> None:
+    resolver = Resolver(fresh_gazetteer)
+    for text, name in [
+        ("Jihadists attacked a convoy in the Sahel region near Kidal on Monday.", "Kidal"),
+        ("La situation au Sahel reste tendue ; à Gao, des tirs ont été entendus mardi.", "Gao"),
+    ]:
+        place = resolver.resolve(name, context=text)
+        assert (place.country, place.geo_precision) == ("ML", GeoPrecision.PLACE), place.reason

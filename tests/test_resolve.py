@@ -369,3 +369,28 @@ def test_a_major_city_outside_the_texts_countries_and_where_the_line_is(fresh_ga
     # the researcher's countries stay a bound
     sahel = Resolver(fresh_gazetteer, countries=["ML"])
     assert sahel.resolve("Atlanta", context="Soldiers back from Iraq flew into Atlanta.").country != "US"
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        ("", ("", GeoPrecision.COUNTRY, True)),  # the area itself, for review
+        ("Soldiers were killed in Mali.", ("ML", GeoPrecision.COUNTRY, True)),  # no more than Mali
+        ("Gunmen attacked a village in Burkina Faso.", ("BF", GeoPrecision.ADMIN1, False)),  # its region
+        ("La France a retiré ses soldats.", ("FR", GeoPrecision.COUNTRY, True)),  # only France's fallback
+    ],
+)
+def test_the_sahel_is_a_wider_area_unless_the_text_is_about_burkina_faso(resolver, context, expected) -> None:
+    place = resolver.resolve("the Sahel", context=context)
+    assert (place.country, place.geo_precision, place.needs_review) == expected, place.reason
+    if not context:
+        assert place.name == "Sahel"
+        assert 10 < place.lat < 20
+        assert "wider area" in place.reason
+
+
+def test_a_wider_area_is_no_namesake_village(resolver) -> None:
+    """With no country around it "Sahara" is the desert, not the Yemeni village that has it as an alias."""
+    place = resolver.resolve("Sahara", context="Smugglers crossed the Sahara with fuel.")
+    assert (place.name, place.country) == ("Sahara", "")
+    assert resolver.resolve("le Sahara", context="au Niger").country == "NE"

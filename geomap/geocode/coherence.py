@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from geomap.gazetteer.boundaries import Country, country_abbreviated, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
-from geomap.geocode.areas import NATION_KEYS
+from geomap.geocode.areas import NATION_KEYS, wider_area
 from geomap.geocode.context import DocumentContext, anchors_in, names_in_runs, spans
 from geomap.geocode.proximity import NamedPlaces, named_places
 
@@ -83,6 +83,8 @@ def with_coherence(ctx: DocumentContext, text: str, *, gazetteer: Gazetteer) -> 
         if rest and head.lower() in _DIRECTIONS and not regions(span):
             span, key = rest, normalize_name(rest)  # "East Texas", "Western Massachusetts": in the region
         for region in _one_country(regions(span), ctx):
+            if region.country not in ctx.countries and wider_area(span) is not None:
+                continue  # "au Sahel" is the wider Sahel unless the text is about Burkina Faso
             if (key, region) in mentioned or not _seat_namesake(region, span, gazetteer):
                 times[region] += 1
             if (key, region) not in mentioned and not _seat_namesake(region, span, gazetteer):

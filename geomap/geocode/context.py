@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from geomap.gazetteer.boundaries import Country, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
+from geomap.geocode.areas import wider_area
 
 #: demonyms and adjectives that establish a country ("northern Malian towns", "l'armée malienne")
 DEMONYMS = {
@@ -129,7 +130,7 @@ def read_context(
     for match in _DEMONYM.finditer(evidence):
         named[DEMONYMS[match.group(1).lower()]] += 1
     countries = tuple(code for code, _ in named.most_common())
-    regions, tied, rest = _regions(text or "", gazetteer, countries or configured)
+    regions, tied, rest = _regions(text or "", gazetteer, countries or configured, named=countries)
     if not countries:  # "in the Kidal region" establishes Mali when nothing else does
         countries = tuple(dict.fromkeys(r.country for r in (*regions, *(r for _, r in tied))))
     anchors = anchors_in(rest, gazetteer, countries or configured)  # "the Timbuktu region" is no town
@@ -144,13 +145,17 @@ def region_context(admin1: str | None, country: str | None, *, gazetteer: Gazett
     return DocumentContext(codes, regions)
 
 
-def _regions(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tuple:
+def _regions(
+    text: str, gazetteer: Gazetteer, countries: tuple[str, ...], *, named: tuple[str, ...] = ()
+) -> tuple:
     """Regions that stand alone, (place key, region) pairs, and the text without the regions' names.
 
     A region phrase right after a place the gazetteer knows ("Léré, in the
     Timbuktu region", "Ber (région de Tombouctou)", "Dogo, dans la région de
     Sikasso") is that place's region, and of the places listed with it; any
-    other region phrase is the document's.
+    other region phrase is the document's.  A region that shares its name with a wider area ("the
+    Sahel region") counts only in a country the text names (``named``) or after a place of its own
+    ("Dori, in the Sahel region"): "in the Sahel region near Kidal" is the wider Sahel.
     """
     alone: list[GazetteerEntry] = []
     tied: list[tuple[str, GazetteerEntry]] = []
@@ -158,10 +163,16 @@ def _regions(text: str, gazetteer: Gazetteer, countries: tuple[str, ...]) -> tup
     for pattern in (_REGION_AFTER, _REGION_BEFORE):
         for match in pattern.finditer(text):
             entries = region_named(match.group(1), gazetteer=gazetteer, countries=countries)
+            start = match.start(1) if pattern is _REGION_AFTER else match.start()
+            if entries and wider_area(match.group(1)) is not None:
+                entries = [
+                    e
+                    for e in entries
+                    if e.country in named or _tied_places(text[:start], gazetteer, (e.country,))
+                ]
             if not entries:
                 continue
             rest = rest[: match.start(1)] + " " * len(match.group(1)) + rest[match.end(1) :]
-            start = match.start(1) if pattern is _REGION_AFTER else match.start()
             where = countries or tuple(dict.fromkeys(e.country for e in entries))  # the region's country
             places = _tied_places(text[:start], gazetteer, where)
             for entry in entries:

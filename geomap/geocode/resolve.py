@@ -49,7 +49,7 @@ from geomap.config import load_settings
 from geomap.errors import GeocoderError
 from geomap.gazetteer.boundaries import Country, country_abbreviated, find_country
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
-from geomap.geocode.areas import area_named, area_place
+from geomap.geocode.areas import Area, area_named, area_place, wider_area
 from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
 from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
@@ -165,7 +165,7 @@ class Resolver:
         within = find_country(country or ctx.caller) if (country or ctx.caller) else None
         allowed = (within.iso2,) if within else (ctx.countries or ctx.configured or self.countries)
         return (
-            self._as_region(mention, allowed)
+            self._as_region(mention, allowed, (within.iso2,) if within else ctx.countries)
             or self._as_country(mention, within, ctx)
             or self._as_area(mention, within, ctx)
             or self._exact(mention, allowed, within, ctx)
@@ -176,11 +176,19 @@ class Resolver:
             or self._fallback(mention, within, ctx)
         )
 
-    def _as_region(self, mention: str, allowed: tuple[str, ...]) -> Place | None:
+    def _as_region(self, mention: str, allowed: tuple[str, ...], named: tuple[str, ...]) -> Place | None:
+        """ "the Gao region", "région de Tombouctou": the region, in the countries allowed.
+
+        A region that shares its name with a wider area ("the Sahel region") is that region only in a
+        country the caller or the text names (``named``), not merely one the researcher configured.
+        """
         match = _REGION_WORDS.match(mention.strip())
         if not match:
             return None
-        hits = region_named(match["a"] or match["b"], gazetteer=self.gazetteer, countries=allowed)
+        name = match["a"] or match["b"]
+        if wider_area(name) is not None:
+            allowed = named
+        hits = region_named(name, gazetteer=self.gazetteer, countries=allowed) if allowed else []
         if not hits:
             return None
         return entry_place(hits[0], mention=mention, confidence=0.9, reason=f"{mention!r} names the region")
@@ -207,11 +215,37 @@ class Resolver:
     def _as_area(self, mention: str, within: Country | None, ctx: DocumentContext) -> Place | None:
         """A continent or a UK nation ("Europe", "Scotland"), unless a town the text's names surround."""
         area = area_named(mention)
+        if area is not None and area.spans:
+            return self._as_wider(mention, area, within, ctx)
         if area is None or (within is not None and within.iso2 != area.country):
             return None
         if ctx.named is not None and name_means_town(area.name, area.country, ctx.named, self.gazetteer):
             return None  # "England" beside Jonesboro and Searcy is England, Arkansas
         return area_place(area, mention=mention)
+
+    def _as_wider(
+        self, mention: str, area: Area, within: Country | None, ctx: DocumentContext
+    ) -> Place | None:
+        """A wider area ("the Sahel"): the text's country inside it, else the area itself.
+
+        In a text about Burkina Faso "the Sahel" is its Sahel region; in a text
+        about Mali "the Sahel" says no more than Mali; in a text naming no country it is the area, at
+        country precision, for review; a text naming only countries outside it falls back to them.
+        """
+        named = (within.iso2,) if within else ctx.countries
+        regions = [e for e in self.gazetteer.lookup(area.name) if e.is_region and e.country in named]
+        if regions:
+            why = f"{mention!r} in a text about {find_country(regions[0].country).name} names its region"
+            return entry_place(regions[0], mention=mention, confidence=0.9, reason=why)
+        inside = [code for code in named if code in area.spans]
+        if inside:
+            country = find_country(inside[0])
+            across = f"an area across {len(area.spans)} countries"
+            why = f"{mention!r} names {area.name}, {across}: only the country is known"
+            return country_place(country, mention=mention, reason=why)
+        if named:
+            return None  # outside the countries the caller or the text names: their fallback holds
+        return replace(area_place(area, mention=mention), needs_review=True)
 
     @staticmethod
     def _as_demonym(mention: str, within: Country | None) -> Place | None:
