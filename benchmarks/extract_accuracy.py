@@ -32,7 +32,7 @@ from geomap.extract.actors import ActorDictionary
 from geomap.gazetteer.index import distance_km
 from geomap.geocode import Resolver
 from geomap.ingest.articles import Article, read_articles
-from geomap.pipeline import article_events
+from geomap.pipeline import article_events, relocate_by_outlet
 
 DATA = Path(__file__).parent / "data"
 ARTICLES = DATA / "articles"
@@ -89,10 +89,14 @@ def _km(row: dict, gold: dict) -> float:
 def measure_accuracy(resolver: Resolver, actors: ActorDictionary) -> Scores:
     gold_doc = json.loads(GOLD.read_text(encoding="utf-8"))["articles"]
     scores = Scores()
+    tables = {
+        name: [article_events(a, resolver=resolver, actors=actors) for a in read_articles(ARTICLES / name)]
+        for name in sorted(gold_doc)
+    }
+    relocate_by_outlet([t for read in tables.values() for t in read], resolver)  # as an import does
     for name, gold_events in sorted(gold_doc.items()):
         rows = []
-        for article in read_articles(ARTICLES / name):
-            table = article_events(article, resolver=resolver, actors=actors)
+        for table in tables[name]:
             rows += table.events.drop(columns="geometry").to_dict("records")
         scores.gold += len(gold_events)
         scores.extracted += len(rows)

@@ -26,12 +26,13 @@ import itertools
 import statistics
 import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import log
 from pathlib import Path
 
 from geomap.gazetteer.index import Gazetteer, distance_km
 from geomap.geocode import Resolver
+from geomap.geocode.outlets import article_regions, outlet_homes
 
 HERE = Path(__file__).parent
 TARGET = HERE / "corpora" / "toponyms"
@@ -111,11 +112,37 @@ def read_corpus(name: str, folder: Path = TARGET) -> list[tuple[str, list[Topony
     return articles
 
 
-def errors_km(articles: list[tuple[str, list[Toponym]]], resolver: Resolver) -> list[float | None]:
-    """Each gold toponym's error in km (None: no answer)."""
+def read_outlets(name: str, folder: Path = TARGET) -> list[str]:
+    """Each article's outlet (LGL's ``domain``: the local paper), "" where the corpus names none."""
+    root = ET.parse(folder / Path(SOURCES[name]).name).getroot()
+    return [(article.findtext("domain") or "").strip() for article in root.iter("article")]
+
+
+def _framed(resolver: Resolver, text: str, gold: list[Toponym]):
+    return resolver.framed(resolver.context(text), [t.phrase for t in gold])
+
+
+def homes_of(
+    articles: list[tuple[str, list[Toponym]]], outlets: list[str], resolver: Resolver
+) -> dict[str, tuple[str, str]]:
+    """Each outlet's home region, found from the texts of ``articles`` alone (never their gold points)."""
+    contexts = (_framed(resolver, text, gold) for text, gold in articles)
+    regions = (article_regions(ctx.placed, ctx) for ctx in contexts)
+    return outlet_homes(zip(outlets, regions, strict=True))
+
+
+def errors_km(
+    articles: list[tuple[str, list[Toponym]]],
+    resolver: Resolver,
+    outlets: list[str] | None = None,
+    homes: dict[str, tuple[str, str]] | None = None,
+) -> list[float | None]:
+    """Each gold toponym's error in km (None: no answer); ``homes`` frames each article by its outlet's."""
     out: list[float | None] = []
-    for text, gold in articles:
-        context = resolver.framed(resolver.context(text), [t.phrase for t in gold])
+    contexts = [_framed(resolver, text, gold) for text, gold in articles]
+    if outlets is not None and homes:
+        contexts = [replace(c, outlet=homes.get(o)) for c, o in zip(contexts, outlets, strict=True)]
+    for (_, gold), context in zip(articles, contexts, strict=True):
         for toponym in gold:
             place = resolver.resolve(toponym.phrase, context=context)
             out.append(None if place is None else distance_km(place.lat, place.lon, toponym.lat, toponym.lon))
@@ -163,10 +190,13 @@ def main() -> None:
     for corpus in args.corpus or SOURCES:
         if not (TARGET / Path(SOURCES[corpus]).name).exists():
             continue
-        articles = read_corpus(corpus)
+        articles, outlets = read_corpus(corpus), read_outlets(corpus)
         for part in parts:
             shown = {"A": "tune, fold A", "B": "tune, fold B", "report": "report (frozen)"}.get(part, part)
-            results[corpus, shown] = score(errors_km(half(articles, part), resolver))
+            pool = "report" if part == "report" else "tune"  # outlets' homes: from that half's texts only
+            homes = homes_of(half(articles, pool), half(outlets, pool), resolver)
+            errors = errors_km(half(articles, part), resolver, half(outlets, part), homes)
+            results[corpus, shown] = score(errors)
     print(render(results, sources))
 
 

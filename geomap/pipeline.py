@@ -12,7 +12,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,12 +25,13 @@ from geomap.extract.actors import ActorDictionary, default_actors
 from geomap.extract.events import Document, EventDraft, read_document
 from geomap.extract.places import NOT_A_COUNTRY, PART, WATER, find_places, split_part
 from geomap.gazetteer.boundaries import country_boundaries, find_country, inside_country
-from geomap.gazetteer.index import Gazetteer
+from geomap.gazetteer.index import Gazetteer, normalize_name
 from geomap.gazetteer.learning import as_mappings, harvest_rows
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
+from geomap.geocode.outlets import Pending, article_regions, outlet_homes
 from geomap.geocode.places import water_place
-from geomap.geocode.ranking import regions_of
+from geomap.geocode.ranking import frame_of, regions_of
 from geomap.geocode.resolve import country_place
 from geomap.ingest import ARTICLE_SUFFIXES, INPUT_SUFFIXES
 from geomap.ingest.articles import Article, is_article_json, read_article_items
@@ -42,6 +43,7 @@ from geomap.schema import (
     SOURCE_COLUMNS,
     empty_table,
     make_event_id,
+    points,
     stack_events,
     validate,
 )
@@ -166,6 +168,7 @@ def import_files(
     notes: list[str] = []
     formats: dict[str, str] = {}
     read = reader or read_each
+    tables: list[TableImport] = []
     for done, (path, table) in enumerate(read(files, resolver=resolver, actors=actors), start=1):
         if isinstance(table, GeomapError):
             file_errors.append(str(table))
@@ -174,13 +177,19 @@ def import_files(
             formats[str(path)] = table.format
             problems.extend(table.problems)
             notes.extend(table.notes)
-            # datasets that do not count independent outlets (ACLED, UCDP) are counted with the registry
-            coded = _with_dataset(table.events, table.format)
-            events.append(grade_events(coded, registry, recount=table.format in RECOUNTED_FORMATS))
-            sources.append(annotate_sources(table.sources, registry))
-            evidence.append(table.evidence)
+            tables.append(table)
         if progress is not None:
             progress(done, len(files), str(path))
+    # once every article has voted for its outlet's home, the events it frames move there
+    moved = relocate_by_outlet([t for t in tables if t.outlet_votes], resolver)
+    if moved:
+        notes.append(f"{moved} article events placed in the region their outlet's other articles lie in")
+    for table in tables:
+        # datasets that do not count independent outlets (ACLED, UCDP) are counted with the registry
+        coded = _with_dataset(table.events, table.format)
+        events.append(grade_events(coded, registry, recount=table.format in RECOUNTED_FORMATS))
+        sources.append(annotate_sources(table.sources, registry))
+        evidence.append(table.evidence)
     all_events = stack_events(events)
     unresolved: list[str] = []
     harvested = (0, 0)
@@ -320,6 +329,8 @@ def read_article_file(
         sources if sources is not None else empty_table(SOURCE_COLUMNS),
         evidence if evidence is not None else _empty_evidence(),
         [*unread, *(p for t in tables for p in t.problems)],
+        outlet_votes=[v for t in tables for v in t.outlet_votes],
+        pending=[p for t in tables for p in t.pending],
     )
 
 
@@ -352,14 +363,22 @@ def article_events(
     )
     index = PlaceNameIndex(resolver.gazetteer, context)
     drafts, mentions = read_document(document, actors=actors, places=index)
-    if any(
-        len(regions_of(resolver.gazetteer, d.place_mention)) > 1
+    names = [m.text for m in mentions if m.kind == "place"]
+    ambiguous = {
+        d.place_mention
         for d in drafts
-        if d.place_mention and d.place_kind not in (PART, WATER)
-    ):
+        if d.place_mention
+        and d.place_kind not in (PART, WATER)
+        and len(regions_of(resolver.gazetteer, d.place_mention)) > 1
+    }
+    if ambiguous:
         # where the text's other places lie frames an ambiguous one ("Boulel" beside Kita and Diéma)
-        context = resolver.framed(context, [m.text for m in mentions if m.kind == "place"])
+        context = resolver.framed(context, names)
     source = article.source
+    votes, pending = [], []
+    if source.outlet:  # the article's vote for its outlet's home region (geocode/outlets.py)
+        placed = context.placed if ambiguous else resolver.placed_alone(context, names)[0]
+        votes.append((source.outlet, article_regions(placed, context)))
     rows, evidence = [], []
     for number, draft in enumerate(drafts, start=1):
         if draft.place_kind == PART:
@@ -376,6 +395,12 @@ def article_events(
             )
         row = _event_row(draft, document, source, place, number)
         rows.append(row)
+        if source.outlet and draft.place_mention in ambiguous and _unframed(context, draft.place_mention):
+            made = (draft, document, source, number)
+            geonameid = place.geonameid if place is not None else None
+            pending.append(
+                Pending(row["event_id"], source.outlet, draft.place_mention, context, geonameid, made)
+            )
         for span in draft.evidence:
             evidence.append(
                 {
@@ -390,6 +415,7 @@ def article_events(
             )
     events, problems = validate(pd.DataFrame(rows), file=article.where, rows=range(1, len(rows) + 1))
     sources = pd.DataFrame([{k: getattr(source, k) for k in SOURCE_COLUMNS}], columns=list(SOURCE_COLUMNS))
+    kept = set(events["event_id"]) if pending else set()  # a row the contract refused moves nowhere
     return TableImport(
         article.where,
         "article",
@@ -397,7 +423,49 @@ def article_events(
         sources,
         pd.DataFrame(evidence, columns=list(EVIDENCE_COLUMNS)),
         problems,
+        outlet_votes=votes,
+        pending=[p for p in pending if p.event_id in kept],
     )
+
+
+def _unframed(context, mention: str) -> bool:
+    """Whether nothing in the text frames ``mention``'s region: no region named most, no other places'."""
+    return context.home is None and frame_of(context.placed, normalize_name(mention)) is None
+
+
+#: the columns of an article's event that its place gives (:func:`_event_row`)
+PLACE_COLUMNS = (
+    "country", "iso3", "admin1", "location", "geonameid", "latitude", "longitude", "geo_precision",
+    "geocode_confidence", "notes",
+)  # fmt: skip
+
+
+def relocate_by_outlet(tables: Sequence[TableImport], resolver: Resolver) -> int:
+    """Move the pending events of ``tables`` (articles of one import) to their outlet's home region.
+
+    Every article's vote is counted first (:func:`geomap.geocode.outlets.outlet_homes`); an event whose
+    place its own text left among namesakes of several regions is resolved again with its outlet's home,
+    and its row is rebuilt when that gives another place.  Its ``event_id`` stays.  Returns how many
+    events moved.
+    """
+    homes = outlet_homes(vote for table in tables for vote in table.outlet_votes)
+    moved = 0
+    for table in tables:
+        for pending in table.pending:
+            home = homes.get(pending.outlet)
+            if home is None:
+                continue
+            place = resolver.resolve(pending.mention, context=replace(pending.context, outlet=home))
+            if place is None or place.geonameid == pending.geonameid:
+                continue
+            row = _event_row(*pending.row[:3], place, pending.row[3])
+            at = table.events.index[table.events["event_id"] == pending.event_id]
+            for column in PLACE_COLUMNS:
+                table.events.loc[at, column] = row[column]
+            moved_to = points(table.events.loc[at, "latitude"], table.events.loc[at, "longitude"])
+            table.events.loc[at, "geometry"] = moved_to.to_numpy()
+            moved += 1
+    return moved
 
 
 def _part_of_country(mention: str) -> Place | None:

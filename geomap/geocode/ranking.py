@@ -34,6 +34,7 @@ MENTIONED_COUNTRY_SCORE = 0.5  # …or only in that region's country
 HOME_REGION_SCORE = 1.0  # …and more in the region the text names most often (coherence.home_region)
 FRAME_SCORE = 1.0  # a candidate in the region the text's other places were pinned in (frame_of)
 FRAME_VOTES = 2  # …which needs this many other names pinned there, and twice any other region's
+OUTLET_SCORE = 2.0  # a text framing no region of its own: a candidate where its outlet's articles lie
 LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
 #: each other name of the text with a namesake near a candidate (geocode/proximity.py), up to a cap
 SUPPORT_SCORE, SUPPORT_CAP = 0.5, 4
@@ -116,6 +117,10 @@ class Ranker:
         if framed and own_name and not entry.is_region:
             score += FRAME_SCORE
             why.append("in the region the text's other places lie in")
+        outlet = ctx.outlet and frame is None and ctx.home is None  # the text's own frame comes first
+        if outlet and own_name and not entry.is_region and (entry.country, entry.admin1 or "") == ctx.outlet:
+            score += OUTLET_SCORE
+            why.append("in the region the outlet's other articles lie in")
         others = [r for k, r in ctx.mentioned if k != key and r != entry]
         if not entry.is_region and any(inside_region(entry, r) for r in others):
             score += MENTIONED_REGION_SCORE

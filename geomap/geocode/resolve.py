@@ -116,6 +116,22 @@ class Resolver:
         A name whose every place (in the text's countries) lies in one region is in that region; the
         others are resolved once, unless the names of one region already frame the text.
         """
+        placed, ambiguous = self.placed_alone(ctx, names)
+        if ambiguous and frame_of(tuple(placed), "") is None:
+            for key, name in ambiguous:
+                place = self.resolve(name, context=ctx)
+                if place is None or place.geo_precision > 2 or place.geonameid is None:
+                    continue
+                pinned = [e for e in self.gazetteer.lookup(name) if e.geonameid == place.geonameid]
+                if pinned and pinned[0].admin1 and not pinned[0].is_region:
+                    placed.append((key, (pinned[0].country, pinned[0].admin1)))
+        return replace(ctx, placed=tuple(placed)) if placed else ctx
+
+    def placed_alone(
+        self, ctx: DocumentContext, names: Sequence[str]
+    ) -> tuple[list[tuple[str, tuple[str, str]]], list[tuple[str, str]]]:
+        """(name key, (ISO2, admin1)) of the names whose every place (in the text's countries) lies in one
+        region, read off the gazetteer, and (name key, name) of those with places in several regions."""
         placed, ambiguous = [], []
         allowed = ctx.countries or ctx.configured or self.countries or ((ctx.likely,) if ctx.likely else ())
         for key, name in {normalize_name(n): n for n in names if n and n.strip()}.items():
@@ -126,15 +142,7 @@ class Resolver:
                     placed.append((key, region))
             elif regions:
                 ambiguous.append((key, name))
-        if ambiguous and frame_of(tuple(placed), "") is None:
-            for key, name in ambiguous:
-                place = self.resolve(name, context=ctx)
-                if place is None or place.geo_precision > 2 or place.geonameid is None:
-                    continue
-                pinned = [e for e in self.gazetteer.lookup(name) if e.geonameid == place.geonameid]
-                if pinned and pinned[0].admin1 and not pinned[0].is_region:
-                    placed.append((key, (pinned[0].country, pinned[0].admin1)))
-        return replace(ctx, placed=tuple(placed)) if placed else ctx
+        return placed, ambiguous
 
     def resolve(
         self, mention: str, *, country: str | None = None, context: str | DocumentContext = ""

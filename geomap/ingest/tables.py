@@ -104,6 +104,10 @@ class TableImport:
     evidence: pd.DataFrame
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader did that the user should know
+    #: articles only: each article's vote for its outlet's home region, and the events that home may move
+    #: (:mod:`geomap.geocode.outlets`)
+    outlet_votes: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
 
 
 def detect_format(path: str | os.PathLike, *, header: list[str] | None = None) -> str:

@@ -1,0 +1,66 @@
+"""The region an outlet writes about: a local paper's namesakes are its own region's.
+
+A local paper names "Athens" or "Clinton" and nothing else that frames it; the paper's other
+articles do ("Athens, Ga.", "Clarke County", "Oconee").  Each article of an import votes for the
+first-level regions its own text places names in (the names whose every place lies in one region,
+the region it names most, the regions it names bare); the region voted by most of an outlet's
+articles — at least ``HOME_VOTES`` of them and twice any other region's votes — is the outlet's home.
+The ranker then prefers namesakes there, only for a text that frames no region of its own
+(``ranking.OUTLET_SCORE``).  An import places its articles' events first, then moves the events whose
+place was chosen among namesakes of several regions with nothing in their text to frame them
+(:class:`Pending`) once every article's vote is in (:func:`geomap.pipeline.import_files`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from geomap.geocode.context import DocumentContext
+
+HOME_VOTES = 2  # articles of one outlet that must lie in a region before it is the outlet's home
+#: (outlet, regions of one article): one article's vote
+Vote = tuple[str, frozenset[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An article's event placed among namesakes of several regions that its text does not frame.
+
+    ``row`` rebuilds the event's row with another place (:func:`geomap.pipeline.relocate_by_outlet`).
+    """
+
+    event_id: str
+    outlet: str
+    mention: str
+    context: DocumentContext
+    geonameid: int | None
+    row: object  # (draft, document, source, number): what the event's row is built from
+
+
+def article_regions(placed: Iterable[tuple[str, tuple[str, str]]], ctx: DocumentContext) -> frozenset:
+    """The (ISO2, admin1) regions one article places its names in: its vote for its outlet's home.
+
+    ``placed`` are (name key, region) pairs (:meth:`Resolver.placed_alone`, or a framed context's).
+    """
+    regions = {region for _, region in placed if region[1]}
+    regions |= {(r.country, r.admin1) for _, r in ctx.mentioned if r.is_region and r.admin1}
+    if ctx.home is not None and ctx.home.admin1:
+        regions.add((ctx.home.country, ctx.home.admin1))
+    return frozenset(regions)
+
+
+def outlet_homes(votes: Iterable[Vote]) -> dict[str, tuple[str, str]]:
+    """Outlet → its home (ISO2, admin1), from each article's vote; outlets with no region clearly
+    leading are left out, and so is the empty outlet (articles whose outlet is not known)."""
+    counts: dict[str, Counter] = {}
+    for outlet, regions in votes:
+        if outlet:
+            counts.setdefault(outlet, Counter()).update(regions)
+    homes = {}
+    for outlet, counted in counts.items():
+        ranked = counted.most_common(2)
+        if ranked and ranked[0][1] >= HOME_VOTES and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            homes[outlet] = ranked[0][0]
+    return homes

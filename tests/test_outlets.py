@@ -1,0 +1,70 @@
+"""An outlet's home region: a local paper's namesakes are its own region's (geomap/geocode/outlets.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.gazetteer.index import distance_km
+from geomap.geocode.outlets import outlet_homes
+from geomap.pipeline import import_files
+from geomap.store import Store
+
+KAYES_BOULEL = (14.84, -11.36)  # Boulel of the Kayes region; another lies in the Ségou region
+#: three reports of one local radio, each naming towns of the Kayes region only
+KAYES_REPORTS = [
+    "Gunmen attacked a market in Kita on Monday, killing two traders, residents said.",
+    "Soldiers clashed with armed men near Diéma on Wednesday; three soldiers were killed, the army said.",
+    "A bus hit a mine between Nioro du Sahel and Diéma on Friday, killing five passengers, officials said.",
+]
+BOULEL = "Gunmen on motorbikes attacked the village of Boulel in Mali on Tuesday, killing four civilians."
+
+
+def _write(folder, name: str, outlet: str, day: int, text: str):
+    path = folder / name
+    path.write_text(f"---\noutlet: {outlet}\npublished: 2024-03-{day:02d}\n---\n\n{text}\n", encoding="utf-8")
+    return path
+
+
+def _boulel(store: Store):
+    events = store.read_events()
+    (row,) = events[events["place_mention"] == "Boulel"].to_dict("records")
+    return row
+
+
+def test_a_local_outlet_s_namesake_is_placed_in_its_home_region(tmp_path) -> None:
+    outlet = "Radio Kayes (test)"
+    files = [_write(tmp_path, f"r{n}.md", outlet, 10 + n, text) for n, text in enumerate(KAYES_REPORTS)]
+    files.append(_write(tmp_path, "boulel.md", "Radio Kayes (test)", 14, BOULEL))
+    store = Store(tmp_path / "s.gpkg")
+    report = import_files(files, store=store, merge=False)
+    row = _boulel(store)
+    assert row["geo_precision"] == 1
+    assert distance_km(row["latitude"], row["longitude"], *KAYES_BOULEL) < 5
+    assert any("their outlet's other articles" in note for note in report.notes)
+    assert store.read_events()["geometry"].notna().all()
+
+
+def test_alone_or_from_an_outlet_of_nowhere_the_namesake_is_not_moved(tmp_path) -> None:
+    """The same report from an outlet whose other articles frame no region stays where its text puts it."""
+    alone = Store(tmp_path / "alone.gpkg")
+    import_files([_write(tmp_path, "boulel.md", "Radio Kayes (test)", 14, BOULEL)], store=alone, merge=False)
+    mixed = [  # one report of Kayes, one of Ségou: no home
+        _write(tmp_path, "a.md", "Wire (test)", 10, KAYES_REPORTS[0]),
+        _write(tmp_path, "b.md", "Wire (test)", 11, "Gunmen attacked a market in San on Monday, killing 2."),
+        _write(tmp_path, "c.md", "Wire (test)", 14, BOULEL),
+    ]
+    other = Store(tmp_path / "other.gpkg")
+    import_files(mixed, store=other, merge=False)
+    for store in (alone, other):
+        row = _boulel(store)
+        assert (row["geo_precision"], row["latitude"]) != (1, pytest.approx(KAYES_BOULEL[0], abs=0.05))
+
+
+def test_a_home_needs_two_articles_and_twice_any_other_region() -> None:
+    kayes, segou = ("ML", "03"), ("ML", "04")
+    votes = [("a", frozenset({kayes})), ("a", frozenset({kayes, segou})), ("a", frozenset({kayes}))]
+    assert outlet_homes(votes) == {"a": kayes}
+    assert outlet_homes(votes[:1]) == {}  # one article is no home
+    tied = [("b", frozenset({kayes})), ("b", frozenset({segou})), ("b", frozenset({kayes, segou}))]
+    assert outlet_homes(tied) == {}
+    assert outlet_homes([("", frozenset({kayes}))] * 3) == {}  # no outlet, no home
