@@ -24,8 +24,9 @@ from __future__ import annotations
 import argparse
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
-from benchmarks.toponym_corpora import SOURCES, TARGET, Toponym, half, read_corpus
+from benchmarks.toponym_corpora import SOURCES, TARGET, Toponym, half, homes_of, read_corpus, read_outlets
 from geomap.gazetteer.boundaries import find_country
 from geomap.gazetteer.index import Gazetteer, distance_km
 from geomap.geocode import Resolver
@@ -77,8 +78,11 @@ def misses(corpus: str, resolver: Resolver, part: str = "A") -> tuple[int, dict[
         raise ValueError(f"misses are studied on fold A or the tune half, not {part!r}")
     found: dict[str, Counter] = defaultdict(Counter)
     total = 0
-    for text, gold in half(read_corpus(corpus), part):
+    articles, outlets = read_corpus(corpus), read_outlets(corpus)
+    homes = homes_of(half(articles, "tune"), half(outlets, "tune"), resolver)  # as toponym_corpora does
+    for (text, gold), outlet in zip(half(articles, part), half(outlets, part), strict=True):
         context = resolver.framed(resolver.context(text), [t.phrase for t in gold])
+        context = replace(context, outlet=homes.get(outlet))
         total += len(gold)
         for toponym in gold:
             place = resolver.resolve(toponym.phrase, context=context)
