@@ -396,7 +396,7 @@ def article_events(
         row = _event_row(draft, document, source, place, number)
         rows.append(row)
         if source.outlet and draft.place_mention in ambiguous and _unframed(context, draft.place_mention):
-            made = (draft, document, source, number)
+            made = (draft, replace(document, text=""), source, number)  # the row needs no text
             geonameid = place.geonameid if place is not None else None
             pending.append(
                 Pending(row["event_id"], source.outlet, draft.place_mention, context, geonameid, made)
