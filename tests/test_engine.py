@@ -205,3 +205,24 @@ def test_a_worker_opens_the_gazetteer_read_only(built_gazetteer, tmp_path) -> No
                             "longitude": -1.0, "geo_precision": 1}])  # fmt: skip
     with pytest.raises(StoreError, match="no gazetteer here"):
         Gazetteer.read_only(tmp_path / "missing.sqlite")
+
+
+@pytest.mark.slow
+def test_an_outlet_s_home_moves_the_same_events_on_a_cluster(client, tmp_path, built_gazetteer) -> None:
+    """Every article votes wherever it is read; the events it moves move the same (tests/test_outlets.py)."""
+    from geomap.gazetteer.index import distance_km
+    from tests.test_outlets import BOULEL, KAYES_BOULEL, KAYES_REPORTS, write_report
+
+    outlet = "Radio Kayes (test)"
+    files = [write_report(tmp_path, f"r{n}.md", outlet, 10 + n, text) for n, text in enumerate(KAYES_REPORTS)]
+    files.append(write_report(tmp_path, "boulel.md", outlet, 14, BOULEL))
+    local, expected, _ = run(files, tmp_path, "local", built_gazetteer, merge=False)
+    dask, events, _ = run(files, tmp_path, "dask", built_gazetteer, client=client, partitions=len(files))
+    assert dask.notes == local.notes
+    assert any("their outlet's other articles" in note for note in local.notes)
+    key = ["event_id"]
+    pd.testing.assert_frame_equal(
+        events.sort_values(key).reset_index(drop=True), expected.sort_values(key).reset_index(drop=True)
+    )
+    (boulel,) = events[events["place_mention"] == "Boulel"].to_dict("records")
+    assert distance_km(boulel["latitude"], boulel["longitude"], *KAYES_BOULEL) < 5

@@ -19,7 +19,7 @@ KAYES_REPORTS = [
 BOULEL = "Gunmen on motorbikes attacked the village of Boulel in Mali on Tuesday, killing four civilians."
 
 
-def _write(folder, name: str, outlet: str, day: int, text: str):
+def write_report(folder, name: str, outlet: str, day: int, text: str):
     path = folder / name
     path.write_text(f"---\noutlet: {outlet}\npublished: 2024-03-{day:02d}\n---\n\n{text}\n", encoding="utf-8")
     return path
@@ -33,8 +33,8 @@ def _boulel(store: Store):
 
 def test_a_local_outlet_s_namesake_is_placed_in_its_home_region(tmp_path) -> None:
     outlet = "Radio Kayes (test)"
-    files = [_write(tmp_path, f"r{n}.md", outlet, 10 + n, text) for n, text in enumerate(KAYES_REPORTS)]
-    files.append(_write(tmp_path, "boulel.md", "Radio Kayes (test)", 14, BOULEL))
+    files = [write_report(tmp_path, f"r{n}.md", outlet, 10 + n, text) for n, text in enumerate(KAYES_REPORTS)]
+    files.append(write_report(tmp_path, "boulel.md", "Radio Kayes (test)", 14, BOULEL))
     store = Store(tmp_path / "s.gpkg")
     report = import_files(files, store=store, merge=False)
     row = _boulel(store)
@@ -47,11 +47,12 @@ def test_a_local_outlet_s_namesake_is_placed_in_its_home_region(tmp_path) -> Non
 def test_alone_or_from_an_outlet_of_nowhere_the_namesake_is_not_moved(tmp_path) -> None:
     """The same report from an outlet whose other articles frame no region stays where its text puts it."""
     alone = Store(tmp_path / "alone.gpkg")
-    import_files([_write(tmp_path, "boulel.md", "Radio Kayes (test)", 14, BOULEL)], store=alone, merge=False)
+    report = write_report(tmp_path, "boulel.md", "Radio Kayes (test)", 14, BOULEL)
+    import_files([report], store=alone, merge=False)
     mixed = [  # one report of Kayes, one of Ségou: no home
-        _write(tmp_path, "a.md", "Wire (test)", 10, KAYES_REPORTS[0]),
-        _write(tmp_path, "b.md", "Wire (test)", 11, "Gunmen attacked a market in San on Monday, killing 2."),
-        _write(tmp_path, "c.md", "Wire (test)", 14, BOULEL),
+        write_report(tmp_path, "a.md", "Wire (test)", 10, KAYES_REPORTS[0]),
+        write_report(tmp_path, "b.md", "Wire (test)", 11, "Gunmen attacked a market in San, killing 2."),
+        write_report(tmp_path, "c.md", "Wire (test)", 14, BOULEL),
     ]
     other = Store(tmp_path / "other.gpkg")
     import_files(mixed, store=other, merge=False)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from geomap.geocode.context import DocumentContext
 
 HOME_VOTES = 2  # articles of one outlet that must lie in a region before it is the outlet's home
+HOME_LEAD = 2.0  # …and how many times the votes of any other region it must have
 #: (outlet, regions of one article): one article's vote
 Vote = tuple[str, frozenset[tuple[str, str]]]
 
@@ -61,6 +62,7 @@ def outlet_homes(votes: Iterable[Vote]) -> dict[str, tuple[str, str]]:
     homes = {}
     for outlet, counted in counts.items():
         ranked = counted.most_common(2)
-        if ranked and ranked[0][1] >= HOME_VOTES and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        leads = len(ranked) == 1 or ranked[0][1] >= HOME_LEAD * ranked[1][1]
+        if ranked and ranked[0][1] >= HOME_VOTES and leads:
             homes[outlet] = ranked[0][0]
     return homes
