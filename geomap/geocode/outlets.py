@@ -62,7 +62,8 @@ def outlet_homes(votes: Iterable[Vote]) -> dict[str, tuple[str, str]]:
     homes = {}
     for outlet, counted in counts.items():
         ranked = counted.most_common(2)
-        leads = len(ranked) == 1 or ranked[0][1] >= HOME_LEAD * ranked[1][1]
-        if ranked and ranked[0][1] >= HOME_VOTES and leads:
+        if not ranked or ranked[0][1] < HOME_VOTES:
+            continue
+        if len(ranked) == 1 or ranked[0][1] >= HOME_LEAD * ranked[1][1]:
             homes[outlet] = ranked[0][0]
     return homes
