@@ -209,9 +209,39 @@ def render(accuracy: Accuracy, speed: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def measure_table_rows(gazetteer: Gazetteer) -> str:
+    """Coded rows whose namesakes share their region (:func:`benchmarks.sahel_devset.cercle_rows`),
+    geocoded as a table's rows are, with and without their second-level area."""
+    from benchmarks.sahel_devset import cercle_rows
+    from geomap.geocode.tables import resolve_key
+
+    rows = cercle_rows()
+    resolver = Resolver(gazetteer)
+    lines = [
+        f"Table rows whose namesakes share their first-level region ({len(rows)} rows drawn from the "
+        "GeoNames dumps; the second-level area is the cercle, department or province whose seat is "
+        "nearest; `benchmarks.sahel_devset.cercle_rows`):",
+        "",
+        "| the row gives | pinned within 25 km | wrong pins (precision 1–2, > 50 km off) | in its region |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, with_area in (("country and region", False), ("country, region and area", True)):
+        within = wrong = region = 0
+        for name, country, admin1, admin2, lat, lon in rows:
+            place = resolve_key((name, country, admin1, admin2 if with_area else ""), resolver)
+            km = distance_km(place.lat, place.lon, lat, lon) if place else float("inf")
+            within += km <= 25
+            wrong += place is not None and place.geo_precision <= 2 and km > 50
+            region += place is not None and place.geo_precision == 3
+        lines.append(f"| {label} | {within}/{len(rows)} | {wrong}/{len(rows)} | {region}/{len(rows)} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     gazetteer = Gazetteer.embedded()
     print(render(measure_accuracy(gazetteer), measure_speed(gazetteer, repeat=3)))
+    print()
+    print(measure_table_rows(gazetteer))
 
 
 if __name__ == "__main__":

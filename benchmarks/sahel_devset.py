@@ -107,6 +107,38 @@ def sahel_rows(seed: int = 11) -> list[tuple]:
     return rows
 
 
+def cercle_rows(seed: int = 13, size: int = 60) -> list[tuple]:
+    """Table rows (name, ISO2, region, second-level area, lat, lon) whose namesakes one region holds.
+
+    Each target village shares its name with another populated place of its own first-level region
+    more than 50 km away, and lies within 30 km of the seat of a cercle, department or province (a
+    ``PPLA2``) nearer to it than to the other namesakes: a coded row names that area as its ``admin2``.
+    The region alone cannot tell the namesakes apart; the area can.
+    """
+    rng = random.Random(seed)
+    gazetteer = Gazetteer.embedded()
+    towns, by_name = _index()
+    seats = [t for t in towns if t.feature_code == "PPLA2"]
+    regions = _region_names(gazetteer)
+    groups = [v for v in by_name.values() if len(_spread(v)) > 1]
+    rng.shuffle(groups)
+    rows = []
+    for group in groups:
+        if len(rows) == size:
+            break
+        target = rng.choice(group)
+        rivals = [e for e in group if e.admin1 == target.admin1 and _km(e, target) > 50]
+        region = regions.get((target.country, target.admin1))
+        near = [t for t in seats if t.country == target.country and t.admin1 == target.admin1]
+        if not rivals or region is None or not near:
+            continue
+        seat = min(near, key=lambda t: _km(t, target))
+        if _km(seat, target) > 30 or any(_km(seat, e) <= _km(seat, target) + 25 for e in rivals):
+            continue
+        rows.append((target.name, target.country, region, seat.name, target.lat, target.lon))
+    return rows
+
+
 def _nearby(namesakes: list[list[GazetteerEntry]], towns: list[GazetteerEntry], rng) -> list[tuple]:
     rows = []
     for group in namesakes:

@@ -7,7 +7,7 @@ import pytest
 
 from geomap.errors import ConfigError
 from geomap.gazetteer.boundaries import country_at
-from geomap.gazetteer.index import GazetteerEntry
+from geomap.gazetteer.index import GazetteerEntry, distance_km
 from geomap.geocode import Resolver, geocode_events
 from geomap.model import GeoPrecision
 from geomap.schema import validate
@@ -394,3 +394,25 @@ def test_a_wider_area_is_no_namesake_village(resolver) -> None:
     place = resolver.resolve("Sahara", context="Smugglers crossed the Sahara with fuel.")
     assert (place.name, place.country) == ("Sahara", "")
     assert resolver.resolve("le Sahara", context="au Niger").country == "NE"
+
+
+def test_a_rows_second_level_area_chooses_between_namesakes_of_its_region(resolver) -> None:
+    """Two villages called Débéré lie in the Mopti region, one by Youwarou, one by Douentza: the row's
+    admin2 (its cercle, as coded datasets give it) tells them apart; with the region alone it stays there."""
+    base = {"event_date": "2023-09-07", "event_type": "Battles", "source": "AFP", "location": "Débéré"}
+    raw = pd.DataFrame(
+        [
+            {**base, "country": "Mali", "admin1": "Mopti", "admin2": "Youwarou"},
+            {**base, "country": "Mali", "admin1": "Mopti", "admin2": "Douentza"},
+            {**base, "country": "Mali", "admin1": "Mopti"},
+            {**base, "country": "Mali", "admin1": "Mopti", "admin2": "Nowhere Cercle"},  # unknown: no help
+        ]
+    )
+    events, problems = validate(raw, file="t.csv")
+    assert problems == []
+    done, _ = geocode_events(events, resolver=resolver)
+    youwarou, douentza, region, unknown = done.to_dict("records")
+    assert distance_km(youwarou["latitude"], youwarou["longitude"], 15.381, -4.195) < 5
+    assert distance_km(douentza["latitude"], douentza["longitude"], 15.102, -3.010) < 5
+    assert (youwarou["geo_precision"], douentza["geo_precision"]) == (1, 1)
+    assert (region["geo_precision"], unknown["geo_precision"]) == (3, 3)  # the Mopti region, for review

@@ -140,12 +140,29 @@ def read_context(
     return DocumentContext(countries, regions, anchors, configured, tied, known.iso2 if known else "")
 
 
-def region_context(admin1: str | None, country: str | None, *, gazetteer: Gazetteer) -> DocumentContext:
-    """The context of a table row: its country and (when named) its first-level region."""
+#: what a second-level area of a table row is found as: its own entry, or its seat
+_AREA_SEATS = ("ADM2", "PPLA2", "PPLA", "PPLC")
+
+
+def region_context(
+    admin1: str | None, country: str | None, *, gazetteer: Gazetteer, admin2: str | None = None
+) -> DocumentContext:
+    """The context of a table row: its country, its first-level region and its second-level area.
+
+    The second-level area ("Youwarou", "Cercle de Kita", "Henry County") anchors the row: of two
+    villages called Débéré in the Mopti region, the one near Youwarou is a row coded in the Youwarou
+    cercle.  It counts only when the gazetteer holds it, or its seat, in the row's region (when named).
+    """
     known = find_country(country) if country else None
     codes = (known.iso2,) if known else ()
     regions = tuple(r for c in codes for r in gazetteer.lookup(admin1 or "", country=c) if r.is_region)
-    return DocumentContext(codes, regions)
+    anchors: tuple[GazetteerEntry, ...] = ()
+    if admin2 and codes:
+        seats = [e for e in gazetteer.lookup(admin2, country=codes[0]) if e.feature_code in _AREA_SEATS]
+        if regions:
+            seats = [e for e in seats if any(e.admin1 == r.admin1 for r in regions)]
+        anchors = tuple(seats)
+    return DocumentContext(codes, regions, anchors)
 
 
 def _regions(

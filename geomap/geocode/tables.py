@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from geomap.geocode.resolve import Resolver
 
 
-#: what a row is geocoded by: (its place name or mention, its country, its region); one lookup each
-PlaceKey = tuple[str, str, str]
+#: what a row is geocoded by: (its place name or mention, its country, its region, its second-level
+#: area); one lookup each
+PlaceKey = tuple[str, str, str, str]
 
 
 def geocode_events(
@@ -29,7 +30,8 @@ def geocode_events(
     Rows that came with coordinates but without a country or first-level region get them from
     the polygons holding their point (:func:`fill_regions`).
 
-    Each row's country and region (``admin1``) are its context.  Returns the
+    Each row's country, region (``admin1``) and second-level area (``admin2``: a cercle, a province, a
+    county) are its context: a namesake near the area's seat is the row's.  Returns the
     table and one note per row that fell back to a region or country, or stayed
     without coordinates — the list to review.  ``resolved``: the places of
     :func:`place_keys` found already (the Dask engine resolves them on its workers);
@@ -56,19 +58,22 @@ def geocode_events(
 
 
 def _key(row) -> PlaceKey:
-    return row["location"] or row["place_mention"] or "", row["country"] or "", row["admin1"] or ""
+    name = row["location"] or row["place_mention"] or ""
+    return name, row["country"] or "", row["admin1"] or "", row.get("admin2") or ""
 
 
 def place_keys(events: pd.DataFrame) -> list[PlaceKey]:
     """The distinct keys of the rows :func:`geocode_events` geocodes, in the order of their first row."""
-    missing = events.loc[events["latitude"].isna(), ["location", "place_mention", "country", "admin1"]]
+    columns = [c for c in ("location", "place_mention", "country", "admin1", "admin2") if c in events]
+    missing = events.loc[events["latitude"].isna(), columns]
     return list(dict.fromkeys(_key(row) for row in records(missing)))
 
 
 def resolve_key(key: PlaceKey, resolver: Resolver) -> Place | None:
-    """The place of one key: its name (or its country when it names none) within its country and region."""
-    mention, country, admin1 = key
-    ctx = region_context(admin1 or None, country or None, gazetteer=resolver.gazetteer)
+    """The place of one key: its name (or its country when it names none) within its country and region,
+    near the seat of its second-level area."""
+    mention, country, admin1, admin2 = key
+    ctx = region_context(admin1 or None, country or None, gazetteer=resolver.gazetteer, admin2=admin2 or None)
     return resolver.resolve(mention or country or "", country=country or None, context=ctx)
 
 
