@@ -124,7 +124,7 @@ def _framed(resolver: Resolver, text: str, gold: list[Toponym]):
 
 def homes_of(
     articles: list[tuple[str, list[Toponym]]], outlets: list[str], resolver: Resolver
-) -> dict[str, tuple[str, str]]:
+) -> dict[str, tuple[tuple[str, str], ...]]:
     """Each outlet's home region, found from the texts of ``articles`` alone (never their gold points)."""
     contexts = (_framed(resolver, text, gold) for text, gold in articles)
     regions = (article_regions(ctx.placed, ctx) for ctx in contexts)
@@ -135,7 +135,7 @@ def errors_km(
     articles: list[tuple[str, list[Toponym]]],
     resolver: Resolver,
     outlets: list[str] | None = None,
-    homes: dict[str, tuple[str, str]] | None = None,
+    homes: dict[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> list[float | None]:
     """Each gold toponym's error in km (None: no answer); ``homes`` frames each article by its outlet's."""
     out: list[float | None] = []

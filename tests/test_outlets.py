@@ -64,8 +64,20 @@ def test_alone_or_from_an_outlet_of_nowhere_the_namesake_is_not_moved(tmp_path) 
 def test_a_home_needs_two_articles_and_twice_any_other_region() -> None:
     kayes, segou = ("ML", "03"), ("ML", "04")
     votes = [("a", frozenset({kayes})), ("a", frozenset({kayes, segou})), ("a", frozenset({kayes}))]
-    assert outlet_homes(votes) == {"a": kayes}
+    assert outlet_homes(votes) == {"a": (kayes,)}
     assert outlet_homes(votes[:1]) == {}  # one article is no home
-    tied = [("b", frozenset({kayes})), ("b", frozenset({segou})), ("b", frozenset({kayes, segou}))]
-    assert outlet_homes(tied) == {}
     assert outlet_homes([("", frozenset({kayes}))] * 3) == {}  # no outlet, no home
+    assert outlet_homes([("n", frozenset())] * 3) == {}  # articles that place nothing
+
+
+def test_two_regions_can_be_a_home_together() -> None:
+    """A paper at a border writes about both sides (4 and 3 articles); a third region far behind."""
+    kayes, segou, mopti = ("ML", "03"), ("ML", "04"), ("ML", "05")
+    border = [*[("b", frozenset({kayes}))] * 4, *[("b", frozenset({segou}))] * 3, ("b", frozenset({mopti}))]
+    assert outlet_homes(border) == {"b": (kayes, segou)}
+    spread = [
+        *[("c", frozenset({kayes}))] * 3,
+        *[("c", frozenset({segou}))] * 2,
+        *[("c", frozenset({mopti}))] * 2,
+    ]
+    assert outlet_homes(spread) == {}  # a national outlet: three regions close together

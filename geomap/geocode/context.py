@@ -87,9 +87,10 @@ class DocumentContext:
     #: resolves in this text lies in (read off the gazetteer, or where a first reading pinned it); the
     #: region most of them lie in frames the others
     placed: tuple[tuple[str, tuple[str, str]], ...] = ()
-    #: set by the caller (:func:`geomap.geocode.outlets.outlet_homes`): the (ISO2, admin1) most of the
-    #: outlet's other articles lie in; a local paper's "Athens" is its own state's when the text says no more
-    outlet: tuple[str, str] | None = None
+    #: set by the caller (:func:`geomap.geocode.outlets.outlet_homes`): the (ISO2, admin1) regions, one or
+    #: two, the outlet's other articles lie in; a local paper's "Athens" is its own state's when the text
+    #: says no more
+    outlet: tuple[tuple[str, str], ...] | None = None
 
     @property
     def main_country(self) -> str | None:

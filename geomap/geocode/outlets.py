@@ -5,6 +5,8 @@ articles do ("Athens, Ga.", "Clarke County", "Oconee").  Each article of an impo
 first-level regions its own text places names in (the names whose every place lies in one region,
 the region it names most, the regions it names bare); the region voted by most of an outlet's
 articles — at least ``HOME_VOTES`` of them and twice any other region's votes — is the outlet's home.
+When no region leads so, the first two can together: each with ``HOME_VOTES`` votes, and their sum
+twice the third's twice over (the Palladium-Item of Richmond, Indiana writes about Ohio as often).
 The ranker then prefers namesakes there, only for a text that frames no region of its own
 (``ranking.OUTLET_SCORE``).  An import places its articles' events first, then moves the events whose
 place was chosen among namesakes of several regions with nothing in their text to frame them
@@ -52,9 +54,9 @@ def article_regions(placed: Iterable[tuple[str, tuple[str, str]]], ctx: Document
     return frozenset(regions)
 
 
-def outlet_homes(votes: Iterable[Vote]) -> dict[str, tuple[str, str]]:
-    """Outlet → its home (ISO2, admin1), from each article's vote; outlets with no region clearly
-    leading are left out, and so is the empty outlet (articles whose outlet is not known)."""
+def outlet_homes(votes: Iterable[Vote]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Outlet → its home regions ((ISO2, admin1), one or two), from each article's vote; outlets with no
+    region clearly leading are left out, and so is the empty outlet (articles whose outlet is not known)."""
     counts: dict[str, Counter] = {}
     for outlet, regions in votes:
         if outlet:
@@ -65,5 +67,10 @@ def outlet_homes(votes: Iterable[Vote]) -> dict[str, tuple[str, str]]:
         if not ranked or ranked[0][1] < HOME_VOTES:
             continue
         if len(ranked) == 1 or ranked[0][1] >= HOME_LEAD * ranked[1][1]:
-            homes[outlet] = ranked[0][0]
+            homes[outlet] = (ranked[0][0],)
+        else:  # a paper at a border writes about both sides: two regions, together leading
+            three = counted.most_common(3)
+            third = three[2][1] if len(three) > 2 else 0
+            if ranked[1][1] >= HOME_VOTES and ranked[0][1] + ranked[1][1] >= HOME_LEAD * 2 * third:
+                homes[outlet] = (ranked[0][0], ranked[1][0])
     return homes

@@ -118,7 +118,7 @@ class Ranker:
             score += FRAME_SCORE
             why.append("in the region the text's other places lie in")
         outlet = ctx.outlet and frame is None and ctx.home is None  # the text's own frame comes first
-        if outlet and own_name and not entry.is_region and (entry.country, entry.admin1 or "") == ctx.outlet:
+        if outlet and own_name and not entry.is_region and (entry.country, entry.admin1 or "") in ctx.outlet:
             score += OUTLET_SCORE
             why.append("in the region the outlet's other articles lie in")
         others = [r for k, r in ctx.mentioned if k != key and r != entry]
