@@ -78,6 +78,9 @@ SOURCE_COLUMNS: dict[str, str] = {
     "kind": "str",
     "reliability": "str",
     "origin": "str",
+    #: an article's vote for its outlet's home ("ML:03 ML:04", :mod:`geomap.geocode.outlets`): the
+    #: first-level regions its own place names lie in, kept so that a later import counts it too
+    "placed_regions": "str",
 }
 
 EVIDENCE_COLUMNS: dict[str, str] = {

@@ -29,7 +29,7 @@ from geomap.gazetteer.index import Gazetteer, normalize_name
 from geomap.gazetteer.learning import as_mappings, harvest_rows
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
-from geomap.geocode.outlets import Pending, article_regions, outlet_homes
+from geomap.geocode.outlets import Pending, article_regions, decode_regions, encode_regions, outlet_homes
 from geomap.geocode.places import water_place
 from geomap.geocode.ranking import frame_of, regions_of
 from geomap.geocode.resolve import country_place
@@ -50,7 +50,7 @@ from geomap.schema import (
 from geomap.sourcing.corroborate import grade_events
 from geomap.sourcing.merging import CODED
 from geomap.sourcing.registry import SourceRegistry, annotate_sources
-from geomap.store import EVENTS, Store, WriteSummary
+from geomap.store import EVENTS, SOURCES, Store, WriteSummary, where_in
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,8 @@ def import_files(
         if progress is not None:
             progress(done, len(files), str(path))
     # once every article has voted for its outlet's home, the events it frames move there
-    moved = relocate_by_outlet([t for t in tables if t.outlet_votes], resolver)
+    articles = [t for t in tables if t.outlet_votes]
+    moved = relocate_by_outlet(articles, resolver, stored=_stored_votes(store, articles))
     if moved:
         notes.append(f"{moved} article events placed in the region their outlet's other articles lie in")
     for table in tables:
@@ -414,7 +415,9 @@ def article_events(
                 }
             )
     events, problems = validate(pd.DataFrame(rows), file=article.where, rows=range(1, len(rows) + 1))
-    sources = pd.DataFrame([{k: getattr(source, k) for k in SOURCE_COLUMNS}], columns=list(SOURCE_COLUMNS))
+    row = {k: getattr(source, k, None) for k in SOURCE_COLUMNS}
+    row["placed_regions"] = encode_regions(votes[0][1]) if votes else None
+    sources = pd.DataFrame([row], columns=list(SOURCE_COLUMNS))
     kept = set(events["event_id"]) if pending else set()  # a row the contract refused moves nowhere
     return TableImport(
         article.where,
@@ -440,15 +443,30 @@ PLACE_COLUMNS = (
 )  # fmt: skip
 
 
-def relocate_by_outlet(tables: Sequence[TableImport], resolver: Resolver) -> int:
+def _stored_votes(store: Store, tables: Sequence[TableImport]) -> list[tuple[str, frozenset]]:
+    """The votes the store keeps (``sources.placed_regions``) of the outlets whose events are pending,
+    but not of the articles being imported again."""
+    outlets = {p.outlet for t in tables for p in t.pending}
+    if not outlets or not store.exists():
+        return []
+    kept = store.select(SOURCES, where_in("outlet", outlets))
+    again = {s for t in tables for s in t.sources["source_id"]}
+    kept = kept[~kept["source_id"].isin(again)]
+    return [(o, decode_regions(r)) for o, r in zip(kept["outlet"], kept["placed_regions"], strict=True)]
+
+
+def relocate_by_outlet(
+    tables: Sequence[TableImport], resolver: Resolver, *, stored: Sequence[tuple[str, frozenset]] = ()
+) -> int:
     """Move the pending events of ``tables`` (articles of one import) to their outlet's home region.
 
-    Every article's vote is counted first (:func:`geomap.geocode.outlets.outlet_homes`); an event whose
+    Every article's vote is counted first (:func:`geomap.geocode.outlets.outlet_homes`), with the votes
+    the store keeps of earlier imports (``stored``); an event whose
     place its own text left among namesakes of several regions is resolved again with its outlet's home,
     and its row is rebuilt when that gives another place.  Its ``event_id`` stays.  Returns how many
     events moved.
     """
-    homes = outlet_homes(vote for table in tables for vote in table.outlet_votes)
+    homes = outlet_homes([*stored, *(vote for table in tables for vote in table.outlet_votes)])
     moved = 0
     for table in tables:
         for pending in table.pending:

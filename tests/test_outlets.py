@@ -81,3 +81,19 @@ def test_two_regions_can_be_a_home_together() -> None:
         *[("c", frozenset({mopti}))] * 2,
     ]
     assert outlet_homes(spread) == {}  # a national outlet: three regions close together
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".parquet"])
+def test_the_store_keeps_each_article_s_vote_for_a_later_import(tmp_path, suffix) -> None:
+    """The local radio's reports imported one day, its Boulel report alone the next: placed the same."""
+    outlet = "Radio Kayes (test)"
+    reports = [write_report(tmp_path, f"r{n}.md", outlet, 10 + n, t) for n, t in enumerate(KAYES_REPORTS)]
+    store = Store(tmp_path / f"s{suffix}")
+    import_files(reports, store=store, merge=False)
+    assert store.read().sources["placed_regions"].notna().all()
+    report = import_files([write_report(tmp_path, "boulel.md", outlet, 14, BOULEL)], store=store, merge=False)
+    row = _boulel(store)
+    assert distance_km(row["latitude"], row["longitude"], *KAYES_BOULEL) < 5
+    assert any("their outlet's other articles" in note for note in report.notes)
+    again = import_files(reports, store=store, merge=False)  # an article imported again votes once
+    assert again.events_read == 3

@@ -10,7 +10,10 @@ twice the third's twice over (the Palladium-Item of Richmond, Indiana writes abo
 The ranker then prefers namesakes there, only for a text that frames no region of its own
 (``ranking.OUTLET_SCORE``).  An import places its articles' events first, then moves the events whose
 place was chosen among namesakes of several regions with nothing in their text to frame them
-(:class:`Pending`) once every article's vote is in (:func:`geomap.pipeline.import_files`).
+(:class:`Pending`) once every article's vote is in (:func:`geomap.pipeline.import_files`).  The store
+keeps each article's vote with its source (``sources.placed_regions``), so the articles of earlier
+imports vote too: a local radio's report imported alone the next day is placed as it would be in one
+import with the others.
 """
 
 from __future__ import annotations
@@ -52,6 +55,18 @@ def article_regions(placed: Iterable[tuple[str, tuple[str, str]]], ctx: Document
     if ctx.home is not None and ctx.home.admin1:
         regions.add((ctx.home.country, ctx.home.admin1))
     return frozenset(regions)
+
+
+def encode_regions(regions: Iterable[tuple[str, str]]) -> str:
+    """An article's vote as the store keeps it (``sources.placed_regions``): "ML:03 ML:04"."""
+    return " ".join(f"{country}:{admin1}" for country, admin1 in sorted(regions))
+
+
+def decode_regions(text: str | None) -> frozenset[tuple[str, str]]:
+    """:func:`encode_regions` read back; nothing for an empty or missing value."""
+    if not isinstance(text, str):
+        return frozenset()
+    return frozenset(tuple(part.split(":", 1)) for part in text.split() if ":" in part)
 
 
 def outlet_homes(votes: Iterable[Vote]) -> dict[str, tuple[tuple[str, str], ...]]:
