@@ -97,3 +97,20 @@ def test_the_store_keeps_each_article_s_vote_for_a_later_import(tmp_path, suffix
     assert any("their outlet's other articles" in note for note in report.notes)
     again = import_files(reports, store=store, merge=False)  # an article imported again votes once
     assert again.events_read == 3
+
+
+def test_a_store_written_before_the_votes_were_kept_takes_new_articles(tmp_path) -> None:
+    """A GeoPackage whose sources lack ``placed_regions`` (an older geomap) keeps its rows and gains it."""
+    import sqlite3
+
+    outlet = "Radio Kayes (test)"
+    store = Store(tmp_path / "old.gpkg")
+    import_files([write_report(tmp_path, "r0.md", outlet, 10, KAYES_REPORTS[0])], store=store, merge=False)
+    with sqlite3.connect(store.path) as db:
+        db.execute('ALTER TABLE "sources" DROP COLUMN "placed_regions"')
+    later = [write_report(tmp_path, f"r{n}.md", outlet, 10 + n, KAYES_REPORTS[n]) for n in (1, 2)]
+    import_files([*later, write_report(tmp_path, "boulel.md", outlet, 14, BOULEL)], store=store, merge=False)
+    sources = store.read().sources
+    assert len(sources) == 4
+    assert sources["placed_regions"].notna().sum() == 3  # the old row has none; the new ones do
+    assert distance_km(_boulel(store)["latitude"], _boulel(store)["longitude"], *KAYES_BOULEL) < 5
