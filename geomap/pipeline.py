@@ -185,7 +185,10 @@ def import_files(
     moved = relocate_by_outlet(articles, resolver, stored=_stored_votes(store, articles))
     if moved:
         notes.append(f"{moved} article events placed in the region their outlet's other articles lie in")
-    for table in tables:
+    del articles  # each table read is let go once graded: only the graded copies stay
+    tables.reverse()
+    while tables:
+        table = tables.pop()  # in file order
         # datasets that do not count independent outlets (ACLED, UCDP) are counted with the registry
         coded = _with_dataset(table.events, table.format)
         events.append(grade_events(coded, registry, recount=table.format in RECOUNTED_FORMATS))
@@ -396,12 +399,11 @@ def article_events(
             )
         row = _event_row(draft, document, source, place, number)
         rows.append(row)
-        if source.outlet and draft.place_mention in ambiguous and _unframed(context, draft.place_mention):
+        mention = draft.place_mention
+        if source.outlet and mention in ambiguous and _movable(resolver, context, mention):
             made = (draft, replace(document, text=""), source, number)  # the row needs no text
             geonameid = place.geonameid if place is not None else None
-            pending.append(
-                Pending(row["event_id"], source.outlet, draft.place_mention, context, geonameid, made)
-            )
+            pending.append(Pending(row["event_id"], source.outlet, mention, context, geonameid, made))
         for span in draft.evidence:
             evidence.append(
                 {
@@ -431,9 +433,14 @@ def article_events(
     )
 
 
-def _unframed(context, mention: str) -> bool:
-    """Whether nothing in the text frames ``mention``'s region: no region named most, no other places'."""
-    return context.home is None and frame_of(context.placed, normalize_name(mention)) is None
+def _movable(resolver: Resolver, context, mention: str) -> bool:
+    """Whether an outlet's home could move ``mention``: nothing in the text frames its region (no region
+    named most, no other places'), and its namesakes lie in several regions of the countries it may be in
+    (names unique in Mali, though not in the world, are never kept pending)."""
+    if context.home is not None or frame_of(context.placed, normalize_name(mention)) is not None:
+        return False
+    allowed = context.countries or context.configured or tuple(resolver.countries)
+    return len(regions_of(resolver.gazetteer, mention, allowed)) > 1
 
 
 #: the columns of an article's event that its place gives (:func:`_event_row`)
