@@ -123,8 +123,3 @@ def _wider() -> dict[str, Area]:
             for name in (row["name"], *filter(None, row["alternatenames"].split("|"))):
                 areas[normalize_name(name)] = area
     return areas
-
-
-def wider_keys() -> frozenset[str]:
-    """Name keys of every wider area: a first-level region of one of these names needs the text's word."""
-    return frozenset(_wider())
