@@ -26,13 +26,13 @@ import itertools
 import statistics
 import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from math import log
 from pathlib import Path
 
 from geomap.gazetteer.index import Gazetteer, distance_km
 from geomap.geocode import Resolver
-from geomap.geocode.outlets import article_regions, outlet_homes
+from geomap.geocode.outlets import article_regions, outlet_homes, with_outlet
 
 HERE = Path(__file__).parent
 TARGET = HERE / "corpora" / "toponyms"
@@ -140,8 +140,8 @@ def errors_km(
     """Each gold toponym's error in km (None: no answer); ``homes`` frames each article by its outlet's."""
     out: list[float | None] = []
     contexts = [_framed(resolver, text, gold) for text, gold in articles]
-    if outlets is not None and homes:
-        contexts = [replace(c, outlet=homes.get(o)) for c, o in zip(contexts, outlets, strict=True)]
+    if outlets is not None:
+        contexts = [with_outlet(c, o, homes) for c, o in zip(contexts, outlets, strict=True)]
     for (_, gold), context in zip(articles, contexts, strict=True):
         for toponym in gold:
             place = resolver.resolve(toponym.phrase, context=context)

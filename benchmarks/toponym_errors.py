@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import re
 from collections import Counter, defaultdict
-from dataclasses import replace
 
 from benchmarks.toponym_corpora import SOURCES, TARGET, Toponym, half, homes_of, read_corpus, read_outlets
 from geomap.gazetteer.boundaries import find_country
@@ -32,6 +31,7 @@ from geomap.gazetteer.index import Gazetteer, distance_km
 from geomap.geocode import Resolver
 from geomap.geocode.areas import area_named
 from geomap.geocode.demonyms import demonym_country
+from geomap.geocode.outlets import with_outlet
 from geomap.model import GeoPrecision, Place
 
 HIT_KM = 161
@@ -82,7 +82,7 @@ def misses(corpus: str, resolver: Resolver, part: str = "A") -> tuple[int, dict[
     homes = homes_of(half(articles, "tune"), half(outlets, "tune"), resolver)  # as toponym_corpora does
     for (text, gold), outlet in zip(half(articles, part), half(outlets, part), strict=True):
         context = resolver.framed(resolver.context(text), [t.phrase for t in gold])
-        context = replace(context, outlet=homes.get(outlet))
+        context = with_outlet(context, outlet, homes)
         total += len(gold)
         for toponym in gold:
             place = resolver.resolve(toponym.phrase, context=context)

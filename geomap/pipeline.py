@@ -29,7 +29,15 @@ from geomap.gazetteer.index import Gazetteer, normalize_name
 from geomap.gazetteer.learning import as_mappings, harvest_rows
 from geomap.geocode import Resolver, default_resolver, geocode_events
 from geomap.geocode.context import PlaceNameIndex
-from geomap.geocode.outlets import Pending, article_regions, decode_regions, encode_regions, outlet_homes
+from geomap.geocode.outlets import (
+    Pending,
+    article_regions,
+    decode_regions,
+    encode_regions,
+    masthead,
+    outlet_homes,
+    with_outlet,
+)
 from geomap.geocode.places import water_place
 from geomap.geocode.ranking import frame_of, regions_of
 from geomap.geocode.resolve import country_place
@@ -400,7 +408,7 @@ def article_events(
         row = _event_row(draft, document, source, place, number)
         rows.append(row)
         mention = draft.place_mention
-        if source.outlet and mention in ambiguous and _movable(resolver, context, mention):
+        if source.outlet and mention in ambiguous and _movable(resolver, context, mention, source.outlet):
             made = (draft, replace(document, text=""), source, number)  # the row needs no text
             geonameid = place.geonameid if place is not None else None
             pending.append(Pending(row["event_id"], source.outlet, mention, context, geonameid, made))
@@ -433,11 +441,15 @@ def article_events(
     )
 
 
-def _movable(resolver: Resolver, context, mention: str) -> bool:
-    """Whether an outlet's home could move ``mention``: nothing in the text frames its region (no region
-    named most, no other places'), and its namesakes lie in several regions of the countries it may be in
-    (names unique in Mali, though not in the world, are never kept pending)."""
-    if context.home is not None or frame_of(context.placed, normalize_name(mention)) is not None:
+def _movable(resolver: Resolver, context, mention: str, outlet: str) -> bool:
+    """Whether an outlet's home could move ``mention``: its namesakes lie in several regions of the
+    countries it may be in (names unique in Mali, though not in the world, are never kept pending), and
+    nothing in the text frames its region (no region named most, no other places') or the outlet's
+    name starts with it (``outlets.masthead_town``: its own town, whatever the text frames)."""
+    key = normalize_name(mention)
+    head = masthead(outlet)
+    own_town = head is not None and head.starts_with(key)
+    if not own_town and (context.home is not None or frame_of(context.placed, key) is not None):
         return False
     allowed = context.countries or context.configured or tuple(resolver.countries)
     return len(regions_of(resolver.gazetteer, mention, allowed)) > 1
@@ -477,10 +489,10 @@ def relocate_by_outlet(
     moved = 0
     for table in tables:
         for pending in table.pending:
-            home = homes.get(pending.outlet)
-            if home is None:
+            context = with_outlet(pending.context, pending.outlet, homes)
+            if context.outlet is None:
                 continue
-            place = resolver.resolve(pending.mention, context=replace(pending.context, outlet=home))
+            place = resolver.resolve(pending.mention, context=context)
             if place is None or place.geonameid == pending.geonameid:
                 continue
             row = _event_row(*pending.row[:3], place, pending.row[3])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geomap.gazetteer.index import distance_km
-from geomap.geocode.outlets import outlet_homes
+from geomap.geocode.outlets import Masthead, masthead, outlet_homes, with_outlet
 from geomap.pipeline import import_files
 from geomap.store import Store
 
@@ -114,3 +114,51 @@ def test_a_store_written_before_the_votes_were_kept_takes_new_articles(tmp_path)
     assert len(sources) == 4
     assert sources["placed_regions"].notna().sum() == 3  # the old row has none; the new ones do
     assert distance_km(_boulel(store)["latitude"], _boulel(store)["longitude"], *KAYES_BOULEL) < 5
+
+
+def test_a_masthead_is_read_from_a_name_or_a_web_address() -> None:
+    assert masthead("www.richmondregister.com") == Masthead("richmondregister", joined=True)
+    assert masthead("sptimes.ru").country == "RU"
+    assert masthead("richmondandtwickenhamtimes.co.uk").country == "GB"  # .uk is Great Britain's
+    assert masthead("dailystar.com.lb") == Masthead("dailystar", joined=True, country="LB")
+    assert masthead("bit.ly").country == ""  # sold worldwide for its letters
+    assert masthead("") is None
+    head = masthead("Radio Boulel (test)")
+    assert head.starts_with("boulel")
+    assert not head.starts_with("kayes")
+    assert masthead("The Richmond Register").starts_with("richmond")
+    assert masthead("Kidalinfo").starts_with("kidal")
+    assert not masthead("gaoinfo.net").starts_with("gao")  # three letters: a coincidence as often
+
+
+SEGOU_FRAMED = (
+    "Gunmen attacked the village of Boulel in Mali on Tuesday, killing four civilians; the wounded were "
+    "taken to Ségou and to San, the health service said."
+)
+
+
+@pytest.mark.parametrize(("outlet", "kayes"), [("Radio Boulel (test)", True), ("Radio Kayes (test)", False)])
+def test_the_town_an_outlet_is_named_after_beats_the_text_s_frame(tmp_path, outlet, kayes) -> None:
+    """Its text frames the Ségou region (Ségou, San), yet a radio of the Kayes region named after Boulel
+    means its own Boulel; another radio of the same region is placed by the text's frame."""
+    files = [write_report(tmp_path, f"r{n}.md", outlet, 10 + n, text) for n, text in enumerate(KAYES_REPORTS)]
+    files.append(write_report(tmp_path, "boulel.md", outlet, 14, SEGOU_FRAMED))
+    store = Store(tmp_path / "s.gpkg")
+    import_files(files, store=store, merge=False)
+    row = _boulel(store)
+    assert (distance_km(row["latitude"], row["longitude"], *KAYES_BOULEL) < 5) is kayes
+    assert row["geo_precision"] == 1
+
+
+def test_a_country_code_domain_is_the_outlet_s_country(resolver) -> None:
+    """No article of the outlet votes: sptimes.ru's St. Petersburg is Russia's, sptimes.com's Florida's."""
+    text = "As the week against homophobia gets underway in St. Petersburg, activists held a debate."
+    ctx = resolver.context(text)
+    russian = resolver.resolve("St. Petersburg", context=with_outlet(ctx, "sptimes.ru", {}))
+    assert (russian.country, russian.geo_precision) == ("RU", 1)
+    assert resolver.resolve("St. Petersburg", context=with_outlet(ctx, "sptimes.com", {})).country == "US"
+    # a British paper's own town, though its home regions are two: Richmond, London, not Virginia
+    text = "Despite its leafy image, Richmond faces the same congestion as other parts of London."
+    homes = {"richmondandtwickenhamtimes.co.uk": (("US", "VA"), ("GB", "ENG"))}
+    ctx = with_outlet(resolver.context(text), "richmondandtwickenhamtimes.co.uk", homes)
+    assert resolver.resolve("Richmond", context=ctx).country == "GB"

@@ -358,7 +358,15 @@ def test_a_major_city_outside_the_texts_countries_and_where_the_line_is(fresh_ga
     atlanta = resolver.resolve("Atlanta", context="Soldiers back from Iraq flew into Atlanta on Monday.")
     assert (atlanta.country, atlanta.needs_review) == ("US", True)
     assert "outside the text's countries" in atlanta.reason
-    # a national capital stands for its government: "Paris" in a text about Mali stays Mali
+    # a national capital too: the US government's city in a text naming only Egypt
+    text = "Egyptian officials in Cairo said Egypt cooperated closely with Washington."
+    washington = resolver.resolve("Washington", context=text)
+    assert (washington.country, washington.needs_review) == ("US", True)
+    assert distance_km(washington.lat, washington.lon, 38.90, -77.04) < 10
+    # a first-level region, the only one of its name: California in a text naming only Iraq
+    california = resolver.resolve("California", context="Back from Iraq, he joined the California party.")
+    assert (california.country, california.geo_precision, california.needs_review) == ("US", 3, True)
+    # a name close to a place of the text's country stays there: "Paris" beside the hamlet Pari, Mali
     assert resolver.resolve("Paris", context="An attack in Mali; talks in Paris.").country == "ML"
     # a name close to a place of the text's country is that place misspelt (Doulé), not Dhule, India
     assert resolver.resolve("Dule", context="Gunmen attacked Dule in Mali on Friday.").country == "ML"

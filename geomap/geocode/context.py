@@ -91,6 +91,9 @@ class DocumentContext:
     #: two, the outlet's other articles lie in; a local paper's "Athens" is its own state's when the text
     #: says no more
     outlet: tuple[tuple[str, str], ...] | None = None
+    #: set with ``outlet`` (:func:`geomap.geocode.outlets.with_outlet`): what the outlet's name or web
+    #: address says (a :class:`~geomap.geocode.outlets.Masthead`): "Richmond" in richmondregister.com
+    masthead: object = None
 
     @property
     def main_country(self) -> str | None:

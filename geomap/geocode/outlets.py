@@ -19,13 +19,24 @@ import with the others.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from geomap.gazetteer.boundaries import find_country
+from geomap.gazetteer.index import GazetteerEntry, normalize_name
 from geomap.geocode.context import DocumentContext
 
 HOME_VOTES = 2  # articles of one outlet that must lie in a region before it is the outlet's home
 HOME_LEAD = 2.0  # …and how many times the votes of any other region it must have
+MASTHEAD_LETTERS = 4  # a place name shorter than this at the start of a masthead is a coincidence
+#: words a masthead may start with before its town: "The Richmond Register", "Radio Boulel"
+MASTHEAD_LEADS = ("the", "le", "la", "les", "l", "radio", "tele", "tv")
+#: country-code domains sold worldwide for their letters: they say nothing of the outlet's country
+GENERIC_DOMAINS = frozenset(
+    ["ac", "ai", "am", "cc", "co", "fm", "gg", "io", "la", "ly", "me", "nu", "sh", "tk", "to", "tv", "ws"]
+)
+_DOMAIN_COUNTRY = {"uk": "GB"}  # the country-code domains that are not the country's ISO code
 #: (outlet, regions of one article): one article's vote
 Vote = tuple[str, frozenset[tuple[str, str]]]
 
@@ -43,6 +54,94 @@ class Pending:
     context: DocumentContext
     geonameid: int | None
     row: object  # (draft, document, source, number): what the event's row is built from
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """What an outlet's name or web address says of it: the words it starts with, and its domain's country.
+
+    ``label`` is the registered domain with its words run together ("richmondregister") or the name's
+    key ("kidal info"); ``country`` is the ISO2 of a country-code domain, "" for .com or a name.
+    """
+
+    label: str
+    joined: bool = False
+    country: str = ""
+
+    def starts_with(self, key: str) -> bool:
+        """Whether the masthead starts with the place name ``key`` (a :func:`normalize_name` key)."""
+        solid = key.replace(" ", "")
+        if len(solid) < MASTHEAD_LETTERS:
+            return False
+        if self.joined:  # "theadvocate", "radiokledu": the leading word may run into the rest
+            return any(self.label.startswith(f"{lead}{solid}") for lead in ("", *MASTHEAD_LEADS))
+        words = f"{self.label} "
+        lead = words.split(" ", 1)[0]
+        return words.startswith(f"{key} ") or (
+            lead in MASTHEAD_LEADS and words[len(lead) + 1 :].startswith(f"{key} ")
+        )
+
+
+def masthead(outlet: str) -> Masthead | None:
+    """The :class:`Masthead` of an outlet given as its name ("Kidal Info") or host ("www.kidalinfo.com")."""
+    outlet = (outlet or "").strip()
+    if not outlet:
+        return None
+    if " " in outlet.strip():
+        return Masthead(normalize_name(outlet))
+    if "." not in outlet:  # one word, "Kidalinfo": its words run together
+        return Masthead(normalize_name(outlet).replace(" ", ""), joined=True)
+    parts = _domains()(outlet)
+    if not parts.domain or not parts.suffix:
+        return Masthead(normalize_name(outlet))
+    code = parts.suffix.rsplit(".", 1)[-1].lower()
+    country = ""
+    if len(code) == 2 and code not in GENERIC_DOMAINS:
+        known = find_country(_DOMAIN_COUNTRY.get(code, code.upper()))
+        country = known.iso2 if known else ""
+    return Masthead(normalize_name(parts.domain).replace(" ", ""), joined=True, country=country)
+
+
+@lru_cache(maxsize=1)
+def _domains():
+    """tldextract over the public suffix list it bundles, never refreshed online (imported when first
+    needed: it brings requests, which a command that reads no article should not pay for)."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def in_outlet_home(entry: GazetteerEntry, ctx: DocumentContext) -> bool:
+    """Whether ``entry`` lies in a home region of the text's outlet (or its home country, from its domain)."""
+    home = ctx.outlet or ()
+    return (entry.country, entry.admin1 or "") in home or (entry.country, "") in home
+
+
+def masthead_town(entry: GazetteerEntry, key: str, ctx: DocumentContext) -> bool:
+    """Whether ``entry``, a place called ``key``, is the town the outlet's masthead names: a populated
+    place of the outlet's home (in its domain's country, if it has one) whose name the masthead starts
+    with."""
+    return (
+        ctx.masthead is not None
+        and entry.feature == "P"
+        and ctx.masthead.starts_with(key)
+        and in_outlet_home(entry, ctx)
+        and entry.country == (ctx.masthead.country or entry.country)  # a .co.uk paper's town is British
+    )
+
+
+def with_outlet(
+    ctx: DocumentContext, outlet: str, homes: Mapping[str, tuple[tuple[str, str], ...]]
+) -> DocumentContext:
+    """``ctx`` with what its outlet says: its home (:func:`outlet_homes`, else its domain's country) and
+    its masthead."""
+    head = masthead(outlet)
+    home = homes.get(outlet)
+    if home is None and head is not None and head.country:
+        home = ((head.country, ""),)
+    if home is None:
+        return ctx
+    return replace(ctx, outlet=home, masthead=head)
 
 
 def article_regions(placed: Iterable[tuple[str, tuple[str, str]]], ctx: DocumentContext) -> frozenset:

@@ -18,6 +18,7 @@ from geomap.columns import point
 from geomap.gazetteer.boundaries import region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 from geomap.geocode.context import DocumentContext
+from geomap.geocode.outlets import in_outlet_home, masthead_town
 
 FAR_FROM_REGION_KM = 700  # an entry this far from its own region's capital has suspect coordinates
 NEAR_SCORE_KM = 150  # another place the text names this close counts for a candidate, more the closer
@@ -35,6 +36,7 @@ HOME_REGION_SCORE = 1.0  # …and more in the region the text names most often (
 FRAME_SCORE = 1.0  # a candidate in the region the text's other places were pinned in (frame_of)
 FRAME_VOTES = 2  # …which needs this many other names pinned there, and twice any other region's
 OUTLET_SCORE = 2.0  # a text framing no region of its own: a candidate where its outlet's articles lie
+MASTHEAD_SCORE = 3.0  # the outlet's own town: the namesake in its home of the town its name starts with
 LIKELY_COUNTRY_SCORE = 1.0  # a text naming no country: a candidate where its other place names lie
 #: each other name of the text with a namesake near a candidate (geocode/proximity.py), up to a cap
 SUPPORT_SCORE, SUPPORT_CAP = 0.5, 4
@@ -118,9 +120,14 @@ class Ranker:
             score += FRAME_SCORE
             why.append("in the region the text's other places lie in")
         outlet = ctx.outlet and frame is None and ctx.home is None  # the text's own frame comes first
-        if outlet and own_name and not entry.is_region and (entry.country, entry.admin1 or "") in ctx.outlet:
+        # the country of the outlet's domain counts an alternate name too ("St. Petersburg" in sptimes.ru)
+        by_domain = (entry.country, "") in (ctx.outlet or ())
+        if outlet and (own_name or by_domain) and not entry.is_region and in_outlet_home(entry, ctx):
             score += OUTLET_SCORE
             why.append("in the region the outlet's other articles lie in")
+        if own_name and masthead_town(entry, key, ctx):  # the outlet's own town, whatever the text frames
+            score += MASTHEAD_SCORE
+            why.append("the town the outlet's name starts with, in its home")
         others = [r for k, r in ctx.mentioned if k != key and r != entry]
         if not entry.is_region and any(inside_region(entry, r) for r in others):
             score += MENTIONED_REGION_SCORE

@@ -22,8 +22,11 @@ How a mention is resolved (each step says why in ``Place.reason``):
    A major city (100,000 people, ten times every namesake) is what its bare
    name means; outside the text's countries it is pinned, for review, only
    when no caller's or researcher's country bounds the text and the name is
-   no national capital, tied to no country, nor a spelling of a place of the
-   text's countries ("Paris" in a text about Mali stays Mali).
+   tied to no country nor a spelling of a place of the text's countries
+   ("Paris" in a text about Mali stays Mali, beside the hamlet Pari).  So is
+   a national capital ("Washington" in a text about Egypt: the extractor, not
+   the geocoder, tells a government from a place) and a first-level region,
+   the only one of its name ("California" in a text naming only Iraq).
 3. No exact name: a people's name ("Russian", "Cypriots") → its country;
    else a spelling variant (Tombouctou/Tumbuktu, Aguelhoc) or a fuzzy match
    (rapidfuzz) within those countries.  It becomes a point only
@@ -51,8 +54,9 @@ from geomap.gazetteer.boundaries import Country, country_abbreviated, find_count
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, normalize_name
 from geomap.geocode.areas import Area, area_named, area_place, wider_area
 from geomap.geocode.coherence import name_means_town, town_meant, with_coherence
-from geomap.geocode.context import DocumentContext, capitals, read_context, region_named
+from geomap.geocode.context import DocumentContext, read_context, region_named
 from geomap.geocode.demonyms import demonym_country
+from geomap.geocode.outlets import masthead_town
 from geomap.geocode.places import country_code, country_place, entry_place, label
 from geomap.geocode.ranking import Ranker, Scored, frame_of, km, regions_of
 from geomap.geocode.variants import NameVariants
@@ -212,6 +216,9 @@ class Resolver:
             return None
         if within is None and ctx.named is not None and town_meant(named, ctx.named, self.gazetteer):
             return None  # the text's other names lie around a town of that name ("Jordan", Minnesota)
+        key = normalize_name(mention)
+        if within is None and any(masthead_town(e, key, ctx) for e in self.gazetteer.lookup(mention)):
+            return None  # the outlet's own town: "Jordan" in the Jordan News of Minnesota
         if dotted and any(e.is_region for e in self.gazetteer.lookup(mention)):
             return None  # "S.C.", "N.C." are the agencies' abbreviations of states, not Seychelles
         region = self._region_meant(mention, named, ctx)
@@ -308,17 +315,24 @@ class Resolver:
 
         Asked only when the name is neither a place nor a spelling of one in the text's countries
         ("Dule" in a text about Mali is Doulé misspelt, not Dhule), and only when no caller's or
-        researcher's country bounds the text, the text ties the name to no country ("Dule, Mali"), the
-        name is no national capital (a capital often stands for its government: "Paris" in a text
-        about Mali stays Mali), and the city dwarfs every namesake.
+        researcher's country bounds the text, the text ties the name to no country ("Dule, Mali"), and
+        the city dwarfs every namesake.  A national capital is such a city: "Paris condemned the attack"
+        is no event location, and the extractor says so (``extract.places``), not the geocoder.  A
+        first-level region named bare, the only region of that name, is the region, unless a major city
+        shares its name.
         """
         key = normalize_name(mention)
         if within is not None or ctx.configured or self.countries or not ctx.countries:
             return None
-        if key in capitals() or any(k == key for k, _ in ctx.tied_countries):
+        if any(k == key for k, _ in ctx.tied_countries):
             return None
         found = self.gazetteer.lookup(mention)
         towns = sorted((e for e in found if not e.is_region), key=lambda e: -e.population)
+        regions = [e for e in found if e.is_region and normalize_name(e.name) == key and len(key) > 4]
+        if len(regions) == 1 and not (towns and _major(towns[0], [])):
+            why = f"exact name match for {mention!r}: the one region so named, outside the text's countries"
+            place = entry_place(regions[0], mention=mention, confidence=0.6, reason=why)
+            return replace(place, needs_review=True)
         if not towns or not _major(towns[0], towns[1:]):
             return None
         people = f"{towns[0].population:,}"
