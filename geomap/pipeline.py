@@ -35,6 +35,7 @@ from geomap.geocode.outlets import (
     decode_regions,
     encode_regions,
     masthead,
+    names_a_home,
     outlet_homes,
     with_outlet,
 )
@@ -449,7 +450,7 @@ def _movable(resolver: Resolver, context, mention: str, outlet: str) -> bool:
     key = normalize_name(mention)
     head = masthead(outlet)
     own_town = head is not None and head.starts_with(key)
-    if not own_town and (context.home is not None or frame_of(context.placed, key) is not None):
+    if not own_town and (names_a_home(context, key) or frame_of(context.placed, key) is not None):
         return False
     allowed = context.countries or context.configured or tuple(resolver.countries)
     return len(regions_of(resolver.gazetteer, mention, allowed)) > 1

@@ -111,6 +111,12 @@ def _domains():
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+def names_a_home(ctx: DocumentContext, key: str) -> bool:
+    """Whether the text has a region it names most (``ctx.home``) other than the name ``key`` being
+    resolved: a Kentucky paper's "Berea", four times, makes Lesotho's Berea district no home of its text."""
+    return ctx.home is not None and normalize_name(ctx.home.name) != key
+
+
 def in_outlet_home(entry: GazetteerEntry, ctx: DocumentContext) -> bool:
     """Whether ``entry`` lies in a home region of the text's outlet (or its home country, from its domain)."""
     home = ctx.outlet or ()

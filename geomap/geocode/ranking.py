@@ -18,7 +18,7 @@ from geomap.columns import point
 from geomap.gazetteer.boundaries import region_polygon
 from geomap.gazetteer.index import Gazetteer, GazetteerEntry, distance_km, normalize_name
 from geomap.geocode.context import DocumentContext
-from geomap.geocode.outlets import in_outlet_home, masthead_town
+from geomap.geocode.outlets import in_outlet_home, masthead_town, names_a_home
 
 FAR_FROM_REGION_KM = 700  # an entry this far from its own region's capital has suspect coordinates
 NEAR_SCORE_KM = 150  # another place the text names this close counts for a candidate, more the closer
@@ -119,7 +119,7 @@ class Ranker:
         if framed and own_name and not entry.is_region:
             score += FRAME_SCORE
             why.append("in the region the text's other places lie in")
-        outlet = ctx.outlet and frame is None and ctx.home is None  # the text's own frame comes first
+        outlet = ctx.outlet and frame is None and not names_a_home(ctx, key)  # the text's own frame first
         # the country of the outlet's domain counts an alternate name too ("St. Petersburg" in sptimes.ru)
         by_domain = (entry.country, "") in (ctx.outlet or ())
         if outlet and (own_name or by_domain) and not entry.is_region and in_outlet_home(entry, ctx):
