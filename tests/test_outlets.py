@@ -180,3 +180,20 @@ def test_a_name_repeated_is_no_region_of_its_own_text(resolver) -> None:
     )
     assert berea.country == "US"
     assert distance_km(berea.lat, berea.lon, 37.57, -84.30) < 10
+
+
+def test_a_local_outlet_s_country_joins_the_countries_its_text_names(resolver) -> None:
+    """A Californian paper's text names only Iraq, yet its Pleasanton is California's, not Iraq's middle;
+    with no outlet, or an outlet with no home, the text's countries bound it."""
+    text = (
+        "Rep. Jerry McNerney, D-Pleasanton, introduced the Caring for Veterans with Traumatic Brain Injury "
+        "Act for soldiers back from Iraq."
+    )
+    ctx = resolver.context(text)
+    assert ctx.countries == ("IQ",)
+    assert resolver.resolve("Pleasanton", context=ctx).country == "IQ"
+    assert resolver.resolve("Pleasanton", context=with_outlet(ctx, "wire.example", {})).country == "IQ"
+    homes = {"insidebayarea.com": (("US", "CA"),)}
+    local = resolver.resolve("Pleasanton", context=with_outlet(ctx, "insidebayarea.com", homes))
+    assert (local.country, local.geo_precision) == ("US", 1)
+    assert distance_km(local.lat, local.lon, 37.66, -121.87) < 10

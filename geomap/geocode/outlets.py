@@ -140,14 +140,19 @@ def with_outlet(
     ctx: DocumentContext, outlet: str, homes: Mapping[str, tuple[tuple[str, str], ...]]
 ) -> DocumentContext:
     """``ctx`` with what its outlet says: its home (:func:`outlet_homes`, else its domain's country) and
-    its masthead."""
+    its masthead.  The home's countries join those the text names, after them: a Californian paper's
+    "Pleasanton", in a text about veterans back from Iraq, is in California (a text naming no country
+    stays bound by the researcher's)."""
     head = masthead(outlet)
     home = homes.get(outlet)
     if home is None and head is not None and head.country:
         home = ((head.country, ""),)
     if home is None:
         return ctx
-    return replace(ctx, outlet=home, masthead=head)
+    countries = ctx.countries
+    if countries:  # a local paper's own country is one of its text's, after those the text names
+        countries += tuple(c for c in dict.fromkeys(c for c, _ in home) if c not in countries)
+    return replace(ctx, outlet=home, masthead=head, countries=countries)
 
 
 def article_regions(placed: Iterable[tuple[str, tuple[str, str]]], ctx: DocumentContext) -> frozenset:
