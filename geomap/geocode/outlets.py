@@ -87,7 +87,7 @@ def masthead(outlet: str) -> Masthead | None:
     outlet = (outlet or "").strip()
     if not outlet:
         return None
-    if " " in outlet.strip():
+    if " " in outlet:
         return Masthead(normalize_name(outlet))
     if "." not in outlet:  # one word, "Kidalinfo": its words run together
         return Masthead(normalize_name(outlet).replace(" ", ""), joined=True)

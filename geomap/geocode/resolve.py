@@ -216,9 +216,10 @@ class Resolver:
             return None
         if within is None and ctx.named is not None and town_meant(named, ctx.named, self.gazetteer):
             return None  # the text's other names lie around a town of that name ("Jordan", Minnesota)
-        key = normalize_name(mention)
-        if within is None and any(masthead_town(e, key, ctx) for e in self.gazetteer.lookup(mention)):
-            return None  # the outlet's own town: "Jordan" in the Jordan News of Minnesota
+        if within is None and ctx.masthead is not None:  # only then: no lookup for every country named
+            key = normalize_name(mention)
+            if any(masthead_town(e, key, ctx) for e in self.gazetteer.lookup(mention)):
+                return None  # the outlet's own town: "Jordan" in the Jordan News of Minnesota
         if dotted and any(e.is_region for e in self.gazetteer.lookup(mention)):
             return None  # "S.C.", "N.C." are the agencies' abbreviations of states, not Seychelles
         region = self._region_meant(mention, named, ctx)
